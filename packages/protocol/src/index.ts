@@ -1,0 +1,4 @@
+export * from './close-codes.ts';
+export * from './domain.ts';
+export * from './errors.ts';
+export * from './messages.ts';

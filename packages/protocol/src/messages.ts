@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
+import type { ErrorCode } from './errors.ts';
+
+/** Wire protocol version; a client sends it as `?v=` when connecting. Bumped on breaking changes. */
+export const PROTOCOL_VERSION = 1;
+
+const room = z.string().min(1).max(200);
+const uuid = z.uuid();
+/** Optional correlation id; a message that has one is answered by `ack` or `error` with the same id. */
+const id = z.union([z.string().max(64), z.number().int()]).optional();
+
+/**
+ * Every message a client may send, declared once: the TypeScript types and the runtime
+ * validator both come from this union.
+ */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  /** Client → server: join a room, replaying durable events after `since` when given. */
+  z.object({ type: z.literal('subscribe'), id, room, since: z.number().int().min(0).optional() }).strict(),
+  /** Client → server: leave a room. */
+  z.object({ type: z.literal('unsubscribe'), id, room }).strict(),
+  /** Client → server: announce what the user does in a room. */
+  z
+    .object({
+      type: z.literal('presence'),
+      id,
+      room,
+      action: z.enum(PRESENCE_ACTIONS),
+      status: z.enum(PRESENCE_STATUSES).optional(),
+      record_id: uuid.optional(),
+      field_id: uuid.optional(),
+    })
+    .strict(),
+  /** Client → server: the user's cursor or selected cell (ephemeral, relayed to the room). */
+  z.object({ type: z.literal('user_cursor'), id, room, position: z.json() }).strict(),
+  /** Client → server: take a lease on a cell (record + field) or a whole row (no field). */
+  z.object({ type: z.literal('cell_lock'), id, record_id: uuid, field_id: uuid.optional(), force: z.boolean().optional() }).strict(),
+  /** Client → server: release a cell or row lock. */
+  z.object({ type: z.literal('cell_unlock'), id, record_id: uuid, field_id: uuid.optional() }).strict(),
+  /** Client → server: live preview of a value being typed (not stored). */
+  z.object({ type: z.literal('cell_edit'), id, record_id: uuid, field_id: uuid, value: z.json() }).strict(),
+  /** Client → server: the user is typing in a room (chat or comments). */
+  z.object({ type: z.literal('typing'), id, room }).strict(),
+  /** Client → server: application-level ping; answered by `pong`. */
+  z.object({ type: z.literal('ping'), id }).strict(),
+]);
+
+/** A message sent by a client. */
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+/** The `type` of a client message. */
+export type ClientMessageType = ClientMessage['type'];
+
+/** Who caused an event. */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Server → client: a stored change in a room, with a gapless per-room sequence number. */
+export interface DurableEvent<T = unknown> {
+  readonly type: string;
+  readonly room: string;
+  readonly seq: number;
+  readonly ts: string;
+  readonly actor: Actor | null;
+  readonly data: T;
+}
+
+/** Types of durable events the server emits. */
+export const DURABLE_EVENT_TYPES = [
+  'record_created',
+  'record_updated',
+  'record_deleted',
+  'table_created',
+  'table_updated',
+  'table_deleted',
+  'field_created',
+  'field_updated',
+  'field_deleted',
+  'view_created',
+  'view_updated',
+  'view_deleted',
+  'member_added',
+  'member_updated',
+  'member_removed',
+  'comment_created',
+  'comment_updated',
+  'comment_deleted',
+  'activity_created',
+  'approval_requested',
+  'approval_responded',
+  'notification_created',
+  'notification_read',
+  'chat_message_created',
+  'chat_message_updated',
+  'chat_message_deleted',
+  'reaction_added',
+  'reaction_removed',
+  'announcement',
+] as const;
+export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
+
+/** One entry of a room's presence list. */
+export interface PresenceEntry {
+  readonly user_id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly action: PresenceAction;
+  readonly status: PresenceStatus;
+  readonly record_id?: string | null;
+  readonly field_id?: string | null;
+  readonly since: string;
+}
+
+/** A cell or row lease. */
+export interface LockInfo {
+  readonly record_id: string;
+  readonly field_id: string | null;
+  readonly user_id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly expires_at: string;
+}
+
+/** Messages the server sends that are not durable events. */
+export type ServerSignal =
+  /** Server → client: answer to a client message that carried an `id`. */
+  | { readonly type: 'ack'; readonly id: string | number; readonly [key: string]: unknown }
+  /** Server → client: a client message failed; nothing was changed. */
+  | { readonly type: 'error'; readonly id?: string | number; readonly code: ErrorCode; readonly message: string; readonly details?: Record<string, unknown> }
+  /** Server → client: answer to `ping`. */
+  | { readonly type: 'pong'; readonly id?: string | number; readonly ts: string }
+  /** Server → client: first frame after connecting. */
+  | { readonly type: 'welcome'; readonly protocol: number; readonly connection_id: string; readonly user: Actor; readonly heartbeat_ms: number }
+  /** Server → client: `since` is older than the retained history; refetch over REST, then subscribe without `since`. */
+  | { readonly type: 'resync'; readonly room: string; readonly seq: number }
+  /** Server → client: a subscription was removed by the server (membership revoked). */
+  | { readonly type: 'unsubscribed'; readonly room: string; readonly reason: ErrorCode }
+  /** Server → room: someone arrived. */
+  | { readonly type: 'user_joined'; readonly room: string; readonly user: PresenceEntry }
+  /** Server → room: someone's last connection left. */
+  | { readonly type: 'user_left'; readonly room: string; readonly user_id: string }
+  /** Server → room: someone changed action, status or selected cell. */
+  | { readonly type: 'presence_update'; readonly room: string; readonly user: PresenceEntry }
+  /** Server → subscriber: the room's presence list right after subscribing. */
+  | { readonly type: 'presence_state'; readonly room: string; readonly users: readonly PresenceEntry[] }
+  /** Server → room except sender: a user's cursor moved. */
+  | { readonly type: 'user_cursor'; readonly room: string; readonly user_id: string; readonly name: string; readonly color: string; readonly position: unknown }
+  /** Server → table room: a cell or row was locked. */
+  | { readonly type: 'cell_lock'; readonly room: string; readonly lock: LockInfo }
+  /** Server → table room: a cell or row was released. */
+  | { readonly type: 'cell_unlock'; readonly room: string; readonly record_id: string; readonly field_id: string | null; readonly user_id: string }
+  /** Server → table room except sender: live preview of a value being typed. */
+  | {
+      readonly type: 'cell_edit';
+      readonly room: string;
+      readonly record_id: string;
+      readonly field_id: string;
+      readonly user_id: string;
+      readonly value: unknown;
+    }
+  /** Server → room except sender: someone is typing. */
+  | { readonly type: 'typing'; readonly room: string; readonly user_id: string; readonly name: string }
+  /** Server → `system` room: live metrics of the server. */
+  | { readonly type: 'metrics_update'; readonly room: string; readonly data: Record<string, number> }
+  /** Server → admins: a threshold alert fired. */
+  | { readonly type: 'alert'; readonly room: string; readonly data: Record<string, unknown> };
+
+/** Any message the server sends. */
+export type ServerMessage = DurableEvent | ServerSignal;

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, roomName } from '@tandem/protocol';
+import type { Transaction } from '../db/database.ts';
+import type { EventLog } from '../events/event-log.ts';
+
+/** One changed field: its id and name at the time, and the value before and after. */
+export interface FieldChange {
+  readonly field_id: string;
+  readonly field_name: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** What happened, to be written to the activity log. */
+export interface ActivityInput {
+  readonly workspaceId: string;
+  readonly tableId?: string | null;
+  readonly recordId?: string | null;
+  readonly entityType: 'workspace' | 'member' | 'table' | 'field' | 'view' | 'record' | 'comment' | 'approval' | 'workflow';
+  readonly entityId: string;
+  readonly action: string;
+  readonly actor: Actor | null;
+  readonly changes?: readonly FieldChange[];
+  readonly meta?: Record<string, unknown>;
+}
+
+/** A stored activity entry as the API returns it. */
+export interface ActivityEntry {
+  readonly id: string;
+  readonly workspace_id: string;
+  readonly table_id: string | null;
+  readonly record_id: string | null;
+  readonly entity_type: string;
+  readonly entity_id: string;
+  readonly action: string;
+  readonly actor: Actor | null;
+  readonly changes: readonly FieldChange[];
+  readonly meta: Record<string, unknown>;
+  readonly created_at: string;
+}
+
+/**
+ * Writes one activity entry in the caller's transaction and stages `activity_created` for the
+ * workspace and table rooms, so the audit trail can never disagree with the data.
+ */
+export async function writeActivity(tx: Transaction, events: EventLog, input: ActivityInput): Promise<ActivityEntry> {
+  const id = randomUUID();
+  const [row] = await tx.query<{ created_at: Date }>(
+    `INSERT INTO activity (id, workspace_id, table_id, record_id, entity_type, entity_id, action, actor_id, changes, meta)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb) RETURNING created_at`,
+    [
+      id,
+      input.workspaceId,
+      input.tableId ?? null,
+      input.recordId ?? null,
+      input.entityType,
+      input.entityId,
+      input.action,
+      input.actor?.id ?? null,
+      JSON.stringify(input.changes ?? []),
+      JSON.stringify(input.meta ?? {}),
+    ],
+  );
+  const entry: ActivityEntry = {
+    id,
+    workspace_id: input.workspaceId,
+    table_id: input.tableId ?? null,
+    record_id: input.recordId ?? null,
+    entity_type: input.entityType,
+    entity_id: input.entityId,
+    action: input.action,
+    actor: input.actor,
+    changes: input.changes ?? [],
+    meta: input.meta ?? {},
+    created_at: (row?.created_at ?? new Date()).toISOString(),
+  };
+  const rooms = [roomName('workspace', input.workspaceId)];
+  if (input.tableId) rooms.push(roomName('table', input.tableId));
+  events.append(tx, rooms, 'activity_created', input.actor, entry);
+  return entry;
+}

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import pino, { type Logger } from 'pino';
+import { authRoutes } from './auth/auth-routes.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { NO_LOCKS } from './backends/cell-lock-guard.ts';
+import { createBackends } from './backends/create-backends.ts';
+import type { Config } from './config/schema.ts';
+import { loadOrCreateSecrets } from './config/secrets.ts';
+import type { AppContext } from './context.ts';
+import type { Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
+import { EventLog } from './events/event-log.ts';
+import { installAuthentication } from './http/authenticate.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { Access } from './workspaces/access.ts';
+import { workspaceRoutes } from './workspaces/workspace-routes.ts';
+import { WorkspaceService } from './workspaces/workspace-service.ts';
+
+/** A running Tandem server. */
+export interface Tandem {
+  readonly app: FastifyInstance;
+  readonly ctx: AppContext;
+  /** The base URL once listening, e.g. `http://127.0.0.1:3000`. */
+  url(): string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Options for {@link createTandem} beyond the configuration (used by tests). */
+export interface CreateOptions {
+  /** Use this already opened database instead of opening one from the configuration. */
+  readonly database?: Database;
+  readonly logger?: Logger;
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
+
+/**
+ * Composes the whole server from configuration: storage, backends, services, HTTP routes and
+ * the realtime gateway. Nothing listens until `listen()`.
+ */
+export async function createTandem(config: Config, options: CreateOptions = {}): Promise<Tandem> {
+  const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
+  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir);
+  const onCallbackError = (err: unknown) => log.error({ err }, 'after-commit callback failed');
+  const db = options.database ?? (await openDatabase(config, onCallbackError));
+  await migrate(db);
+  const backends = await createBackends(config, log);
+  const events = new EventLog(backends.bus);
+
+  let baseUrl = '';
+  const ctx: AppContext = {
+    config,
+    secrets,
+    db,
+    bus: backends.bus,
+    events,
+    log,
+    locks: NO_LOCKS,
+    publicOrigin: () => new URL(config.publicUrl ?? baseUrl).origin,
+  };
+
+  const app = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Tandem API', version: '1', description: 'Real-time collaboration for team data. Errors: `{error: {code, message, details}}`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'tandem_session' } } },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const isAllowedOrigin = (origin: string) => origin === ctx.publicOrigin() || config.allowedOrigins.includes(origin);
+  const auth = new AuthService(ctx);
+  installAuthentication(app, auth, isAllowedOrigin);
+  const access = new Access(db);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(ctx, auth));
+      await api.register(workspaceRoutes(new WorkspaceService(ctx, access)));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // Client-side routes fall back to the app shell; API and docs keep their JSON 404s.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/docs')) return reply.sendFile('index.html');
+      return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
+    });
+  }
+
+  return {
+    app,
+    ctx,
+    url: () => baseUrl,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      return baseUrl;
+    },
+    async close() {
+      await app.close();
+      await backends.close();
+      if (!options.database) await db.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { requireAuth, SESSION_COOKIE } from '../http/authenticate.ts';
+import type { AuthService } from './auth-service.ts';
+
+const email = z.email().max(254);
+const password = z.string().min(8, 'must be at least 8 characters').max(512);
+
+/** `POST /auth/register`, `/auth/login`, `/auth/logout`, `/auth/tokens` and `GET /me`. */
+export function authRoutes(ctx: AppContext, auth: AuthService) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const secure = (ctx.config.publicUrl ?? '').startsWith('https:');
+
+    app.post(
+      '/auth/register',
+      {
+        schema: { tags: ['auth'], summary: 'Create an account', body: z.object({ email, name: z.string().trim().min(1).max(100), password }) },
+        config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        const user = await auth.register(request.body);
+        return reply.status(201).send({ user });
+      },
+    );
+
+    app.post(
+      '/auth/login',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Log in; sets the session cookie and returns a bearer token',
+          body: z.object({ email: z.string().max(254), password: z.string().max(512) }),
+        },
+        config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        const { user, token, expiresAt } = await auth.login(request.body.email, request.body.password);
+        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+        return { user, token, expires_at: expiresAt.toISOString() };
+      },
+    );
+
+    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End the current session' } }, async (request, reply) => {
+      await auth.logout(requireAuth(request));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    });
+
+    app.get('/me', { schema: { tags: ['auth'], summary: 'The logged-in user and their workspaces' } }, async (request) => {
+      const { user } = requireAuth(request);
+      const workspaces = await ctx.db.query(
+        `SELECT w.id, w.name, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.created_at`,
+        [user.id],
+      );
+      return { user, workspaces };
+    });
+
+    app.post(
+      '/auth/tokens',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Create an API token (shown once) for Authorization: Bearer',
+          body: z.object({ name: z.string().trim().min(1).max(100), expires_in_days: z.number().int().min(1).max(3650).optional() }),
+        },
+      },
+      async (request, reply) => {
+        const { user } = requireAuth(request);
+        const token = await auth.createApiToken(user.id, request.body.name, request.body.expires_in_days);
+        return reply.status(201).send(token);
+      },
+    );
+  };
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { errors } from '../http/app-error.ts';
+import { hashPassword, verifyDummy, verifyPassword } from './passwords.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+import { colorFor, type PublicUser } from './users.ts';
+
+/** Who a request or connection acts as. */
+export interface AuthInfo {
+  readonly user: PublicUser;
+  /** How the caller proved who they are. */
+  readonly via: 'session' | 'token';
+  /** Session id (cookie or bearer session token) or API token id. */
+  readonly credentialId: string;
+}
+
+/** Registration, log-in, sessions and API tokens. */
+export class AuthService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Creates a user; `conflict` when the email is taken. */
+  async register(input: { email: string; name: string; password: string }): Promise<PublicUser> {
+    const id = randomUUID();
+    const passwordHash = await hashPassword(input.password);
+    const rows = await this.ctx.db.query<PublicUser>(
+      `INSERT INTO users (id, email, name, password_hash, color) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING id, email, name, color`,
+      [id, input.email.trim(), input.name.trim(), passwordHash, colorFor(id)],
+    );
+    const user = rows[0];
+    if (!user) throw errors.conflict('An account with this email already exists.', { field: 'email' });
+    return user;
+  }
+
+  /** Checks credentials and opens a session; returns the session secret for the cookie. */
+  async login(email: string, password: string): Promise<{ user: PublicUser; token: string; expiresAt: Date }> {
+    const [row] = await this.ctx.db.query<PublicUser & { password_hash: string }>(
+      'SELECT id, email, name, color, password_hash FROM users WHERE lower(email) = lower($1)',
+      [email.trim()],
+    );
+    if (!row) {
+      await verifyDummy(password);
+      throw errors.unauthenticated('Wrong email or password.');
+    }
+    if (!(await verifyPassword(row.password_hash, password))) throw errors.unauthenticated('Wrong email or password.');
+    const token = newSecret('tds');
+    const expiresAt = new Date(Date.now() + this.ctx.config.sessionTtlHours * 3600_000);
+    await this.ctx.db.query('INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [
+      randomUUID(),
+      row.id,
+      hashSecret(token),
+      expiresAt,
+    ]);
+    const { password_hash: _, ...user } = row;
+    return { user, token, expiresAt };
+  }
+
+  /** Ends a session and tells every node to close its connections. */
+  async logout(auth: AuthInfo): Promise<void> {
+    if (auth.via !== 'session') return;
+    await this.ctx.db.query('DELETE FROM sessions WHERE id = $1', [auth.credentialId]);
+    await this.ctx.bus.publish({ kind: 'control', control: { type: 'user_logged_out', user_id: auth.user.id, session_id: auth.credentialId } });
+  }
+
+  /** Resolves a session secret or an API token to its user; null when unknown or expired. */
+  async authenticate(secret: string): Promise<AuthInfo | null> {
+    const hash = hashSecret(secret);
+    if (secret.startsWith('tds_')) {
+      const [row] = await this.ctx.db.query<PublicUser & { sid: string }>(
+        `SELECT u.id, u.email, u.name, u.color, s.id AS sid FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > now()`,
+        [hash],
+      );
+      if (!row) return null;
+      const { sid, ...user } = row;
+      return { user, via: 'session', credentialId: sid };
+    }
+    if (secret.startsWith('tdt_')) {
+      const [row] = await this.ctx.db.query<PublicUser & { tid: string }>(
+        `UPDATE api_tokens t SET last_used_at = now() FROM users u
+         WHERE t.token_hash = $1 AND u.id = t.user_id AND (t.expires_at IS NULL OR t.expires_at > now())
+         RETURNING u.id, u.email, u.name, u.color, t.id AS tid`,
+        [hash],
+      );
+      if (!row) return null;
+      const { tid, ...user } = row;
+      return { user, via: 'token', credentialId: tid };
+    }
+    return null;
+  }
+
+  /** Creates an API token; the secret is returned once and stored only hashed. */
+  async createApiToken(userId: string, name: string, expiresInDays?: number): Promise<{ id: string; token: string; name: string; expires_at: string | null }> {
+    const id = randomUUID();
+    const token = newSecret('tdt');
+    const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86400_000) : null;
+    await this.ctx.db.query('INSERT INTO api_tokens (id, user_id, name, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      id,
+      userId,
+      name,
+      hashSecret(token),
+      expiresAt,
+    ]);
+    return { id, token, name, expires_at: expiresAt?.toISOString() ?? null };
+  }
+}

@@ -1,0 +1,36 @@
+import type { DurableEvent, ServerSignal } from '@tandem/protocol';
+
+/** What travels between server nodes. */
+export type BusMessage =
+  /** A durable event, already committed to the event log. */
+  | { readonly kind: 'event'; readonly event: DurableEvent }
+  /** An ephemeral signal for a room; `except` is a connection id that must not receive it. */
+  | { readonly kind: 'signal'; readonly room: string; readonly signal: ServerSignal; readonly except?: string }
+  /** A control message for every node (e.g. membership changed, sessions revoked). */
+  | { readonly kind: 'control'; readonly control: ControlMessage };
+
+/** Node-wide instructions published on the bus. */
+export type ControlMessage =
+  /** Re-check every subscription of this user in this workspace (role changed or removed). */
+  | { readonly type: 'membership_changed'; readonly workspace_id: string; readonly user_id: string }
+  /** Close every connection of this user (logout, or a session was revoked). */
+  | { readonly type: 'user_logged_out'; readonly user_id: string; readonly session_id: string | null };
+
+/**
+ * Carries messages to every server node, including the one that published.
+ *
+ * Contract (checked by the shared conformance suite in test/backends):
+ * - every handler registered on any node receives every published message, once;
+ * - messages published by one node are received by each node in publish order;
+ * - after `close()` nothing is delivered and `publish` rejects.
+ * Delivery is best-effort across outages: the gateway recovers durable events from the event
+ * log, so a bus may drop messages while disconnected but must then call `onReconnect` handlers.
+ */
+export interface Bus {
+  publish(message: BusMessage): Promise<void>;
+  /** Registers a handler; returns a function that removes it. */
+  onMessage(handler: (message: BusMessage) => void): () => void;
+  /** Registers a handler called after the bus lost and regained its connection. */
+  onReconnect(handler: () => void): () => void;
+  close(): Promise<void>;
+}

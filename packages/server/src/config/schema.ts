@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/** One configuration option: its environment variable, default, description and validator. */
+interface OptionSpec<T extends z.ZodType> {
+  readonly env: string;
+  readonly description: string;
+  readonly schema: T;
+  /** Printed in the configuration table instead of the raw default (e.g. for generated secrets). */
+  readonly shownDefault?: string;
+  readonly secret?: boolean;
+}
+
+function option<T extends z.ZodType>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every option Tandem reads, in one place. README.md's configuration table is this list.
+ * Secrets that are not given are generated once and kept in `DATA_DIR/secrets.json`.
+ */
+export const CONFIG_OPTIONS = {
+  port: option({ env: 'PORT', description: 'HTTP and WebSocket port.', schema: int(0, 65535).default(3000) }),
+  host: option({ env: 'HOST', description: 'Interface to listen on.', schema: z.string().min(1).default('127.0.0.1') }),
+  publicUrl: option({
+    env: 'PUBLIC_URL',
+    description: 'URL users reach the server at; used for links, cookies (Secure when https) and the WebSocket origin check.',
+    schema: z.url().optional(),
+    shownDefault: 'http://HOST:PORT',
+  }),
+  dataDir: option({
+    env: 'DATA_DIR',
+    description: 'Directory for the embedded database, generated secrets and outgoing mail files.',
+    schema: z.string().min(1).default('./data'),
+  }),
+  databaseUrl: option({
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL connection string. Empty: embedded PGlite in DATA_DIR/pglite.',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  }),
+  databaseSchema: option({
+    env: 'DATABASE_SCHEMA',
+    description: 'PostgreSQL schema to keep Tandem tables in.',
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('public'),
+  }),
+  databasePoolSize: option({ env: 'DATABASE_POOL_SIZE', description: 'Connections in the PostgreSQL pool.', schema: int(1, 500).default(20) }),
+  redisUrl: option({
+    env: 'REDIS_URL',
+    description: 'Redis URL for scale-out (event fan-out, shared presence and locks). Empty: in-process.',
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  }),
+  redisPrefix: option({ env: 'REDIS_PREFIX', description: 'Prefix of every Redis key and channel.', schema: z.string().default('tandem:') }),
+  sessionSecret: option({
+    env: 'SESSION_SECRET',
+    description: 'Secret for signing connect tokens.',
+    schema: z.string().min(32).optional(),
+    shownDefault: 'generated',
+    secret: true,
+  }),
+  sessionTtlHours: option({ env: 'SESSION_TTL_HOURS', description: 'Lifetime of a login session.', schema: int(1, 24 * 365).default(24 * 14) }),
+  demoData: option({ env: 'DEMO_DATA', description: 'Create the demo workspace and users on first start.', schema: bool.default(true) }),
+  logLevel: option({
+    env: 'LOG_LEVEL',
+    description: 'pino log level.',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }),
+  allowedOrigins: option({
+    env: 'ALLOWED_ORIGINS',
+    description: 'Comma-separated extra origins allowed for cookie-authenticated writes and WebSocket upgrades.',
+    schema: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+  }),
+  loginRateLimit: option({ env: 'LOGIN_RATE_LIMIT', description: 'Log-in attempts per minute per IP.', schema: int(1, 10000).default(10) }),
+  bodyLimitBytes: option({
+    env: 'BODY_LIMIT_BYTES',
+    description: 'Maximum HTTP request body size.',
+    schema: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  }),
+  wsMaxFrameBytes: option({ env: 'WS_MAX_FRAME_BYTES', description: 'Maximum WebSocket frame size.', schema: int(256, 16 * 1024 * 1024).default(64 * 1024) }),
+  wsMessagesPerSecond: option({
+    env: 'WS_MESSAGES_PER_SECOND',
+    description: 'Per-connection message rate limit (burst is twice this).',
+    schema: int(1, 100000).default(50),
+  }),
+  wsMaxConnectionsPerUser: option({
+    env: 'WS_MAX_CONNECTIONS_PER_USER',
+    description: 'Concurrent WebSocket/SSE connections per user per node.',
+    schema: int(1, 100000).default(50),
+  }),
+  wsSendBufferBytes: option({
+    env: 'WS_SEND_BUFFER_BYTES',
+    description: 'Per-connection send-buffer cap; a client past it is closed as a slow consumer.',
+    schema: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  }),
+  heartbeatMs: option({
+    env: 'HEARTBEAT_MS',
+    description: 'WebSocket ping interval; a connection without pong for two intervals is closed.',
+    schema: int(100, 600000).default(30000),
+  }),
+  presenceGraceMs: option({
+    env: 'PRESENCE_GRACE_MS',
+    description: 'How long a user stays present after their last connection closes (no flicker on reconnect).',
+    schema: int(0, 600000).default(5000),
+  }),
+  lockTtlMs: option({
+    env: 'LOCK_TTL_MS',
+    description: 'Lease of a cell lock; renewed while the holder is connected.',
+    schema: int(1000, 3600000).default(30000),
+  }),
+  eventHistoryCount: option({ env: 'EVENT_HISTORY_COUNT', description: 'Durable events kept per room for resume.', schema: int(10, 100000000).default(10000) }),
+  eventHistoryHours: option({
+    env: 'EVENT_HISTORY_HOURS',
+    description: 'Age after which durable events are trimmed.',
+    schema: int(1, 24 * 365).default(24 * 7),
+  }),
+  smtpUrl: option({
+    env: 'SMTP_URL',
+    description: 'SMTP server for email (smtp://user:pass@host:port). Empty: .eml files in DATA_DIR/mail.',
+    schema: z.string().optional(),
+    secret: true,
+  }),
+  mailFrom: option({ env: 'MAIL_FROM', description: 'Sender address of outgoing email.', schema: z.string().default('Tandem <tandem@localhost>') }),
+} as const;
+
+type Options = typeof CONFIG_OPTIONS;
+
+/** The validated configuration. */
+export type Config = { readonly [K in keyof Options]: z.output<Options[K]['schema']> };
+
+/** Thrown when the environment holds a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the configuration from environment variables, with `overrides` (used by
+ * tests) taking precedence. Throws a {@link ConfigError} listing every bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Options, unknown>> = {}): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [keyof Options, Options[keyof Options]][]) {
+    const raw = key in overrides ? overrides[key] : env[spec.env] === '' ? undefined : env[spec.env];
+    const parsed = (spec.schema as z.ZodType).safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else {
+      const shown = spec.secret ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${spec.env}=${shown}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return out as Config;
+}

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Bus } from './backends/bus.ts';
+import type { CellLockGuard } from './backends/cell-lock-guard.ts';
+import type { Config } from './config/schema.ts';
+import type { Secrets } from './config/secrets.ts';
+import type { Database } from './db/database.ts';
+import type { EventLog } from './events/event-log.ts';
+
+/** What every domain module gets: configuration, storage, the event log and the bus. */
+export interface AppContext {
+  readonly config: Config;
+  readonly secrets: Secrets;
+  readonly db: Database;
+  readonly bus: Bus;
+  readonly events: EventLog;
+  readonly log: Logger;
+  /** Cell-lock checks for REST writes; set by the realtime gateway when it starts. */
+  locks: CellLockGuard;
+  /** The origin users reach the server at, e.g. `http://127.0.0.1:3000`. */
+  readonly publicOrigin: () => string;
+}

@@ -1,0 +1,48 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, types } from '@electric-sql/pglite';
+import { AfterCommitQueue, BeforeCommitQueue, type Database, type SqlParam, type Transaction } from './database.ts';
+
+const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) };
+
+/**
+ * Opens the embedded PGlite database in `dir` (or in memory when `dir` is null). PGlite runs
+ * one statement at a time, so transactions are serialised by the engine itself.
+ */
+export async function openPglite(dir: string | null, onCallbackError: (err: unknown) => void): Promise<Database> {
+  if (dir) await mkdir(dir, { recursive: true });
+  const pg = await PGlite.create(dir ?? undefined, { parsers });
+  return {
+    kind: 'pglite',
+    async query<T>(text: string, params: readonly SqlParam[] = []) {
+      const res = await pg.query<T>(text, params as unknown[]);
+      return res.rows;
+    },
+    async exec(script: string) {
+      await pg.exec(script);
+    },
+    async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
+      const queue = new AfterCommitQueue();
+      const before = new BeforeCommitQueue();
+      const result = await pg.transaction(async (inner) => {
+        const value = await fn({
+          async query<R>(text: string, params: readonly SqlParam[] = []) {
+            const res = await inner.query<R>(text, params as unknown[]);
+            return res.rows;
+          },
+          async exec(script: string) {
+            await inner.exec(script);
+          },
+          beforeCommit: (cb) => before.add(cb),
+          afterCommit: (cb) => queue.add(cb),
+        });
+        await before.run();
+        return value;
+      });
+      await queue.run(onCallbackError);
+      return result;
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}

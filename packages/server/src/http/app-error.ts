@@ -1,0 +1,32 @@
+import { type ErrorBody, type ErrorCode, statusOf } from '@tandem/protocol';
+
+/** An error with a registry code; the HTTP layer and the gateway turn it into the wire shape. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return statusOf(this.code);
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** Shorthands for the errors services raise most. */
+export const errors = {
+  invalid: (message: string, details?: Record<string, unknown>) => new AppError('invalid_input', message, details),
+  unauthenticated: (message = 'Log in first.') => new AppError('unauthenticated', message),
+  forbidden: (message = 'Your role does not allow this.') => new AppError('forbidden', message),
+  notFound: (what = 'Resource') => new AppError('not_found', `${what} not found.`),
+  conflict: (message: string, details?: Record<string, unknown>) => new AppError('conflict', message, details),
+  locked: (message: string, details?: Record<string, unknown>) => new AppError('locked', message, details),
+};

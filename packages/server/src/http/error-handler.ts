@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from './app-error.ts';
+
+/**
+ * Maps every failure to the registry shape `{error: {code, message, details}}`. Unknown
+ * exceptions become a 500 that names only the request id; the stack goes to the log.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) return reply.status(err.status).send(err.toBody());
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message }));
+      const first = issues[0];
+      return reply.status(400).send({
+        error: { code: 'invalid_input', message: first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', details: { issues } },
+      });
+    }
+    if (err.validation) {
+      return reply.status(400).send({ error: { code: 'invalid_input', message: err.message, details: { issues: err.validation } } });
+    }
+    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: { code: 'too_large', message: 'Request body is too large.' } });
+    }
+    if (err.statusCode === 429) {
+      return reply.status(429).send({ error: { code: 'rate_limited', message: 'Too many requests; retry later.' } });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, wrong content type, bad URL.
+      const code = err.statusCode === 404 ? 'not_found' : err.statusCode === 415 ? 'invalid_input' : 'invalid_input';
+      return reply.status(code === 'not_found' ? 404 : 400).send({ error: { code, message: err.message } });
+    }
+    request.log.error({ err, reqId: request.id }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Internal error.', details: { request_id: request.id } } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
+  });
+}
