@@ -21,6 +21,7 @@ import { openDatabase } from './db/open.ts';
 import { EventLog } from './events/event-log.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
 import { Access } from './workspaces/access.ts';
 import { workspaceRoutes } from './workspaces/workspace-routes.ts';
 import { WorkspaceService } from './workspaces/workspace-service.ts';
@@ -65,6 +66,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     bus: backends.bus,
     events,
     log,
+    metrics: createMetricsRegistry(),
     locks: NO_LOCKS,
     publicOrigin: () => new URL(config.publicUrl ?? baseUrl).origin,
   };
@@ -97,6 +99,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   installAuthentication(app, auth, isAllowedOrigin);
   const access = new Access(db);
 
+  installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
 
   await app.register(

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Bus } from './backends/bus.ts';
 import type { CellLockGuard } from './backends/cell-lock-guard.ts';
 import type { Config } from './config/schema.ts';
@@ -14,6 +15,8 @@ export interface AppContext {
   readonly bus: Bus;
   readonly events: EventLog;
   readonly log: Logger;
+  /** Prometheus registry served at `/metrics`; modules add their own gauges and counters. */
+  readonly metrics: Registry;
   /** Cell-lock checks for REST writes; set by the realtime gateway when it starts. */
   locks: CellLockGuard;
   /** The origin users reach the server at, e.g. `http://127.0.0.1:3000`. */
