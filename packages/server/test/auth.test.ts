@@ -26,7 +26,7 @@ describeEachDatabase('accounts', (db) => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     const me = await fetch(`${server.url}/api/v1/me`, { headers: { cookie: cookie.split(';')[0] ?? '' } });
     expect(me.status).toBe(200);
-    expect((await me.json()).user.email).toBe(email);
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe(email);
   });
 
   it('a wrong password, an unknown email and a duplicate registration are refused', async () => {
@@ -87,7 +87,7 @@ describeEachDatabase('accounts', (db) => {
       fetch(`${server.url}/api/v1/workspaces`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'W' }) });
     const evil = await post('https://evil.example');
     expect(evil.status).toBe(403);
-    expect((await evil.json()).error.code).toBe('forbidden');
+    expect(((await evil.json()) as { error: { code: string } }).error.code).toBe('forbidden');
     expect((await post(server.url)).status).toBe(201);
   });
 
@@ -100,6 +100,6 @@ describeEachDatabase('accounts', (db) => {
       body: '{"name": ',
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('invalid_input');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_input');
   });
 });
