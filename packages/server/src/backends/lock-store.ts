@@ -60,7 +60,8 @@ export function lockKey(recordId: string, fieldId: string | null): string {
  * - `get`, `listByRecord`, `listByTable` never return expired leases.
  * - `refreshConnection` pushes every live lease of that connection to now + `ttlMs`; an expired
  *   lease is not resurrected.
- * - `releaseConnection` deletes every lease of the connection and returns them.
+ * - `releaseConnection` deletes every lease of the connection (live or expired but not yet swept)
+ *   and returns them.
  * - `sweep` deletes expired leases and returns them, each by at most one call cluster-wide (so
  *   the caller may announce `cell_unlock`).
  * - All methods are safe to call concurrently from many nodes.
