@@ -2,3 +2,4 @@ export * from './close-codes.ts';
 export * from './domain.ts';
 export * from './errors.ts';
 export * from './messages.ts';
+export * from './tables.ts';

@@ -1,3 +1,4 @@
+import { RECORD_MIGRATIONS } from '../records/migrations.ts';
 import type { Migration } from './migrate.ts';
 
 /** Every schema change, oldest first. */
@@ -134,4 +135,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_ts_idx ON events (ts);
     `,
   },
+  ...RECORD_MIGRATIONS,
 ];
