@@ -112,11 +112,14 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
-    // Client-side routes fall back to the app shell; API and docs keep their JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
+    // Client-side routes fall back to the app shell; API and docs keep their JSON 404s. A catch-all
+    // route rather than a second not-found handler (the error handler already owns that one).
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
-      if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/docs')) return reply.sendFile('index.html');
-      return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
+      if (path.startsWith('/api/') || path.startsWith('/docs')) {
+        return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
+      }
+      return reply.sendFile('index.html');
     });
   }
 

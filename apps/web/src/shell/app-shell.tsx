@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import type { Me } from '../api/types.ts';
+import { TablePage } from '../grid/table-page.tsx';
+import { Link } from '../router/link.tsx';
+import { matchPath, navigate, useLocation } from '../router/router.ts';
+import { EmptyState } from '../ui/states.tsx';
+import { MembersPage } from '../workspaces/members-page.tsx';
+import { NewWorkspaceForm } from '../workspaces/new-workspace-form.tsx';
+import { WorkspaceHome } from '../workspaces/workspace-home.tsx';
+import { UserMenu } from './user-menu.tsx';
+import { WorkspaceSwitcher } from './workspace-switcher.tsx';
+
+/** Pages inside a workspace, by path pattern. */
+const WORKSPACE_ROUTES = ['/w/:workspaceId', '/w/:workspaceId/members', '/w/:workspaceId/t/:tableId'] as const;
+
+/** The signed-in frame: header (switcher, navigation, user) and the current page. */
+export function AppShell({ me }: { me: Me }) {
+  const { path } = useLocation();
+  let params: Record<string, string> | null = null;
+  let route: (typeof WORKSPACE_ROUTES)[number] | null = null;
+  for (const pattern of WORKSPACE_ROUTES) {
+    params = matchPath(pattern, path);
+    if (params) {
+      route = pattern;
+      break;
+    }
+  }
+  const workspaceId = params?.workspaceId ?? null;
+  const workspace = me.workspaces.find((w) => w.id === workspaceId) ?? null;
+  const first = me.workspaces[0];
+
+  useEffect(() => {
+    if (path === '/' && first) navigate(`/w/${first.id}`, { replace: true });
+  }, [path, first]);
+
+  let page: React.ReactNode;
+  if (path === '/new-workspace') {
+    page = (
+      <section className="content">
+        <h1>New workspace</h1>
+        <NewWorkspaceForm />
+      </section>
+    );
+  } else if (path === '/' && !first) {
+    page = (
+      <EmptyState title="You are not in a workspace yet">
+        <p>Create one, or ask an admin to add you by your email ({me.user.email}).</p>
+        <NewWorkspaceForm />
+      </EmptyState>
+    );
+  } else if (route && !workspace) {
+    page = <EmptyState title="Workspace not found">You are not a member of this workspace, or it does not exist.</EmptyState>;
+  } else if (route && workspace && params) {
+    if (route === '/w/:workspaceId') page = <WorkspaceHome workspace={workspace} />;
+    else if (route === '/w/:workspaceId/members') page = <MembersPage workspace={workspace} me={me} />;
+    else page = <TablePage key={params.tableId} workspace={workspace} tableId={params.tableId ?? ''} me={me} />;
+  } else if (path !== '/') {
+    page = <EmptyState title="Page not found">Nothing lives at {path}.</EmptyState>;
+  }
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true" /> Tandem
+        </Link>
+        <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
+        {workspace && (
+          <nav aria-label="Workspace pages" className="topnav">
+            <Link href={`/w/${workspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
+              Tables
+            </Link>
+            <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
+              Members
+            </Link>
+          </nav>
+        )}
+        <div className="topbar-end" id="topbar-slot" />
+        <UserMenu user={me.user} />
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        {page}
+      </main>
+    </div>
+  );
+}
