@@ -8,9 +8,12 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import pino, { type Logger } from 'pino';
+import { activityRoutes } from './activity/activity-routes.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { NO_LOCKS } from './backends/cell-lock-guard.ts';
+import { installCollaboration } from './collaboration/collaboration-module.ts';
+import { RecordWriteHooks } from './collaboration/record-write-hooks.ts';
 import { createBackends } from './backends/create-backends.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
@@ -21,7 +24,16 @@ import { openDatabase } from './db/open.ts';
 import { EventLog } from './events/event-log.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { JobRunner } from './jobs/job-runner.ts';
+import { generateVapidKeys } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
+import { createRealtime } from './realtime/realtime.ts';
+import { recordRoutes } from './records/record-routes.ts';
+import { RecordService } from './records/record-service.ts';
+import { FieldService } from './tables/field-service.ts';
+import { tableRoutes } from './tables/table-routes.ts';
+import { TableService } from './tables/table-service.ts';
+import { ViewService } from './tables/view-service.ts';
 import { Access } from './workspaces/access.ts';
 import { workspaceRoutes } from './workspaces/workspace-routes.ts';
 import { WorkspaceService } from './workspaces/workspace-service.ts';
@@ -51,7 +63,9 @@ const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.ur
  */
 export async function createTandem(config: Config, options: CreateOptions = {}): Promise<Tandem> {
   const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
-  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir);
+  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir, (current) =>
+    current.vapidPublicKey && current.vapidPrivateKey ? {} : (({ publicKey, privateKey }) => ({ vapidPublicKey: publicKey, vapidPrivateKey: privateKey }))(generateVapidKeys()),
+  );
   const onCallbackError = (err: unknown) => log.error({ err }, 'after-commit callback failed');
   const db = options.database ?? (await openDatabase(config, onCallbackError));
   await migrate(db);
@@ -69,6 +83,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     metrics: createMetricsRegistry(),
     locks: NO_LOCKS,
     publicOrigin: () => new URL(config.publicUrl ?? baseUrl).origin,
+    hooks: new RecordWriteHooks(),
+    jobs: new JobRunner(db, log),
   };
 
   const app = Fastify({
@@ -98,6 +114,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const auth = new AuthService(ctx);
   installAuthentication(app, auth, isAllowedOrigin);
   const access = new Access(db);
+  const collaboration = installCollaboration(ctx, access);
+  const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, locks: backends.locks, isAllowedOrigin });
 
   installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
@@ -106,6 +124,11 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     async (api) => {
       await api.register(authRoutes(ctx, auth));
       await api.register(workspaceRoutes(new WorkspaceService(ctx, access)));
+      await api.register(realtime.routes());
+      await api.register(tableRoutes({ tables: new TableService(ctx, access), fields: new FieldService(ctx, access), views: new ViewService(ctx, access) }));
+      await api.register(recordRoutes(new RecordService(ctx, access)));
+      await api.register(activityRoutes(db, access));
+      await api.register(collaboration.routes);
     },
     { prefix: '/api/v1' },
   );
@@ -123,6 +146,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     });
   }
 
+  ctx.jobs.start(config.jobsPollMs);
+
   return {
     app,
     ctx,
@@ -135,6 +160,9 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       return baseUrl;
     },
     async close() {
+      await ctx.jobs.stop();
+      collaboration.close();
+      await realtime.close();
       await app.close();
       await backends.close();
       if (!options.database) await db.close();

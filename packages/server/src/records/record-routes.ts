@@ -1,0 +1,127 @@
+import { type ViewFilter, type ViewSort, viewFilterSchema, viewSortSchema } from '@tandem/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors } from '../http/app-error.ts';
+import { requireAuth } from '../http/authenticate.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './record-query.ts';
+import type { RecordService } from './record-service.ts';
+
+const idParams = z.object({ id: z.uuid() });
+const values = z.record(z.string(), z.unknown()).describe('Field id → value; null clears a cell');
+const ifMatch = z.looseObject({ 'if-match': z.string().optional().describe('The version the write is based on, e.g. `3` or `"3"`') });
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().max(4000).optional().describe('`next_cursor` of the previous page'),
+  view: z.uuid().optional().describe('A saved view of this table whose filters and sorts apply'),
+  filter: z.string().max(10_000).optional().describe("JSON array of {field_id, op, value}; AND-ed with the view's filters"),
+  sort: z.string().max(2000).optional().describe("JSON array of {field_id, direction}, or `field,-other` (minus = descending); replaces the view's sorts"),
+});
+
+/** Records: `/tables/{id}/records` and `/records/{id}`. */
+export function recordRoutes(records: RecordService) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['records'];
+
+    app.get(
+      '/tables/:id/records',
+      { schema: { tags, summary: 'Records of a table, a page at a time; filter and sort by a view or ad hoc', params: idParams, querystring: listQuery } },
+      async (request) => {
+        const q = request.query;
+        return records.list(requireAuth(request), request.params.id, {
+          limit: q.limit,
+          cursor: q.cursor,
+          viewId: q.view,
+          filters: q.filter === undefined ? undefined : parseFilters(q.filter),
+          sorts: q.sort === undefined ? undefined : parseSorts(q.sort),
+        });
+      },
+    );
+
+    app.post(
+      '/tables/:id/records',
+      { schema: { tags, summary: 'Create a record (editor)', params: idParams, body: z.object({ values: values.default({}) }) } },
+      async (request, reply) => {
+        const record = await records.create(requireAuth(request), request.params.id, request.body.values);
+        return reply.status(201).header('etag', `"${record.version}"`).send(record);
+      },
+    );
+
+    app.get('/records/:id', { schema: { tags, summary: 'One record', params: idParams } }, async (request, reply) => {
+      const record = await records.get(requireAuth(request), request.params.id);
+      return reply.header('etag', `"${record.version}"`).send(record);
+    });
+
+    app.patch(
+      '/records/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Write fields of a record (editor). With expected_version (or If-Match) fields changed since then answer 409; others merge',
+          params: idParams,
+          headers: ifMatch,
+          body: z.object({ values, expected_version: z.number().int().min(1).optional() }),
+        },
+      },
+      async (request, reply) => {
+        const expected = expectedVersion(request.body.expected_version, request.headers['if-match']);
+        const record = await records.update(requireAuth(request), request.params.id, request.body.values, expected);
+        return reply.header('etag', `"${record.version}"`).send(record);
+      },
+    );
+
+    app.delete(
+      '/records/:id',
+      { schema: { tags, summary: 'Delete a record (editor); with If-Match only at that version', params: idParams, headers: ifMatch } },
+      async (request, reply) => {
+        await records.delete(requireAuth(request), request.params.id, expectedVersion(undefined, request.headers['if-match']));
+        return reply.status(204).send();
+      },
+    );
+  };
+}
+
+/** The version a write is based on, from the body or an `If-Match` header (`3`, `"3"`, `W/"3"`; `*` = any). */
+export function expectedVersion(fromBody: number | undefined, header: string | undefined): number | undefined {
+  let fromHeader: number | undefined;
+  if (header !== undefined && header.trim() !== '*') {
+    const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+    if (!m) throw errors.invalid('If-Match must be a record version, e.g. "3".', { field: 'if-match' });
+    fromHeader = Number(m[1]);
+  }
+  if (fromBody !== undefined && fromHeader !== undefined && fromBody !== fromHeader) {
+    throw errors.invalid('expected_version and If-Match disagree.', { field: 'expected_version' });
+  }
+  return fromBody ?? fromHeader;
+}
+
+function parseFilters(raw: string): ViewFilter[] {
+  const parsed = z.array(viewFilterSchema).max(50).safeParse(parseJson(raw, 'filter'));
+  if (!parsed.success) throw errors.invalid('filter must be a JSON array of {field_id, op, value}.', { field: 'filter', issues: parsed.error.issues });
+  return parsed.data;
+}
+
+function parseSorts(raw: string): ViewSort[] {
+  const text = raw.trim();
+  const input = text.startsWith('[')
+    ? parseJson(text, 'sort')
+    : text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => (s.startsWith('-') ? { field_id: s.slice(1), direction: 'desc' } : { field_id: s, direction: 'asc' }));
+  const parsed = z.array(viewSortSchema).max(10).safeParse(input);
+  if (!parsed.success)
+    throw errors.invalid('sort must be a JSON array of {field_id, direction} or "field,-other".', { field: 'sort', issues: parsed.error.issues });
+  return parsed.data;
+}
+
+function parseJson(raw: string, name: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw errors.invalid(`${name} is not valid JSON.`, { field: name });
+  }
+}

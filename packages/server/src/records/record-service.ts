@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, type RecordInfo, type RecordUpdatedData, roomName, type ViewFilter, type ViewSort } from '@tandem/protocol';
+import { type FieldChange, writeActivity } from '../activity/activity-writer.ts';
+import type { AuthInfo } from '../auth/auth-service.ts';
+import type { AppContext } from '../context.ts';
+import type { Transaction } from '../db/database.ts';
+import { errors } from '../http/app-error.ts';
+import { validateValues } from '../tables/field-values.ts';
+import { type Field, loadFields, lockTable, VIEW_COLUMNS, type ViewRow } from '../tables/table-model.ts';
+import { normaliseFilters, normaliseSorts } from '../tables/view-filters.ts';
+import type { Access } from '../workspaces/access.ts';
+import { loadRecord, RECORD_COLUMNS, type RecordRow, recordJson } from './record-model.ts';
+import { DEFAULT_PAGE_SIZE, queryRecords } from './record-query.ts';
+
+/** What `GET /tables/{id}/records` asks for. */
+export interface ListOptions {
+  readonly limit?: number;
+  readonly cursor?: string;
+  /** A saved view whose filters and sorts apply. */
+  readonly viewId?: string;
+  /** Extra conditions, combined with the view's by AND. */
+  readonly filters?: readonly ViewFilter[];
+  /** Sort keys that replace the view's. */
+  readonly sorts?: readonly ViewSort[];
+}
+
+/** A page of records. */
+export interface RecordList {
+  readonly records: RecordInfo[];
+  readonly next_cursor: string | null;
+}
+
+const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Records of a table. Everyone reads; editors and above write. Every change validates the values
+ * against the fields, bumps `version` by exactly one, records which fields changed at that
+ * version, writes activity and stages durable events in the same transaction.
+ */
+export class RecordService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly access: Access,
+  ) {}
+
+  async list(auth: AuthInfo, tableId: string, options: ListOptions): Promise<RecordList> {
+    await this.access.require(auth, 'table', tableId, 'viewer');
+    const fields = await loadFields(this.ctx.db, tableId);
+    let view: ViewRow | undefined;
+    if (options.viewId) {
+      [view] = await this.ctx.db.query<ViewRow>(`SELECT ${VIEW_COLUMNS} FROM views WHERE id = $1 AND table_id = $2`, [options.viewId, tableId]);
+      if (!view) throw errors.notFound('View');
+    }
+    const page = await queryRecords(this.ctx.db, {
+      tableId,
+      fields,
+      filters: [...(view?.filters ?? []), ...normaliseFilters(fields, options.filters ?? [])],
+      sorts: options.sorts ? normaliseSorts(fields, options.sorts) : (view?.sorts ?? []),
+      limit: options.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: options.cursor ?? null,
+      userId: auth.user.id,
+    });
+    return { records: page.rows.map(recordJson), next_cursor: page.nextCursor };
+  }
+
+  async get(auth: AuthInfo, recordId: string): Promise<RecordInfo> {
+    await this.access.require(auth, 'record', recordId, 'viewer');
+    const row = await loadRecord(this.ctx.db, recordId);
+    if (!row) throw errors.notFound('Record');
+    return recordJson(row);
+  }
+
+  async create(auth: AuthInfo, tableId: string, input: Readonly<Record<string, unknown>>): Promise<RecordInfo> {
+    const scope = await this.access.require(auth, 'table', tableId, 'editor');
+    const actor = actorOf(auth);
+    return this.ctx.db.transaction(async (tx) => {
+      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Table');
+      const fields = await loadFields(tx, tableId);
+      const changes = await validateValues(tx, scope.workspaceId, fields, input);
+      const values: Record<string, unknown> = {};
+      const versions: Record<string, number> = {};
+      for (const [fieldId, value] of changes) {
+        if (value === null) continue;
+        values[fieldId] = value;
+        versions[fieldId] = 1;
+      }
+      const [row] = await tx.query<RecordRow>(
+        `INSERT INTO records (id, table_id, "values", field_versions, version, created_by, updated_by)
+         VALUES ($1, $2, $3::jsonb, $4::jsonb, 1, $5, $5) RETURNING ${RECORD_COLUMNS}`,
+        [randomUUID(), tableId, JSON.stringify(values), JSON.stringify(versions), auth.user.id],
+      );
+      if (!row) throw errors.notFound('Table');
+      await writeActivity(tx, this.ctx.events, {
+        workspaceId: scope.workspaceId,
+        tableId,
+        recordId: row.id,
+        entityType: 'record',
+        entityId: row.id,
+        action: 'created',
+        actor,
+        changes: fieldChanges(fields, {}, values),
+      });
+      const json = recordJson(row);
+      this.ctx.events.append(tx, recordRooms(row), 'record_created', actor, json);
+      return json;
+    });
+  }
+
+  /**
+   * Writes some fields of a record. With `expectedVersion`, a field that changed after that
+   * version answers `409 conflict` with the current record and the conflicting field ids, while
+   * fields nobody touched since merge; without it the write is last-writer-wins. The row lock
+   * makes concurrent writers take turns, so no update is lost. A write that changes nothing
+   * keeps the version.
+   */
+  async update(auth: AuthInfo, recordId: string, input: Readonly<Record<string, unknown>>, expectedVersion?: number): Promise<RecordInfo> {
+    const scope = await this.access.require(auth, 'record', recordId, 'editor');
+    const tableId = scope.tableId ?? '';
+    const fieldIds = Object.keys(input);
+    await this.#refuseLocked(auth, recordId, fieldIds);
+    const actor = actorOf(auth);
+    const result = await this.ctx.db.transaction(async (tx) => {
+      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Record');
+      const fields = await loadFields(tx, tableId);
+      const changes = await validateValues(tx, scope.workspaceId, fields, input);
+      const current = await loadRecord(tx, recordId, true);
+      if (!current) throw errors.notFound('Record');
+      if (expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], expectedVersion);
+
+      const values = { ...current.values };
+      const versions = { ...current.field_versions };
+      const version = current.version + 1;
+      const changed: string[] = [];
+      for (const [fieldId, value] of changes) {
+        if (same(current.values[fieldId], value)) continue;
+        if (value === null) delete values[fieldId];
+        else values[fieldId] = value;
+        versions[fieldId] = version;
+        changed.push(fieldId);
+      }
+      if (changed.length === 0) return recordJson(current);
+
+      const [row] = await tx.query<RecordRow>(
+        `UPDATE records SET "values" = $2::jsonb, field_versions = $3::jsonb, version = $4, updated_by = $5, updated_at = now()
+         WHERE id = $1 RETURNING ${RECORD_COLUMNS}`,
+        [recordId, JSON.stringify(values), JSON.stringify(versions), version, auth.user.id],
+      );
+      if (!row) throw errors.notFound('Record');
+      await writeActivity(tx, this.ctx.events, {
+        workspaceId: scope.workspaceId,
+        tableId,
+        recordId,
+        entityType: 'record',
+        entityId: recordId,
+        action: 'updated',
+        actor,
+        changes: fieldChanges(fields, current.values, row.values, changed),
+        meta: { version },
+      });
+      const json = recordJson(row);
+      const data: RecordUpdatedData = { ...json, changed_fields: changed };
+      this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
+      return json;
+    });
+    await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
+    return result;
+  }
+
+  /**
+   * Deletes a record (with `expectedVersion`, only if it is still at that version) and takes it
+   * out of every link field that pointed at it; each record that lost a link moves to its next
+   * version and is announced.
+   */
+  async delete(auth: AuthInfo, recordId: string, expectedVersion?: number): Promise<void> {
+    const scope = await this.access.require(auth, 'record', recordId, 'editor');
+    const tableId = scope.tableId ?? '';
+    const fieldIds = (await loadFields(this.ctx.db, tableId)).map((f) => f.id);
+    await this.#refuseLocked(auth, recordId, fieldIds);
+    const actor = actorOf(auth);
+    await this.ctx.db.transaction(async (tx) => {
+      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Record');
+      const fields = await loadFields(tx, tableId);
+      const current = await loadRecord(tx, recordId, true);
+      if (!current) throw errors.notFound('Record');
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw errors.conflict(`The record changed since version ${expectedVersion}; it is at version ${current.version}.`, {
+          record: recordJson(current),
+          conflicting_fields: [],
+        });
+      }
+      await tx.query('DELETE FROM records WHERE id = $1', [recordId]);
+      await this.#unlink(tx, scope.workspaceId, tableId, recordId, actor);
+      await writeActivity(tx, this.ctx.events, {
+        workspaceId: scope.workspaceId,
+        tableId,
+        recordId,
+        entityType: 'record',
+        entityId: recordId,
+        action: 'deleted',
+        actor,
+        changes: fieldChanges(fields, current.values, {}),
+      });
+      this.ctx.events.append(tx, recordRooms(current), 'record_deleted', actor, recordJson(current));
+    });
+    await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
+  }
+
+  async #refuseLocked(auth: AuthInfo, recordId: string, fieldIds: readonly string[]): Promise<void> {
+    const lock = await this.ctx.locks.blockingLock(recordId, fieldIds, auth.user.id);
+    if (lock) {
+      const what = lock.field_id ? 'this cell' : 'this record';
+      throw errors.locked(`${lock.name} is editing ${what}; try again when they are done.`, { lock });
+    }
+  }
+
+  async #unlink(tx: Transaction, workspaceId: string, tableId: string, recordId: string, actor: Actor): Promise<void> {
+    const linkFields = await tx.query<{ id: string; table_id: string }>(
+      `SELECT f.id, f.table_id FROM fields f JOIN tables t ON t.id = f.table_id
+       WHERE t.workspace_id = $1 AND f.type = 'link' AND f.options ->> 'linked_table_id' = $2::text ORDER BY f.table_id, f.id`,
+      [workspaceId, tableId],
+    );
+    for (const field of linkFields) {
+      if (field.table_id !== tableId) await lockTable(tx, field.table_id, 'records');
+      const rows = await tx.query<RecordRow>(
+        `UPDATE records SET
+           "values" = CASE WHEN jsonb_array_length(("values" -> $2::text) - $3::text) = 0 THEN "values" - $2::text
+                           ELSE jsonb_set("values", ARRAY[$2::text], ("values" -> $2::text) - $3::text) END,
+           field_versions = jsonb_set(field_versions, ARRAY[$2::text], to_jsonb(version + 1)),
+           version = version + 1,
+           updated_by = $4,
+           updated_at = now()
+         WHERE table_id = $1 AND ("values" -> $2::text) @> jsonb_build_array($3::text)
+         RETURNING ${RECORD_COLUMNS}`,
+        [field.table_id, field.id, recordId, actor.id],
+      );
+      for (const row of rows) {
+        const data: RecordUpdatedData = { ...recordJson(row), changed_fields: [field.id] };
+        this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
+      }
+    }
+  }
+}
+
+/** Rooms that hear about a record: its own and its table's. */
+export function recordRooms(row: Pick<RecordRow, 'id' | 'table_id'>): string[] {
+  return [roomName('record', row.id), roomName('table', row.table_id)];
+}
+
+/** `409 conflict` when a written field changed after `expected` (or `expected` is from the future). */
+function assertNoConflict(current: RecordRow, written: readonly string[], expected: number): void {
+  if (expected > current.version) {
+    throw errors.conflict(`Version ${expected} is newer than the record (version ${current.version}).`, {
+      record: recordJson(current),
+      conflicting_fields: [],
+    });
+  }
+  const conflicting = written.filter((id) => (current.field_versions[id] ?? 0) > expected);
+  if (conflicting.length > 0) {
+    throw errors.conflict(`Someone changed ${conflicting.length === 1 ? 'this field' : 'these fields'} after version ${expected}.`, {
+      record: recordJson(current),
+      conflicting_fields: conflicting,
+    });
+  }
+}
+
+/** Field-level before/after for the activity log, with field names as they are now. */
+function fieldChanges(
+  fields: readonly Field[],
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  only?: readonly string[],
+): FieldChange[] {
+  const ids = only ?? [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const names = new Map(fields.map((f) => [f.id, f.name]));
+  return ids
+    .filter((id) => !same(before[id], after[id]))
+    .map((id) => ({ field_id: id, field_name: names.get(id) ?? id, before: before[id] ?? null, after: after[id] ?? null }));
+}

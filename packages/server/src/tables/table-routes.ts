@@ -1,0 +1,123 @@
+import { fieldTypeSchema, viewFilterSchema, viewSortSchema } from '@tandem/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireAuth } from '../http/authenticate.ts';
+import type { FieldService } from './field-service.ts';
+import type { TableService } from './table-service.ts';
+import type { ViewService } from './view-service.ts';
+
+const idParams = z.object({ id: z.uuid() });
+const name = z.string().trim().min(1).max(100);
+const position = z.number().int().min(0).max(1_000_000);
+const options = z.record(z.string(), z.unknown()).describe('Type-specific options; see docs/api.md');
+const newField = z.object({ name, type: fieldTypeSchema, options: options.optional() });
+const viewBody = z.object({
+  name,
+  filters: z.array(viewFilterSchema).max(50).optional(),
+  sorts: z.array(viewSortSchema).max(10).optional(),
+  hidden_fields: z.array(z.string()).max(500).optional(),
+  position: position.optional(),
+});
+
+/** The services behind the schema routes. */
+export interface SchemaServices {
+  readonly tables: TableService;
+  readonly fields: FieldService;
+  readonly views: ViewService;
+}
+
+/** Tables, fields and views: `/workspaces/{id}/tables`, `/tables/{id}`, `/fields/{id}`, `/views/{id}`. */
+export function tableRoutes(services: SchemaServices) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const { tables, fields, views } = services;
+
+    app.get('/workspaces/:id/tables', { schema: { tags: ['tables'], summary: 'Tables of a workspace', params: idParams } }, async (request) => ({
+      tables: await tables.list(requireAuth(request), request.params.id),
+    }));
+
+    app.post(
+      '/workspaces/:id/tables',
+      {
+        schema: {
+          tags: ['tables'],
+          summary: 'Create a table (admin); without fields it gets a text field "Name"',
+          params: idParams,
+          body: z.object({ name, description: z.string().max(10_000).optional(), fields: z.array(newField).max(200).optional() }),
+        },
+      },
+      async (request, reply) => reply.status(201).send(await tables.create(requireAuth(request), request.params.id, request.body)),
+    );
+
+    app.get('/tables/:id', { schema: { tags: ['tables'], summary: 'A table with its fields and views', params: idParams } }, async (request) =>
+      tables.get(requireAuth(request), request.params.id),
+    );
+
+    app.patch(
+      '/tables/:id',
+      {
+        schema: {
+          tags: ['tables'],
+          summary: 'Rename, describe or move a table (admin)',
+          params: idParams,
+          body: z.object({ name: name.optional(), description: z.string().max(10_000).optional(), position: position.optional() }),
+        },
+      },
+      async (request) => tables.update(requireAuth(request), request.params.id, request.body),
+    );
+
+    app.delete(
+      '/tables/:id',
+      { schema: { tags: ['tables'], summary: 'Delete a table with its records (admin); link fields pointing at it go too', params: idParams } },
+      async (request, reply) => {
+        await tables.delete(requireAuth(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/tables/:id/fields',
+      { schema: { tags: ['fields'], summary: 'Add a field (admin)', params: idParams, body: newField.extend({ position: position.optional() }) } },
+      async (request, reply) => reply.status(201).send(await fields.create(requireAuth(request), request.params.id, request.body)),
+    );
+
+    app.patch(
+      '/fields/:id',
+      {
+        schema: {
+          tags: ['fields'],
+          summary: 'Rename, move, retype or re-option a field (admin); stored values are converted or cleared',
+          params: idParams,
+          body: z.object({ name: name.optional(), type: fieldTypeSchema.optional(), options: options.optional(), position: position.optional() }),
+        },
+      },
+      async (request) => fields.update(requireAuth(request), request.params.id, request.body),
+    );
+
+    app.delete(
+      '/fields/:id',
+      { schema: { tags: ['fields'], summary: 'Delete a field and its values in every record (admin)', params: idParams } },
+      async (request) => fields.delete(requireAuth(request), request.params.id),
+    );
+
+    app.get('/tables/:id/views', { schema: { tags: ['views'], summary: 'Saved views of a table', params: idParams } }, async (request) => ({
+      views: await views.list(requireAuth(request), request.params.id),
+    }));
+
+    app.post(
+      '/tables/:id/views',
+      { schema: { tags: ['views'], summary: 'Save a view: filters, sorts, hidden fields (editor)', params: idParams, body: viewBody } },
+      async (request, reply) => reply.status(201).send(await views.create(requireAuth(request), request.params.id, request.body)),
+    );
+
+    app.patch('/views/:id', { schema: { tags: ['views'], summary: 'Change a view (editor)', params: idParams, body: viewBody.partial() } }, async (request) =>
+      views.update(requireAuth(request), request.params.id, request.body),
+    );
+
+    app.delete('/views/:id', { schema: { tags: ['views'], summary: 'Delete a view (editor)', params: idParams } }, async (request, reply) => {
+      await views.delete(requireAuth(request), request.params.id);
+      return reply.status(204).send();
+    });
+  };
+}
