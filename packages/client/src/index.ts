@@ -5,6 +5,7 @@ export * from './lock-map.ts';
 export * from './network-monitor.ts';
 export * from './pending-requests.ts';
 export * from './presence-list.ts';
+export * from './record-list.ts';
 export * from './rest-client.ts';
 export * from './room.ts';
 export * from './room-events.ts';

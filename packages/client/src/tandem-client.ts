@@ -395,11 +395,13 @@ export class TandemClient {
     );
   }
 
-  /** Resumes a room from its last seq after a gap: the server replays what is missing. */
+  /**
+   * Resumes a room from its last seq after a gap: subscribing again replaces the server-side
+   * subscription (presence stays) and replays what is missing.
+   */
   #repair(room: Room): void {
     if (this.#repairing.has(room.name) || !this.#connection.link) return;
     this.#repairing.add(room.name);
-    this.request({ type: 'unsubscribe', room: room.name }).catch(() => undefined);
     room.markSubscribing();
     const since = room.lastSeq;
     this.request({ type: 'subscribe', room: room.name, ...(since !== null ? { since } : {}) }).then(
@@ -409,8 +411,6 @@ export class TandemClient {
       },
       () => this.#repairing.delete(room.name),
     );
-    const presence = this.#presence.get(room.name);
-    if (presence) this.#sendNow(presence as ClientMessage);
   }
 
   /** Sends now if connected, otherwise drops: for state the client re-announces on connect. */
