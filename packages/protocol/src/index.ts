@@ -3,3 +3,4 @@ export * from './domain.ts';
 export * from './errors.ts';
 export * from './messages.ts';
 export * from './tables.ts';
+export * from './sse-event-id.ts';
