@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import type { Bus } from './bus.ts';
@@ -6,6 +7,10 @@ import { MemoryBus } from './memory/memory-bus.ts';
 import { MemoryLockStore } from './memory/memory-lock-store.ts';
 import { MemoryPresenceStore } from './memory/memory-presence-store.ts';
 import type { PresenceStore } from './presence-store.ts';
+import { RedisBus } from './redis/redis-bus.ts';
+import { openRedisConnections } from './redis/redis-connections.ts';
+import { RedisLockStore } from './redis/redis-lock-store.ts';
+import { RedisPresenceStore } from './redis/redis-presence-store.ts';
 
 /** The swappable backends, chosen from configuration in this one place. */
 export interface Backends {
@@ -14,13 +19,15 @@ export interface Backends {
   readonly presence: PresenceStore;
   /** Cell and row leases, shared by every node. */
   readonly locks: LockStore;
+  /** This node's id (random per process); names its Redis connections `<REDIS_PREFIX>node:<nodeId>:pub|sub|store`. */
+  readonly nodeId: string;
   close(): Promise<void>;
 }
 
 /** In-process backends by default; Redis ones when `REDIS_URL` is set. */
-export async function createBackends(config: Config, _log: Logger): Promise<Backends> {
-  if (config.redisUrl) throw new Error('REDIS_URL is not supported yet');
-  // Redis: build the bus, presence and lock stores from REDIS_URL here instead of the memory ones.
+export async function createBackends(config: Config, log: Logger): Promise<Backends> {
+  const nodeId = randomUUID();
+  if (config.redisUrl) return createRedisBackends(config.redisUrl, config.redisPrefix, nodeId, log);
   const bus = new MemoryBus();
   const presence = new MemoryPresenceStore();
   const locks = new MemoryLockStore();
@@ -28,10 +35,37 @@ export async function createBackends(config: Config, _log: Logger): Promise<Back
     bus,
     presence,
     locks,
+    nodeId,
     async close() {
       await presence.close();
       await locks.close();
       await bus.close();
+    },
+  };
+}
+
+/** Bus, presence and locks over one Redis: three connections per node (see docs/operations.md). */
+async function createRedisBackends(url: string, prefix: string, nodeId: string, log: Logger): Promise<Backends> {
+  const connections = await openRedisConnections({ url, prefix, nodeId, log });
+  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, log });
+  try {
+    await bus.start();
+  } catch (err) {
+    await connections.close();
+    throw err;
+  }
+  const presence = new RedisPresenceStore(connections.store, prefix);
+  const locks = new RedisLockStore(connections.store, prefix);
+  return {
+    bus,
+    presence,
+    locks,
+    nodeId,
+    async close() {
+      await presence.close();
+      await locks.close();
+      await bus.close();
+      await connections.close();
     },
   };
 }

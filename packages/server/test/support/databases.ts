@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** The PostgreSQL the integration tests use (this machine's, unless TEST_DATABASE_URL says otherwise). */
@@ -27,6 +28,31 @@ export function postgresAvailable(): Promise<boolean> {
     }
   })();
   return pgAvailable;
+}
+
+let redisUp: Promise<boolean> | undefined;
+
+/**
+ * Whether the test Redis answers. Under `CI=true` a missing Redis is a failure, not a skip;
+ * elsewhere the suites that need it are skipped with a loud message.
+ */
+export function redisAvailable(): Promise<boolean> {
+  redisUp ??= (async () => {
+    const client = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      return true;
+    } catch (err) {
+      if (process.env.CI === 'true') throw new Error(`Redis is required under CI but ${TEST_REDIS_URL} is unreachable: ${(err as Error).message}`);
+      console.warn(`\n!!! Redis at ${TEST_REDIS_URL} is unreachable; Redis suites are SKIPPED (${(err as Error).message})\n`);
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  })();
+  return redisUp;
 }
 
 /** A fresh schema name, so parallel test files never see each other's rows. */
