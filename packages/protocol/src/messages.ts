@@ -35,8 +35,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user_cursor'), id, room, position: z.json() }).strict(),
   /** Client → server: take a lease on a cell (record + field) or a whole row (no field). */
   z.object({ type: z.literal('cell_lock'), id, record_id: uuid, field_id: uuid.optional(), force: z.boolean().optional() }).strict(),
-  /** Client → server: release a cell or row lock. */
-  z.object({ type: z.literal('cell_unlock'), id, record_id: uuid, field_id: uuid.optional() }).strict(),
+  /** Client → server: release a cell or row lock (`force`: an admin releases another user's lock). */
+  z.object({ type: z.literal('cell_unlock'), id, record_id: uuid, field_id: uuid.optional(), force: z.boolean().optional() }).strict(),
   /** Client → server: live preview of a value being typed (not stored). */
   z.object({ type: z.literal('cell_edit'), id, record_id: uuid, field_id: uuid, value: z.json() }).strict(),
   /** Client → server: the user is typing in a room (chat or comments). */
@@ -144,6 +144,8 @@ export type ServerSignal =
   | { readonly type: 'presence_update'; readonly room: string; readonly user: PresenceEntry }
   /** Server → subscriber: the room's presence list right after subscribing. */
   | { readonly type: 'presence_state'; readonly room: string; readonly users: readonly PresenceEntry[] }
+  /** Server → subscriber of a table room: the table's current cell and row locks right after subscribing. */
+  | { readonly type: 'lock_state'; readonly room: string; readonly locks: readonly LockInfo[] }
   /** Server → room except sender: a user's cursor moved. */
   | { readonly type: 'user_cursor'; readonly room: string; readonly user_id: string; readonly name: string; readonly color: string; readonly position: unknown }
   /** Server → table room: a cell or row was locked. */

@@ -1,0 +1,428 @@
+import { type ClientMessage, clientMessageSchema, type ErrorCode, PROTOCOL_VERSION, parseRoom, type ServerSignal } from '@tandem/protocol';
+import type { AuthInfo } from '../auth/auth-service.ts';
+import type { BusMessage, ControlMessage } from '../backends/bus.ts';
+import type { LockStore } from '../backends/lock-store.ts';
+import type { PresenceStore } from '../backends/presence-store.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, errors } from '../http/app-error.ts';
+import type { Access } from '../workspaces/access.ts';
+import type { Connection, Transport } from './connection.ts';
+import { Connection as ConnectionImpl } from './connection.ts';
+import { LockService } from './lock-service.ts';
+import { PresenceService } from './presence-service.ts';
+import { Relay } from './relay.ts';
+import { RoomChannel } from './room-channel.ts';
+import { SignalPublisher } from './signal-publisher.ts';
+import { Subscription } from './subscription.ts';
+
+/** Decides whether a user may read a room of a kind `Access` does not know (e.g. `chat`). */
+export type RoomCheck = (userId: string, kind: string, id: string) => Promise<boolean>;
+
+/** What the gateway needs from the rest of the server. */
+export interface GatewayDeps {
+  readonly ctx: AppContext;
+  readonly access: Access;
+  readonly presence: PresenceStore;
+  readonly locks: LockStore;
+  /** This process's id in the cluster (part of every connection key). */
+  readonly nodeId: string;
+}
+
+/** What `subscribe` reports back (the fields of its `ack`). */
+export interface SubscribeResult {
+  readonly room: string;
+  /** The last seq the client now has: replayed up to here, or the live starting point. */
+  readonly seq: number;
+  /** Events replayed from the log. */
+  readonly replayed: number;
+  /** True when `since` was older than the retained history and a `resync` was sent. */
+  readonly resync: boolean;
+}
+
+const REPLAY_PAGE = 1000;
+
+/**
+ * The transport-independent realtime core: connections, rooms, durable-event fan-out with exact
+ * resume, presence, cursors and locks. The WebSocket server and the SSE route are thin shells
+ * that feed it frames and give it a {@link Transport} to write to. It knows rooms and
+ * connections, never records: domains reach clients only through the event log and the bus.
+ */
+export class Gateway {
+  readonly #connections = new Map<string, Connection>();
+  readonly #byUser = new Map<string, Set<Connection>>();
+  readonly #channels = new Map<string, RoomChannel>();
+  /** Subscribes in progress per room, so a room is not dropped while one is joining. */
+  readonly #joining = new Map<string, number>();
+  readonly #inbox = new WeakMap<Connection, Promise<void>>();
+  readonly #roomChecks = new Map<string, RoomCheck>();
+  readonly #unsubscribeBus: (() => void)[] = [];
+  readonly #tick: NodeJS.Timeout;
+  readonly #ctx: AppContext;
+  readonly #access: Access;
+  readonly signals: SignalPublisher;
+  readonly presence: PresenceService;
+  readonly locks: LockService;
+  readonly relay: Relay;
+  readonly nodeId: string;
+  #closing = false;
+
+  constructor(deps: GatewayDeps) {
+    const { ctx, access } = deps;
+    this.#ctx = ctx;
+    this.#access = access;
+    this.nodeId = deps.nodeId;
+    this.signals = new SignalPublisher(ctx.bus);
+    const { heartbeatMs, presenceGraceMs, lockTtlMs } = ctx.config;
+    this.presence = new PresenceService(deps.presence, this.signals, { ttlMs: 2 * heartbeatMs, graceMs: presenceGraceMs });
+    this.locks = new LockService(deps.locks, access, this.signals, lockTtlMs);
+    this.relay = new Relay(access, this.signals);
+    this.#unsubscribeBus.push(ctx.bus.onMessage((m) => this.#onBus(m)));
+    this.#unsubscribeBus.push(ctx.bus.onReconnect(() => this.#catchUpAll()));
+    // Leases and presence entries must be renewed well inside their TTL.
+    const tickMs = Math.max(50, Math.min(heartbeatMs, Math.floor(lockTtlMs / 3)));
+    this.#tick = setInterval(() => void this.#keepAlive(), tickMs);
+    this.#tick.unref();
+  }
+
+  /** Lets another module authorise rooms of its own kind (e.g. chat rooms). */
+  registerRoomCheck(kind: string, check: RoomCheck): void {
+    this.#roomChecks.set(kind, check);
+  }
+
+  /** Open connections of a user on this node. */
+  connectionCount(userId: string): number {
+    return this.#byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Total open connections on this node. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** All open connections on this node. */
+  connections(): IterableIterator<Connection> {
+    return this.#connections.values();
+  }
+
+  /** Registers a new authenticated connection and marks its user online. */
+  open(auth: AuthInfo, transport: Transport): Connection {
+    const conn = new ConnectionImpl(auth, transport, this.nodeId);
+    this.#connections.set(conn.id, conn);
+    const mine = this.#byUser.get(auth.user.id) ?? new Set();
+    mine.add(conn);
+    this.#byUser.set(auth.user.id, mine);
+    void this.presence.connected(conn).catch((err) => this.#ctx.log.warn({ err }, 'presence: marking online failed'));
+    return conn;
+  }
+
+  /** The first frame of a WebSocket connection. */
+  welcome(conn: Connection): void {
+    const { user } = conn.auth;
+    conn.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      connection_id: conn.id,
+      user: { id: user.id, name: user.name },
+      heartbeat_ms: this.#ctx.config.heartbeatMs,
+    });
+  }
+
+  /** The transport closed: leave every room, release locks, start the presence grace period. */
+  async closed(conn: Connection): Promise<void> {
+    if (conn.closed) return;
+    conn.closed = true;
+    this.#connections.delete(conn.id);
+    const mine = this.#byUser.get(conn.userId);
+    mine?.delete(conn);
+    if (mine?.size === 0) this.#byUser.delete(conn.userId);
+    for (const sub of conn.subscriptions.values()) this.#detach(sub);
+    conn.subscriptions.clear();
+    this.relay.forget(conn);
+    try {
+      await this.locks.disconnected(conn);
+      await this.presence.disconnected(conn);
+    } catch (err) {
+      this.#ctx.log.warn({ err }, 'realtime: cleaning up a closed connection failed');
+    }
+  }
+
+  /**
+   * Handles one text frame from a client. Frames of one connection are handled one after the
+   * other, in arrival order; an invalid frame is answered with `error` and changes nothing.
+   */
+  receive(conn: Connection, text: string): void {
+    const previous = this.#inbox.get(conn) ?? Promise.resolve();
+    const next = previous.then(() => this.#handleFrame(conn, text));
+    this.#inbox.set(conn, next);
+  }
+
+  async #handleFrame(conn: Connection, text: string): Promise<void> {
+    if (conn.closed) return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      conn.send({ type: 'error', code: 'invalid_input', message: 'A frame must be one JSON object.' });
+      return;
+    }
+    const parsed = clientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const maybeId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+      const id = typeof maybeId === 'string' || typeof maybeId === 'number' ? maybeId : undefined;
+      conn.send({
+        type: 'error',
+        ...(id !== undefined ? { id } : {}),
+        code: 'invalid_input',
+        message: 'The message is not valid.',
+        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+      });
+      return;
+    }
+    const message = parsed.data;
+    try {
+      const extra = await this.#dispatch(conn, message);
+      if (message.id !== undefined && extra !== null) conn.send({ type: 'ack', id: message.id, ...extra });
+    } catch (err) {
+      const appError = err instanceof AppError ? err : null;
+      if (!appError) this.#ctx.log.error({ err, type: message.type }, 'realtime: handling a message failed');
+      const code: ErrorCode = appError?.code ?? 'internal';
+      conn.send({
+        type: 'error',
+        ...(message.id !== undefined ? { id: message.id } : {}),
+        code,
+        message: appError?.message ?? 'Something went wrong.',
+        ...(appError?.details ? { details: appError.details } : {}),
+      });
+    }
+  }
+
+  /** Runs one valid message; returns the extra fields of its `ack`, or null when it sends no ack. */
+  async #dispatch(conn: Connection, message: ClientMessage): Promise<Record<string, unknown> | null> {
+    switch (message.type) {
+      case 'subscribe': {
+        const result = await this.subscribe(conn, message.room, message.since);
+        return { ...result };
+      }
+      case 'unsubscribe':
+        await this.unsubscribe(conn, message.room);
+        return { room: message.room };
+      case 'presence': {
+        this.#requireSubscribed(conn, message.room);
+        const user = await this.presence.announce(conn, message);
+        return { room: message.room, user };
+      }
+      case 'user_cursor':
+        this.#requireSubscribed(conn, message.room);
+        this.relay.cursor(conn, message.room, message.position);
+        return {};
+      case 'cell_edit':
+        await this.relay.cellEdit(conn, message.record_id, message.field_id, message.value);
+        return {};
+      case 'typing':
+        this.#requireSubscribed(conn, message.room);
+        return { relayed: this.relay.typing(conn, message.room) };
+      case 'cell_lock': {
+        const lock = await this.locks.lock(conn, message.record_id, message.field_id ?? null, message.force ?? false);
+        return { lock };
+      }
+      case 'cell_unlock': {
+        const released = await this.locks.unlock(conn, message.record_id, message.field_id ?? null, message.force ?? false);
+        return { released };
+      }
+      case 'ping':
+        conn.send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}), ts: new Date().toISOString() });
+        return null;
+    }
+  }
+
+  #requireSubscribed(conn: Connection, room: string): void {
+    if (!conn.subscriptions.has(room)) throw errors.invalid(`Subscribe to ${room} first.`, { room });
+  }
+
+  /** Whether the user may read the room (same rule as reading its data over REST). */
+  canRead(userId: string, room: string): Promise<boolean> {
+    return this.#access.canReadRoom(userId, room, (uid, kind, id) => this.#roomChecks.get(kind)?.(uid, kind, id) ?? Promise.resolve(false));
+  }
+
+  /**
+   * Joins a room. With `since`: replays the log after it, then goes live with no gap and no
+   * duplicate (live events that arrive during the replay are buffered). Without: live from the
+   * room's current seq, which the result reports. A `since` older than the retained history
+   * sends `resync` and continues live from the current seq.
+   */
+  async subscribe(conn: Connection, room: string, since?: number): Promise<SubscribeResult> {
+    if (!parseRoom(room)) throw errors.invalid(`Unknown room ${room}.`, { room });
+    if (!(await this.canRead(conn.userId, room))) throw new AppError('forbidden', `You cannot join ${room}.`, { room });
+    if (conn.closed) throw errors.invalid('The connection is closed.');
+    const existing = conn.subscriptions.get(room);
+    if (existing) this.#detach(existing);
+
+    this.#joining.set(room, (this.#joining.get(room) ?? 0) + 1);
+    let sub: Subscription;
+    let channel: RoomChannel;
+    try {
+      channel = this.#channel(room);
+      await channel.ready;
+      sub = new Subscription(conn, room, since ?? channel.cursor);
+      channel.subscribers.add(sub);
+    } finally {
+      this.#joining.set(room, (this.#joining.get(room) ?? 1) - 1);
+      if (this.#joining.get(room) === 0) this.#joining.delete(room);
+    }
+    conn.subscriptions.set(room, sub);
+    if (conn.closed) {
+      this.#detach(sub);
+      throw errors.invalid('The connection is closed.');
+    }
+    const startedAt = channel.cursor;
+    let replayed = 0;
+    let resync = false;
+    try {
+      if (since !== undefined && (await this.#historyMissing(room, since))) {
+        resync = true;
+        sub.lastSeq = startedAt;
+        conn.send({ type: 'resync', room, seq: startedAt });
+      } else if (since !== undefined) {
+        for (;;) {
+          const page = await this.#ctx.events.readAfter(this.#ctx.db, room, sub.lastSeq, REPLAY_PAGE);
+          if (!sub.active) break;
+          for (const event of page) sub.replay(event);
+          replayed += page.length;
+          if (page.length < REPLAY_PAGE) break;
+        }
+      }
+    } catch (err) {
+      this.#detach(sub);
+      throw err;
+    }
+    sub.goLive();
+    void this.#sendRoomState(conn, room);
+    return { room, seq: sub.lastSeq, replayed, resync };
+  }
+
+  /** Whether events after `since` are no longer (all) retained, or `since` is ahead of the room. */
+  async #historyMissing(room: string, since: number): Promise<boolean> {
+    const { events, db, config } = this.#ctx;
+    const head = await events.head(db, room);
+    if (since > head) return true;
+    if (since === head) return false;
+    if (since < head - config.eventHistoryCount) return true;
+    const oldest = await events.oldest(db, room);
+    return oldest === null || oldest > since + 1;
+  }
+
+  /** Presence list and, for table rooms, current locks, right after subscribing. */
+  async #sendRoomState(conn: Connection, room: string): Promise<void> {
+    try {
+      const users = await this.presence.list(room);
+      if (!conn.subscriptions.has(room)) return;
+      conn.send({ type: 'presence_state', room, users });
+      const ref = parseRoom(room);
+      if (ref?.kind === 'table' && ref.id) {
+        const locks = await this.locks.ofTable(ref.id);
+        if (conn.subscriptions.has(room)) conn.send({ type: 'lock_state', room, locks });
+      }
+    } catch (err) {
+      this.#ctx.log.warn({ err, room }, 'realtime: sending room state failed');
+    }
+  }
+
+  /** Leaves a room (and its presence). */
+  async unsubscribe(conn: Connection, room: string): Promise<void> {
+    const sub = conn.subscriptions.get(room);
+    if (sub) this.#detach(sub);
+    await this.presence.leave(conn, room);
+  }
+
+  #channel(room: string): RoomChannel {
+    let channel = this.#channels.get(room);
+    if (!channel) {
+      const { events, db, log } = this.#ctx;
+      channel = new RoomChannel(room, { readAfter: (r, since, limit) => events.readAfter(db, r, since, limit), head: (r) => events.head(db, r) }, (err) =>
+        log.warn({ err, room }, 'realtime: reading the event log failed'),
+      );
+      this.#channels.set(room, channel);
+    }
+    return channel;
+  }
+
+  #detach(sub: Subscription): void {
+    sub.active = false;
+    if (sub.connection.subscriptions.get(sub.room) === sub) sub.connection.subscriptions.delete(sub.room);
+    const channel = this.#channels.get(sub.room);
+    if (!channel) return;
+    channel.subscribers.delete(sub);
+    if (channel.subscribers.size === 0 && !this.#joining.has(sub.room)) {
+      channel.close();
+      this.#channels.delete(sub.room);
+    }
+  }
+
+  #onBus(message: BusMessage): void {
+    if (message.kind === 'event') {
+      this.#channels.get(message.event.room)?.push(message.event);
+    } else if (message.kind === 'signal') {
+      const channel = this.#channels.get(message.room);
+      if (!channel || channel.subscribers.size === 0) return;
+      const json = JSON.stringify(message.signal);
+      for (const sub of channel.subscribers) {
+        if (sub.active && sub.connection.id !== message.except) sub.connection.transport.sendSignal(json, message.signal.type);
+      }
+    } else {
+      void this.#onControl(message.control).catch((err) => this.#ctx.log.warn({ err }, 'realtime: control message failed'));
+    }
+  }
+
+  async #onControl(control: ControlMessage): Promise<void> {
+    const mine = [...(this.#byUser.get(control.user_id) ?? [])];
+    if (control.type === 'user_logged_out') {
+      for (const conn of mine) {
+        if (control.session_id === null || (conn.auth.via === 'session' && conn.auth.credentialId === control.session_id)) {
+          conn.transport.close(4401, 'logged out');
+        }
+      }
+      return;
+    }
+    for (const conn of mine) {
+      for (const room of [...conn.subscriptions.keys()]) {
+        if (await this.canRead(conn.userId, room)) continue;
+        const sub = conn.subscriptions.get(room);
+        if (sub) this.#detach(sub);
+        await this.presence.leave(conn, room);
+        conn.send({ type: 'unsubscribed', room, reason: 'forbidden' });
+      }
+    }
+  }
+
+  #catchUpAll(): void {
+    for (const channel of this.#channels.values()) channel.catchUp();
+  }
+
+  async #keepAlive(): Promise<void> {
+    if (this.#closing) return;
+    try {
+      await this.presence.refresh(this.#connections.values());
+      await this.locks.refresh(this.#connections.values());
+      await this.presence.sweep();
+      await this.locks.sweep();
+    } catch (err) {
+      this.#ctx.log.warn({ err }, 'realtime: presence/lock keep-alive failed');
+    }
+  }
+
+  /** Sends a signal to every local subscriber of a room (used by tests and the system room). */
+  broadcastLocal(room: string, signal: ServerSignal): void {
+    this.#onBus({ kind: 'signal', room, signal });
+  }
+
+  /** Graceful shutdown: every client is told to reconnect elsewhere (4000), timers stop. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#tick);
+    for (const off of this.#unsubscribeBus) off();
+    for (const conn of [...this.#connections.values()]) conn.transport.close(4000, 'server shutting down');
+    for (const channel of this.#channels.values()) channel.close();
+    this.#channels.clear();
+    this.presence.close();
+  }
+}

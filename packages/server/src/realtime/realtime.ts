@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { LockStore } from '../backends/lock-store.ts';
+import type { PresenceStore } from '../backends/presence-store.ts';
+import type { AppContext } from '../context.ts';
+import type { Access } from '../workspaces/access.ts';
+import { Gateway } from './gateway.ts';
+import { startHistoryTrimmer } from './history-trimmer.ts';
+import { realtimeRoutes } from './realtime-routes.ts';
+import { sseRoutes } from './sse-route.ts';
+import { attachWebSocketServer, type WsServer } from './ws-server.ts';
+
+/** What {@link createRealtime} needs. */
+export interface RealtimeDeps {
+  readonly ctx: AppContext;
+  readonly app: FastifyInstance;
+  readonly auth: AuthService;
+  readonly access: Access;
+  readonly presence: PresenceStore;
+  readonly locks: LockStore;
+  /** Same allow-list as the CSRF check (public origin + ALLOWED_ORIGINS). */
+  readonly isAllowedOrigin: (origin: string) => boolean;
+}
+
+/** The realtime module once composed. */
+export interface Realtime {
+  readonly gateway: Gateway;
+  /** REST routes to register under `/api/v1` (SSE stream, connect token, presence). */
+  routes(): (app: FastifyInstance) => Promise<void>;
+  /** Graceful shutdown: clients get close 4000 (reconnect elsewhere), timers stop. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the realtime gateway, attaches `/ws` to the HTTP server, starts event-history trimming
+ * and installs the cell-lock guard used by record writes (`ctx.locks`).
+ */
+export function createRealtime(deps: RealtimeDeps): Realtime {
+  const { ctx } = deps;
+  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, locks: deps.locks, nodeId: randomUUID() });
+  ctx.locks = gateway.locks;
+  const ws: WsServer = attachWebSocketServer(deps.app.server, { ctx, gateway, auth: deps.auth, isAllowedOrigin: deps.isAllowedOrigin });
+  const stopTrimmer = startHistoryTrimmer(ctx);
+  return {
+    gateway,
+    routes() {
+      return async (app) => {
+        await app.register(sseRoutes(ctx, gateway));
+        await app.register(realtimeRoutes(ctx, gateway, deps.access, deps.presence));
+      };
+    },
+    async close() {
+      stopTrimmer();
+      await gateway.close();
+      await ws.close();
+    },
+  };
+}

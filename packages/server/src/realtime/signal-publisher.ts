@@ -1,0 +1,12 @@
+import type { ServerSignal } from '@tandem/protocol';
+import type { Bus } from '../backends/bus.ts';
+
+/** Sends ephemeral signals to a room on every node, through the bus. */
+export class SignalPublisher {
+  constructor(private readonly bus: Bus) {}
+
+  /** Publishes `signal` to every subscriber of `room` except the connection `except`. */
+  async publish(room: string, signal: ServerSignal, except?: string): Promise<void> {
+    await this.bus.publish(except ? { kind: 'signal', room, signal, except } : { kind: 'signal', room, signal });
+  }
+}
