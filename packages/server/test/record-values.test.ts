@@ -9,8 +9,8 @@ describeEachDatabase('record values', (db) => {
   let owner: ApiClient;
   let member: ApiClient;
   let outsider: ApiClient;
-  let parts: TestTable;
-  let orders: TestTable;
+  let parts: TestTable<'Part'>;
+  let orders: TestTable<'Title' | 'Notes' | 'Qty' | 'Done' | 'Due' | 'Status' | 'Tags' | 'Assignee' | 'Parts' | 'Files'>;
   let partId: string;
 
   beforeAll(async () => {
@@ -38,13 +38,13 @@ describeEachDatabase('record values', (db) => {
       ],
       'Orders',
     );
-    partId = (await createRecord(owner, parts.id, { [parts.f.Part as string]: 'Bracket' })).id;
+    partId = (await createRecord(owner, parts.id, { [parts.f.Part]: 'Bracket' })).id;
   });
   afterAll(async () => server?.close());
 
   it('a record with a valid value in every field type is stored as given, selects by choice id', async () => {
     const f = orders.f;
-    const choices = orders.fields.Status?.options.choices;
+    const choices = orders.fields.Status.options.choices ?? [];
     const created = await createRecord(owner, orders.id, {
       [f.Title as string]: 'Weld frame',
       [f.Notes as string]: 'Line 1\nLine 2',
@@ -58,7 +58,7 @@ describeEachDatabase('record values', (db) => {
       [f.Files as string]: [{ name: 'drawing.pdf', url: 'https://files.example/d.pdf', size: 1234, mime_type: 'application/pdf' }],
     });
     expect(created.version).toBe(1);
-    expect(created.values[f.Status as string]).toBe(choices.find((c: { name: string }) => c.name === 'Closed').id);
+    expect(created.values[f.Status as string]).toBe(choices.find((c) => c.name === 'Closed')?.id);
     expect(created.values[f.Tags as string]).toHaveLength(2);
     expect(created.values[f.Qty as string]).toBe(12);
     expect(created.values[f.Done as string]).toBe(false);
@@ -86,7 +86,7 @@ describeEachDatabase('record values', (db) => {
     ['Files', [{ name: 'x.pdf', url: 'javascript:alert(1)', size: 1, mime_type: 'application/pdf' }], /Files/],
     ['Files', [{ name: 'x.pdf', size: 1 }], /Files/],
   ])('a wrong value for %s is 400 invalid_input naming the field', async (name, value, message) => {
-    const fieldId = orders.f[name] as string;
+    const fieldId = orders.f[name as keyof typeof orders.f];
     const res = await owner.post(`/tables/${orders.id}/records`, { values: { [fieldId]: value } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_input');
@@ -95,33 +95,33 @@ describeEachDatabase('record values', (db) => {
   });
 
   it('a user value must be a member of the workspace', async () => {
-    const res = await owner.post(`/tables/${orders.id}/records`, { values: { [orders.f.Assignee as string]: outsider.user?.id } });
+    const res = await owner.post(`/tables/${orders.id}/records`, { values: { [orders.f.Assignee]: outsider.user?.id } });
     expect(res.status).toBe(400);
     expect(res.body.error.details.field_id).toBe(orders.f.Assignee);
   });
 
   it('a link must point at existing records of the linked table', async () => {
-    const other = await createRecord(owner, orders.id, { [orders.f.Title as string]: 'not a part' });
+    const other = await createRecord(owner, orders.id, { [orders.f.Title]: 'not a part' });
     for (const ids of [[other.id], ['00000000-0000-4000-8000-000000000000']]) {
-      const res = await owner.post(`/tables/${orders.id}/records`, { values: { [orders.f.Parts as string]: ids } });
+      const res = await owner.post(`/tables/${orders.id}/records`, { values: { [orders.f.Parts]: ids } });
       expect(res.status).toBe(400);
       expect(res.body.error.details.field_id).toBe(orders.f.Parts);
     }
   });
 
   it('an unknown field id is refused and nothing is written', async () => {
-    const record = await createRecord(owner, orders.id, { [orders.f.Title as string]: 'keep me' });
-    const res = await owner.patch(`/records/${record.id}`, { values: { [orders.f.Title as string]: 'changed', [parts.f.Part as string]: 'x' } });
+    const record = await createRecord(owner, orders.id, { [orders.f.Title]: 'keep me' });
+    const res = await owner.patch(`/records/${record.id}`, { values: { [orders.f.Title]: 'changed', [parts.f.Part]: 'x' } });
     expect(res.status).toBe(400);
     expect(res.body.error.details.field_id).toBe(parts.f.Part);
     const after = await owner.get(`/records/${record.id}`);
-    expect(after.body.values[orders.f.Title as string]).toBe('keep me');
+    expect(after.body.values[orders.f.Title]).toBe('keep me');
     expect(after.body.version).toBe(1);
   });
 
   it('null and empty values clear a cell; a write that changes nothing keeps the version', async () => {
-    const title = orders.f.Title as string;
-    const tags = orders.f.Tags as string;
+    const title = orders.f.Title;
+    const tags = orders.f.Tags;
     const record = await createRecord(owner, orders.id, { [title]: 'clear me', [tags]: ['Urgent'] });
     const cleared = await owner.patch(`/records/${record.id}`, { values: { [title]: null, [tags]: [] } });
     expect(cleared.status).toBe(200);
@@ -132,8 +132,8 @@ describeEachDatabase('record values', (db) => {
   });
 
   it('a date with a time is stored as a UTC instant', async () => {
-    const record = await createRecord(owner, orders.id, { [orders.f.Due as string]: '2025-03-01T10:00:00+02:00' });
-    expect(record.values[orders.f.Due as string]).toBe('2025-03-01T08:00:00.000Z');
+    const record = await createRecord(owner, orders.id, { [orders.f.Due]: '2025-03-01T10:00:00+02:00' });
+    expect(record.values[orders.f.Due]).toBe('2025-03-01T08:00:00.000Z');
   });
 
   it('a field name is unique per table and options are checked per type', async () => {
