@@ -19,6 +19,8 @@ export interface RealtimeDeps {
   readonly access: Access;
   readonly presence: PresenceStore;
   readonly locks: LockStore;
+  /** This process's id in the cluster (default: a random one). */
+  readonly nodeId?: string;
   /** Same allow-list as the CSRF check (public origin + ALLOWED_ORIGINS). */
   readonly isAllowedOrigin: (origin: string) => boolean;
 }
@@ -38,7 +40,7 @@ export interface Realtime {
  */
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const { ctx } = deps;
-  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, locks: deps.locks, nodeId: randomUUID() });
+  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, locks: deps.locks, nodeId: deps.nodeId ?? randomUUID() });
   ctx.locks = gateway.locks;
   const ws: WsServer = attachWebSocketServer(deps.app.server, { ctx, gateway, auth: deps.auth, isAllowedOrigin: deps.isAllowedOrigin });
   const stopTrimmer = startHistoryTrimmer(ctx);

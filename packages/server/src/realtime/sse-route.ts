@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { CLOSE_CODES, type DurableEvent } from '@tandem/protocol';
+import { CLOSE_CODES, type DurableEvent, decodeSseEventId, encodeSseEventId } from '@tandem/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,28 +14,6 @@ export const SSE_KEEPALIVE_MS = 15_000;
 /** Rooms one stream may follow. */
 const MAX_ROOMS = 50;
 
-/** Per-room positions of an SSE stream, carried in every event id. */
-export type SsePositions = Record<string, number>;
-
-/** Encodes per-room seqs as an SSE event id (base64url JSON), so `Last-Event-ID` resumes every room. */
-export function encodeEventId(positions: SsePositions): string {
-  return Buffer.from(JSON.stringify(positions)).toString('base64url');
-}
-
-/** Decodes a `Last-Event-ID`; an unreadable one counts as none. */
-export function decodeEventId(id: string | undefined): SsePositions {
-  if (!id) return {};
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(id, 'base64url').toString());
-    if (typeof parsed !== 'object' || parsed === null) return {};
-    const out: SsePositions = {};
-    for (const [room, seq] of Object.entries(parsed)) if (Number.isInteger(seq) && (seq as number) >= 0) out[room] = seq as number;
-    return out;
-  } catch {
-    return {};
-  }
-}
-
 /** Writes to one SSE response: durable events with an id holding every room's position. */
 class SseTransport implements Transport {
   readonly kind = 'sse' as const;
@@ -43,13 +21,13 @@ class SseTransport implements Transport {
 
   constructor(
     private readonly res: ServerResponse,
-    readonly positions: SsePositions,
+    readonly positions: Record<string, number>,
     private readonly maxBuffered: number,
   ) {}
 
   sendEvent(event: DurableEvent, json: string): void {
     this.positions[event.room] = event.seq;
-    this.#write(`event: ${event.type}\nid: ${encodeEventId(this.positions)}\ndata: ${json}\n\n`);
+    this.#write(`event: ${event.type}\nid: ${encodeSseEventId(this.positions)}\ndata: ${json}\n\n`);
   }
 
   sendSignal(json: string, type: string): void {
@@ -58,7 +36,7 @@ class SseTransport implements Transport {
 
   /** Sends the current positions as the id of a `ready` event (so a resume starts from here). */
   ready(): void {
-    this.#write(`event: ready\nid: ${encodeEventId(this.positions)}\ndata: ${JSON.stringify({ rooms: this.positions })}\n\n`);
+    this.#write(`event: ready\nid: ${encodeSseEventId(this.positions)}\ndata: ${JSON.stringify({ rooms: this.positions })}\n\n`);
   }
 
   comment(text: string): void {
@@ -111,7 +89,7 @@ export function sseRoutes(ctx: AppContext, gateway: Gateway) {
         }
         if (gateway.connectionCount(auth.user.id) >= ctx.config.wsMaxConnectionsPerUser) throw errors.forbidden('Too many open connections.');
         const header = request.headers['last-event-id'];
-        const since = decodeEventId(last_event_id ?? (typeof header === 'string' ? header : undefined));
+        const since = decodeSseEventId(last_event_id ?? (typeof header === 'string' ? header : undefined));
 
         reply.hijack();
         const res = reply.raw;
@@ -122,7 +100,7 @@ export function sseRoutes(ctx: AppContext, gateway: Gateway) {
           'x-accel-buffering': 'no',
         });
         res.flushHeaders();
-        const positions: SsePositions = {};
+        const positions: Record<string, number> = {};
         for (const room of rooms) if (since[room] !== undefined) positions[room] = since[room] as number;
         const transport = new SseTransport(res, positions, ctx.config.wsSendBufferBytes);
         transport.comment('connected');
