@@ -115,7 +115,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   installAuthentication(app, auth, isAllowedOrigin);
   const access = new Access(db);
   const collaboration = installCollaboration(ctx, access);
-  const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, locks: backends.locks, isAllowedOrigin });
+  const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, locks: backends.locks, nodeId: backends.nodeId, isAllowedOrigin });
 
   installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
