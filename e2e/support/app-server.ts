@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoData } from '../../packages/server/src/demo/demo-data.ts';
 import { startServer, type TestServer } from '../../packages/server/test/support/server.ts';
@@ -15,10 +16,30 @@ export const DEMO = {
   carol: 'carol@demo.tandem.dev',
 } as const;
 
-/** Builds apps/web into apps/web/dist when its sources changed (as `npm start` does). */
+const BUILD_LOCK = fileURLToPath(new URL('../../.tmp/web-build.lock', import.meta.url));
+
+/**
+ * Builds apps/web into apps/web/dist when its sources changed (as `npm start` does). Test files
+ * run in parallel, so builds take turns through a lock directory instead of writing dist at once.
+ */
 export function buildWebApp(): void {
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url))], { stdio: 'inherit' });
   mkdirSync(RESULTS_DIR, { recursive: true });
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      if (Date.now() > deadline) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url))], { stdio: 'inherit' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** Options for {@link startAppServer}. */

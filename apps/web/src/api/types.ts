@@ -1,6 +1,6 @@
-import type { FieldType, Role } from '@tandem/protocol';
+import type { FieldChoice, FieldInfo, RecordInfo, Role, TableInfo, ViewInfo } from '@tandem/protocol';
 
-/** Shapes of the REST API's JSON bodies as the app uses them. */
+/** Shapes of the REST API's JSON bodies as the app uses them (wire types come from the protocol). */
 
 /** A user as others see them. */
 export interface User {
@@ -34,69 +34,15 @@ export interface Member {
 }
 
 /** A table of a workspace. */
-export interface Table {
-  readonly id: string;
-  readonly workspace_id: string;
-  readonly name: string;
-  readonly description?: string | null;
-  readonly fields?: readonly Field[];
-  readonly views?: readonly View[];
-}
-
-/** One choice of a select field. */
-export interface SelectChoice {
-  readonly id?: string;
-  readonly name: string;
-  readonly color?: string;
-}
-
-/** A typed column. `options` depend on the type (choices for selects, the linked table for links). */
-export interface Field {
-  readonly id: string;
-  readonly table_id: string;
-  readonly name: string;
-  readonly type: FieldType;
-  readonly options: { readonly choices?: readonly (SelectChoice | string)[]; readonly table_id?: string; readonly [key: string]: unknown };
-  readonly position?: number;
-}
-
-/** A filter condition of a view. */
-export interface ViewFilter {
-  readonly field_id: string;
-  readonly op: string;
-  readonly value?: unknown;
-}
-
-/** A sort key of a view. */
-export interface ViewSort {
-  readonly field_id: string;
-  readonly direction: 'asc' | 'desc';
-}
-
+export type Table = TableInfo;
+/** A typed column. */
+export type Field = FieldInfo;
 /** A saved view: filters, sorts and hidden fields. */
-export interface View {
-  readonly id: string;
-  readonly table_id: string;
-  readonly name: string;
-  readonly filters: readonly ViewFilter[];
-  readonly sorts: readonly ViewSort[];
-  readonly hidden_fields: readonly string[];
-}
-
-/** Values of a record, keyed by field id. */
-export type RecordValues = Readonly<Record<string, unknown>>;
-
+export type View = ViewInfo;
 /** A record (row). `version` grows by one on every change. */
-export interface TableRecord {
-  readonly id: string;
-  readonly table_id: string;
-  readonly values: RecordValues;
-  readonly version: number;
-  readonly created_at?: string;
-  readonly updated_at?: string;
-  readonly created_by?: string | null;
-  readonly updated_by?: string | null;
-}
+export type TableRecord = RecordInfo;
+/** One choice of a select field; values store its id. */
+export type Choice = FieldChoice;
 
 /** A page of records with the cursor of the next page (null at the end). */
 export interface RecordPage {

@@ -1,11 +1,174 @@
-import type { Me, WorkspaceSummary } from '../api/types.ts';
-import { ErrorState, LoadingState } from '../ui/states.tsx';
-import { useTable } from './table-queries.ts';
+import { roleAtLeast } from '@tandem/protocol';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { isApiError } from '../api/http.ts';
+import type { Field, Me, TableRecord, View, WorkspaceSummary } from '../api/types.ts';
+import { Link } from '../router/link.tsx';
+import { navigate, useLocation } from '../router/router.ts';
+import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
+import { useMembers } from '../workspaces/workspace-queries.ts';
+import { applyView, EMPTY_VIEW, type ViewConfig } from './apply-view.ts';
+import { ConflictDialog } from './conflict-dialog.tsx';
+import { AddFieldButton, FieldHeader } from './field-header.tsx';
+import { Grid } from './grid.tsx';
+import { useLinkedRecords } from './linked-records.ts';
+import { type RecordConflict, useRecordActions } from './record-actions.ts';
+import { useAllRecords, useTable, useTables, useViewActions, useViews } from './table-queries.ts';
+import { ViewPicker } from './view-picker.tsx';
+import { ViewToolbar } from './view-toolbar.tsx';
+
+function configOf(view: View | undefined): ViewConfig {
+  return view ? { filters: view.filters, sorts: view.sorts, hidden_fields: view.hidden_fields } : EMPTY_VIEW;
+}
 
 /** One table: its views, toolbar and grid. */
-export function TablePage({ tableId }: { workspace: WorkspaceSummary; tableId: string; me: Me }) {
+export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSummary; tableId: string; me: Me }) {
   const table = useTable(tableId);
+  const records = useAllRecords(tableId);
+  const views = useViews(tableId);
+  const members = useMembers(workspace.id);
+  const tables = useTables(workspace.id);
+  const { search } = useLocation();
+  const viewId = search.get('view');
+  const view = views.data?.find((v) => v.id === viewId) ?? (viewId ? undefined : views.data?.[0]);
+  const viewActions = useViewActions(tableId);
+  const actions = useRecordActions(tableId);
+
+  const [draft, setDraft] = useState<ViewConfig>(EMPTY_VIEW);
+  const [conflict, setConflict] = useState<RecordConflict | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setDraft(configOf(view)), [view]);
+
+  const canEdit = roleAtLeast(workspace.role, 'editor');
+  const canManage = roleAtLeast(workspace.role, 'admin');
+  const fields = table.data?.fields ?? [];
+  const memberList = members.data ?? [];
+  const memberMap = useMemo(() => new Map(memberList.map((m) => [m.user_id, m])), [memberList]);
+  const linked = useLinkedRecords(fields);
+  const ctx = useMemo(() => ({ members: memberMap, linkedTitles: linked.titles, userId: me.user.id }), [memberMap, linked.titles, me.user.id]);
+  const visibleFields = useMemo(() => fields.filter((f) => !draft.hidden_fields.includes(f.id)), [fields, draft.hidden_fields]);
+  const rows = useMemo(() => applyView(records.data ?? [], fields, draft, ctx), [records.data, fields, draft, ctx]);
+
+  const changeView = (next: ViewConfig) => {
+    setDraft(next);
+    if (view && canEdit) viewActions.update.mutate({ id: view.id, ...next }, { onError: (err) => setError(errorMessage(err)) });
+  };
+
+  const commit = useCallback(
+    async (record: TableRecord, field: Field, value: unknown) => {
+      setError(null);
+      try {
+        const result = await actions.update(record, { [field.id]: value });
+        if (!result.ok) setConflict(result.conflict);
+      } catch (err) {
+        setError(isApiError(err, 'locked') ? `Not saved: ${err.message}` : `Not saved: ${errorMessage(err)}`);
+      }
+    },
+    [actions],
+  );
+
   if (table.isPending) return <LoadingState label="Loading table" />;
   if (table.isError) return <ErrorState error={table.error} onRetry={() => void table.refetch()} />;
-  return <h1>{table.data.table.name}</h1>;
+
+  return (
+    <section className="table-page" aria-labelledby="table-title">
+      <div className="table-head">
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <Link href={`/w/${workspace.id}`}>{workspace.name}</Link> <span aria-hidden="true">/</span>
+        </nav>
+        <h1 id="table-title">{table.data.table.name}</h1>
+        <ViewPicker
+          views={views.data ?? []}
+          current={view}
+          draft={draft}
+          canSave={canEdit}
+          onSelect={(id) => navigate(`/w/${workspace.id}/t/${tableId}${id ? `?view=${id}` : '?view=all'}`)}
+          onCreate={async (name) => {
+            const created = await viewActions.create.mutateAsync({ name, ...draft });
+            navigate(`/w/${workspace.id}/t/${tableId}?view=${created.id}`);
+          }}
+          onDelete={async (id) => {
+            await viewActions.remove.mutateAsync(id);
+            navigate(`/w/${workspace.id}/t/${tableId}`);
+          }}
+        />
+        <ViewToolbar fields={fields} config={draft} members={memberList} onChange={changeView} />
+        <div className="table-head-end" id="table-live-slot">
+          <span className="muted record-count" aria-live="polite">
+            {rows.length === (records.data?.length ?? 0) ? `${rows.length} records` : `${rows.length} of ${records.data?.length ?? 0} records`}
+          </span>
+          {canEdit && (
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={async () => {
+                setError(null);
+                try {
+                  await actions.create();
+                } catch (err) {
+                  setError(`Could not add a record: ${errorMessage(err)}`);
+                }
+              }}
+            >
+              + New record
+            </button>
+          )}
+        </div>
+      </div>
+      {error && (
+        <p className="form-error banner" role="alert">
+          {error}
+        </p>
+      )}
+      {records.isPending ? (
+        <LoadingState label="Loading records" />
+      ) : records.isError ? (
+        <ErrorState error={records.error} onRetry={() => void records.refetch()} />
+      ) : fields.length === 0 ? (
+        <EmptyState title="This table has no fields yet">{canManage && <AddFieldButton tableId={tableId} tables={tables.data ?? []} />}</EmptyState>
+      ) : (
+        <>
+          <Grid
+            label={table.data.table.name}
+            fields={visibleFields}
+            rows={rows}
+            ctx={ctx}
+            members={memberList}
+            canEdit={canEdit}
+            linkOptions={linked.byField}
+            onCommit={(record, field, value) => void commit(record, field, value)}
+            onDeleteRecord={
+              canEdit
+                ? (record) => {
+                    if (!window.confirm('Delete this record?')) return;
+                    actions.remove(record).catch((err) => setError(`Could not delete: ${errorMessage(err)}`));
+                  }
+                : undefined
+            }
+            renderFieldHeader={(field) => <FieldHeader field={field} tableId={tableId} canManage={canManage} />}
+            headerEnd={canManage ? <AddFieldButton tableId={tableId} tables={tables.data ?? []} /> : undefined}
+          />
+          {rows.length === 0 && <p className="muted grid-empty">{(records.data?.length ?? 0) > 0 ? 'No records match the filters.' : 'No records yet.'}</p>}
+        </>
+      )}
+      {conflict && (
+        <ConflictDialog
+          conflict={conflict}
+          fields={fields}
+          ctx={ctx}
+          onKeepTheirs={() => setConflict(null)}
+          onKeepMine={async () => {
+            const current = records.data?.find((r) => r.id === conflict.recordId) ?? conflict.theirs;
+            setConflict(null);
+            if (!current) return;
+            try {
+              const result = await actions.update(current, conflict.mine);
+              if (!result.ok) setConflict(result.conflict);
+            } catch (err) {
+              setError(`Not saved: ${errorMessage(err)}`);
+            }
+          }}
+        />
+      )}
+    </section>
+  );
 }

@@ -37,17 +37,17 @@ export interface TableDetail {
   readonly fields: readonly Field[];
 }
 
+/** Loads a table and its fields (in display order). */
+export async function fetchTable(tableId: string): Promise<TableDetail> {
+  const body = await api.get<Record<string, unknown>>(`/tables/${tableId}`);
+  const table = unwrap<Table & { fields?: Field[] }>(body, 'table');
+  const fields = listOf<Field>(body.fields ?? table.fields ?? [], 'fields');
+  return { table, fields: [...fields].sort((a, b) => (a.position ?? 0) - (b.position ?? 0)) };
+}
+
 /** One table and its fields. */
 export function useTable(tableId: string) {
-  return useQuery({
-    queryKey: tableKeys.table(tableId),
-    queryFn: async (): Promise<TableDetail> => {
-      const body = await api.get<Record<string, unknown>>(`/tables/${tableId}`);
-      const table = unwrap<Table>(body, 'table');
-      const fields = listOf<Field>(body.fields ?? table.fields ?? [], 'fields');
-      return { table, fields: [...fields].sort((a, b) => (a.position ?? 0) - (b.position ?? 0)) };
-    },
-  });
+  return useQuery({ queryKey: tableKeys.table(tableId), queryFn: () => fetchTable(tableId) });
 }
 
 /** Saved views of a table. */
@@ -61,23 +61,22 @@ export function useViews(tableId: string) {
 /** How many records one page request asks for while loading a whole table. */
 export const RECORD_PAGE_SIZE = 1000;
 
-/** Every record of a table, loaded page by page through the cursor. */
+/** Loads every record of a table, page by page through the cursor, in creation order. */
+export async function fetchAllRecords(tableId: string): Promise<TableRecord[]> {
+  const all: TableRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const qs: string = new URLSearchParams({ limit: String(RECORD_PAGE_SIZE), ...(cursor ? { cursor } : {}) }).toString();
+    const page: RecordPage = await api.get<RecordPage>(`/tables/${tableId}/records?${qs}`);
+    all.push(...listOf<TableRecord>(page, 'records'));
+    cursor = page.next_cursor ?? null;
+  } while (cursor);
+  return all;
+}
+
+/** Every record of a table; kept current by live events rather than refetching. */
 export function useAllRecords(tableId: string) {
-  return useQuery({
-    queryKey: tableKeys.records(tableId),
-    queryFn: async () => {
-      const all: TableRecord[] = [];
-      let cursor: string | null = null;
-      do {
-        const qs: string = new URLSearchParams({ limit: String(RECORD_PAGE_SIZE), ...(cursor ? { cursor } : {}) }).toString();
-        const page: RecordPage = await api.get<RecordPage>(`/tables/${tableId}/records?${qs}`);
-        all.push(...listOf<TableRecord>(page, 'records'));
-        cursor = page.next_cursor ?? null;
-      } while (cursor);
-      return all;
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useQuery({ queryKey: tableKeys.records(tableId), queryFn: () => fetchAllRecords(tableId), staleTime: Number.POSITIVE_INFINITY });
 }
 
 /** Creates a table and refreshes the workspace's table list. */

@@ -1,0 +1,403 @@
+// biome-ignore-all lint/a11y/useSemanticElements: virtualised rows cannot be a <table>; this is the ARIA grid pattern
+// biome-ignore-all lint/a11y/useFocusableInteractive: focus stays on the grid and moves with aria-activedescendant (ARIA grid pattern)
+// biome-ignore-all lint/a11y/useKeyWithClickEvents: every mouse action on a cell has a key on the grid (Space, Enter)
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Field, Member, TableRecord } from '../api/types.ts';
+import { Avatar } from '../ui/avatar.tsx';
+import { CellEditor, type EditExit, isEditableType } from './cell-editor.tsx';
+import { CellView } from './cell-view.tsx';
+import type { DisplayContext } from './field-values.ts';
+
+/** Row height in pixels (matches `--row-height`). */
+export const ROW_HEIGHT = 34;
+const ROW_HEADER_WIDTH = 72;
+
+const WIDTH_BY_TYPE: Readonly<Record<Field['type'], number>> = {
+  text: 200,
+  long_text: 260,
+  number: 120,
+  checkbox: 96,
+  date: 150,
+  single_select: 170,
+  multi_select: 210,
+  user: 180,
+  link: 210,
+  attachment: 180,
+};
+
+/** A cell address that survives re-sorting: record id + field id. */
+export interface CellRef {
+  readonly recordId: string;
+  readonly fieldId: string;
+}
+
+/** Key of a cell in decoration maps. */
+export const cellKey = (recordId: string, fieldId: string) => `${recordId}:${fieldId}`;
+
+/** Someone else's mark on a cell or row (a lock, a selection, a recent change). */
+export interface RemoteMark {
+  readonly userId: string;
+  readonly name: string;
+  readonly color: string;
+}
+
+/** What other people are doing, drawn over the grid. */
+export interface GridDecorations {
+  /** Locked cells by {@link cellKey}. */
+  readonly locks: ReadonlyMap<string, RemoteMark>;
+  /** Cells others have selected, by {@link cellKey}. */
+  readonly selections: ReadonlyMap<string, readonly RemoteMark[]>;
+  /** Recently changed cells by {@link cellKey}: who changed them (shown briefly). */
+  readonly changes: ReadonlyMap<string, RemoteMark>;
+  /** People viewing or editing each record, by record id. */
+  readonly rowPresence: ReadonlyMap<string, readonly RemoteMark[]>;
+}
+
+/** No decorations (offline or alone). */
+export const NO_DECORATIONS: GridDecorations = { locks: new Map(), selections: new Map(), changes: new Map(), rowPresence: new Map() };
+
+/** Props of {@link Grid}. */
+export interface GridProps {
+  readonly label: string;
+  readonly fields: readonly Field[];
+  readonly rows: readonly TableRecord[];
+  readonly ctx: DisplayContext;
+  readonly members: readonly Member[];
+  readonly canEdit: boolean;
+  readonly decorations?: GridDecorations;
+  readonly linkOptions?: ReadonlyMap<string, readonly { id: string; title: string }[]>;
+  /** Called before an edit starts; resolve false to refuse (e.g. the cell is locked by someone). */
+  readonly onEditStart?: (cell: CellRef) => Promise<boolean> | boolean;
+  /** Called when an edit ends, committed or not. */
+  readonly onEditEnd?: (cell: CellRef) => void;
+  readonly onCommit: (record: TableRecord, field: Field, value: unknown) => void;
+  readonly onDeleteRecord?: (record: TableRecord) => void;
+  readonly onActiveCellChange?: (cell: CellRef | null) => void;
+  readonly renderFieldHeader: (field: Field) => ReactNode;
+  readonly headerEnd?: ReactNode;
+}
+
+interface Pos {
+  readonly row: number;
+  readonly col: number;
+}
+
+/**
+ * The spreadsheet: virtualised rows (only what is on screen is in the DOM, so 10,000 records
+ * scroll smoothly), one active cell moved with the keyboard, in-place editors per field type.
+ * Keys: arrows, Tab / Shift+Tab, Home / End (Ctrl for first/last row), PageUp / PageDown,
+ * Enter or F2 to edit, typing to replace, Escape to cancel, Delete to clear, Space to toggle a checkbox.
+ */
+export function Grid(props: GridProps) {
+  const { fields, rows, ctx, canEdit, decorations = NO_DECORATIONS } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState<CellRef | null>(null);
+  const [editing, setEditing] = useState<{ cell: CellRef; initialText?: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const editingRef = useRef(editing);
+  editingRef.current = editing;
+
+  const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.id, i])), [rows]);
+  const pos: Pos | null = active ? { row: rowIndex.get(active.recordId) ?? -1, col: fields.findIndex((f) => f.id === active.fieldId) } : null;
+  const validPos = pos && pos.row >= 0 && pos.col >= 0 ? pos : null;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    paddingStart: ROW_HEIGHT,
+  });
+
+  const widths = fields.map((f) => WIDTH_BY_TYPE[f.type]);
+  const totalWidth = ROW_HEADER_WIDTH + widths.reduce((a, b) => a + b, 0) + 48;
+
+  const { onActiveCellChange } = props;
+  useEffect(() => onActiveCellChange?.(active), [active, onActiveCellChange]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(null), 4000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  const moveTo = useCallback(
+    (row: number, col: number) => {
+      const r = Math.max(0, Math.min(rows.length - 1, row));
+      const c = Math.max(0, Math.min(fields.length - 1, col));
+      const record = rows[r];
+      const field = fields[c];
+      if (!record || !field) return;
+      setActive({ recordId: record.id, fieldId: field.id });
+      virtualizer.scrollToIndex(r, { align: 'auto' });
+    },
+    [rows, fields, virtualizer],
+  );
+
+  const startEdit = async (cell: CellRef, initialText?: string) => {
+    const field = fields.find((f) => f.id === cell.fieldId);
+    const record = rows[rowIndex.get(cell.recordId) ?? -1];
+    if (!field || !record) return;
+    if (!canEdit) {
+      setNotice('You can view this table but not edit it.');
+      return;
+    }
+    const lock = decorations.locks.get(cellKey(cell.recordId, cell.fieldId));
+    if (lock) {
+      setNotice(`${lock.name} is editing this cell right now.`);
+      return;
+    }
+    if (field.type === 'attachment') {
+      setNotice('Attachments are added through the API.');
+      return;
+    }
+    const allowed = (await props.onEditStart?.(cell)) ?? true;
+    if (!allowed) return;
+    if (field.type === 'checkbox') {
+      props.onCommit(record, field, record.values[field.id] !== true);
+      props.onEditEnd?.(cell);
+      return;
+    }
+    if (!isEditableType(field)) return;
+    setEditing({ cell, ...(initialText !== undefined ? { initialText } : {}) });
+  };
+
+  const finishEdit = (exit: EditExit | null, value?: unknown) => {
+    const current = editingRef.current;
+    if (!current) return;
+    editingRef.current = null;
+    setEditing(null);
+    const field = fields.find((f) => f.id === current.cell.fieldId);
+    const record = rows[rowIndex.get(current.cell.recordId) ?? -1];
+    if (exit !== null && field && record && !sameValue(record.values[field.id], value)) props.onCommit(record, field, value);
+    props.onEditEnd?.(current.cell);
+    gridRef.current?.focus({ preventScroll: true });
+    const p = validPos;
+    if (p && exit === 'down') moveTo(p.row + 1, p.col);
+    if (p && exit === 'right') moveTo(p.row, p.col + 1);
+    if (p && exit === 'left') moveTo(p.row, p.col - 1);
+  };
+
+  // Keep the active cell on screen when rows re-order or disappear under it.
+  useLayoutEffect(() => {
+    if (active && !rowIndex.has(active.recordId)) setActive(null);
+  }, [active, rowIndex]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (editing || event.target !== gridRef.current) return;
+    if (!validPos) {
+      if (rows.length > 0 && fields.length > 0 && ['ArrowDown', 'ArrowRight', 'Enter', 'Home'].includes(event.key)) {
+        event.preventDefault();
+        moveTo(0, 0);
+      }
+      return;
+    }
+    const { row, col } = validPos;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const record = rows[row];
+    const field = fields[col];
+    const go = (r: number, c: number) => {
+      event.preventDefault();
+      moveTo(r, c);
+    };
+    switch (event.key) {
+      case 'ArrowUp':
+        return go(row - 1, col);
+      case 'ArrowDown':
+        return go(row + 1, col);
+      case 'ArrowLeft':
+        return go(row, col - 1);
+      case 'ArrowRight':
+        return go(row, col + 1);
+      case 'PageUp':
+        return go(row - page, col);
+      case 'PageDown':
+        return go(row + page, col);
+      case 'Home':
+        return go(event.ctrlKey || event.metaKey ? 0 : row, 0);
+      case 'End':
+        return go(event.ctrlKey || event.metaKey ? rows.length - 1 : row, fields.length - 1);
+      case 'Tab':
+        // Let focus leave the grid at its edges so keyboard users are never trapped.
+        if (event.shiftKey ? col === 0 : col === fields.length - 1) return;
+        return go(row, col + (event.shiftKey ? -1 : 1));
+      case 'Enter':
+      case 'F2':
+        event.preventDefault();
+        if (active) void startEdit(active);
+        return;
+      case ' ':
+        if (field?.type === 'checkbox' && active) {
+          event.preventDefault();
+          void startEdit(active);
+        }
+        return;
+      case 'Delete':
+      case 'Backspace':
+        event.preventDefault();
+        if (!record || !field || !canEdit || field.type === 'checkbox' || record.values[field.id] === undefined) return;
+        if (decorations.locks.has(cellKey(record.id, field.id))) {
+          setNotice(`${decorations.locks.get(cellKey(record.id, field.id))?.name} is editing this cell right now.`);
+          return;
+        }
+        props.onCommit(record, field, null);
+        return;
+      case 'Escape':
+        setActive(null);
+        return;
+      default:
+        if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && active && field) {
+          event.preventDefault();
+          const replaces = field.type === 'text' || field.type === 'long_text' || field.type === 'number';
+          void startEdit(active, replaces ? event.key : undefined);
+        }
+    }
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const activeId = validPos ? `cell-${validPos.row}-${validPos.col}` : undefined;
+
+  return (
+    <div className="grid-wrap">
+      <div
+        ref={gridRef}
+        className="grid"
+        role="grid"
+        aria-label={props.label}
+        aria-rowcount={rows.length + 1}
+        aria-colcount={fields.length + 1}
+        aria-activedescendant={editing ? undefined : activeId}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div className="grid-scroll" ref={scrollRef}>
+          <div className="grid-inner" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
+            <div className="grid-header" role="row" aria-rowindex={1}>
+              <div className="grid-rowhead" role="columnheader" style={{ width: ROW_HEADER_WIDTH }}>
+                <span className="visually-hidden">Record</span>#
+              </div>
+              {fields.map((f, i) => (
+                <div key={f.id} className="grid-colhead" role="columnheader" aria-colindex={i + 2} style={{ width: widths[i] }}>
+                  {props.renderFieldHeader(f)}
+                </div>
+              ))}
+              {props.headerEnd && <div className="grid-colhead grid-colhead-end">{props.headerEnd}</div>}
+            </div>
+            {items.map((item) => {
+              const record = rows[item.index];
+              if (!record) return null;
+              const viewers = decorations.rowPresence.get(record.id) ?? [];
+              const rowActive = validPos?.row === item.index;
+              return (
+                <div
+                  key={record.id}
+                  className={`grid-row${rowActive ? ' active-row' : ''}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  data-record-id={record.id}
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                >
+                  <div className="grid-rowhead" role="rowheader" style={{ width: ROW_HEADER_WIDTH }}>
+                    <span className="row-number">{item.index + 1}</span>
+                    {viewers.length > 0 && (
+                      <span className="row-presence avatar-stack">
+                        {viewers.slice(0, 2).map((v) => (
+                          <Avatar key={v.userId} name={v.name} color={v.color} size="sm" title={`${v.name} is here`} />
+                        ))}
+                      </span>
+                    )}
+                    {props.onDeleteRecord && canEdit && (
+                      <button
+                        type="button"
+                        className="row-delete"
+                        tabIndex={-1}
+                        aria-label={`Delete record ${item.index + 1}`}
+                        onClick={() => props.onDeleteRecord?.(record)}
+                      >
+                        ×
+                      </button>
+                    )}
+                  </div>
+                  {fields.map((field, col) => {
+                    const key = cellKey(record.id, field.id);
+                    const isActive = rowActive && validPos?.col === col;
+                    const isEditing = editing?.cell.recordId === record.id && editing.cell.fieldId === field.id;
+                    const lock = decorations.locks.get(key);
+                    const change = decorations.changes.get(key);
+                    const selections = decorations.selections.get(key);
+                    const classes = ['grid-cell', `type-${field.type}`];
+                    if (isActive) classes.push('active');
+                    if (isEditing) classes.push('editing');
+                    if (lock) classes.push('locked');
+                    if (change) classes.push('flash');
+                    const mark = lock ?? selections?.[0];
+                    return (
+                      <div
+                        key={field.id}
+                        id={`cell-${item.index}-${col}`}
+                        className={classes.join(' ')}
+                        role="gridcell"
+                        aria-colindex={col + 2}
+                        aria-selected={isActive}
+                        aria-readonly={!canEdit || field.type === 'attachment' || Boolean(lock)}
+                        aria-description={lock ? `Locked by ${lock.name}` : change ? `Changed by ${change.name}` : undefined}
+                        data-field-id={field.id}
+                        style={{ width: widths[col], ...(mark ? { ['--mark' as string]: mark.color } : {}) }}
+                        onMouseDown={() => setActive({ recordId: record.id, fieldId: field.id })}
+                        onDoubleClick={() => void startEdit({ recordId: record.id, fieldId: field.id })}
+                        onClick={(e) => {
+                          if (field.type === 'checkbox' && (e.target as HTMLElement).closest('.checkbox-view'))
+                            void startEdit({ recordId: record.id, fieldId: field.id });
+                        }}
+                      >
+                        {isEditing ? (
+                          <CellEditor
+                            field={field}
+                            value={record.values[field.id]}
+                            initialText={editing?.initialText}
+                            ctx={ctx}
+                            members={props.members}
+                            linkOptions={props.linkOptions?.get(field.id)}
+                            onCommit={(value, exit) => finishEdit(exit, value)}
+                            onCancel={() => finishEdit(null)}
+                          />
+                        ) : (
+                          <CellView field={field} value={record.values[field.id]} ctx={ctx} />
+                        )}
+                        {lock && !isEditing && (
+                          <span className="cell-tag" style={{ background: lock.color }}>
+                            🔒 {lock.name}
+                          </span>
+                        )}
+                        {!lock && change && !isEditing && (
+                          <span className="cell-tag" style={{ background: change.color }}>
+                            {change.name}
+                          </span>
+                        )}
+                        {!lock && !change && selections && selections.length > 0 && !isEditing && (
+                          <span className="cell-tag cell-tag-quiet" style={{ background: selections[0]?.color }}>
+                            {selections.map((s) => s.name).join(', ')}
+                          </span>
+                        )}
+                      </div>
+                    );
+                  })}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      <div className="grid-notice" role="status" aria-live="polite">
+        {notice}
+      </div>
+    </div>
+  );
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
