@@ -12,9 +12,9 @@ import { activityRoutes } from './activity/activity-routes.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { NO_LOCKS } from './backends/cell-lock-guard.ts';
+import { createBackends } from './backends/create-backends.ts';
 import { installCollaboration } from './collaboration/collaboration-module.ts';
 import { RecordWriteHooks } from './collaboration/record-write-hooks.ts';
-import { createBackends } from './backends/create-backends.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
 import type { AppContext } from './context.ts';
@@ -25,7 +25,7 @@ import { EventLog } from './events/event-log.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
-import { generateVapidKeys } from './notifications/push-sender.ts';
+import { ensureVapidKeys } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
 import { createRealtime } from './realtime/realtime.ts';
 import { recordRoutes } from './records/record-routes.ts';
@@ -63,9 +63,7 @@ const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.ur
  */
 export async function createTandem(config: Config, options: CreateOptions = {}): Promise<Tandem> {
   const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
-  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir, (current) =>
-    current.vapidPublicKey && current.vapidPrivateKey ? {} : (({ publicKey, privateKey }) => ({ vapidPublicKey: publicKey, vapidPrivateKey: privateKey }))(generateVapidKeys()),
-  );
+  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir, ensureVapidKeys);
   const onCallbackError = (err: unknown) => log.error({ err }, 'after-commit callback failed');
   const db = options.database ?? (await openDatabase(config, onCallbackError));
   await migrate(db);

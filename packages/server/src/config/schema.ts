@@ -138,6 +138,24 @@ export const CONFIG_OPTIONS = {
     secret: true,
   }),
   mailFrom: option({ env: 'MAIL_FROM', description: 'Sender address of outgoing email.', schema: z.string().default('Tandem <tandem@localhost>') }),
+  vapidSubject: option({
+    env: 'VAPID_SUBJECT',
+    description: 'Contact (mailto: or https: URL) sent to Web Push services with each push message.',
+    schema: z
+      .string()
+      .regex(/^(mailto:|https:)/, 'must start with mailto: or https:')
+      .default('mailto:tandem@localhost'),
+  }),
+  jobsPollMs: option({
+    env: 'JOBS_POLL_MS',
+    description: 'How often each server checks for due scheduled jobs (email delivery, digests, clean-up). 0 turns the scheduler off.',
+    schema: int(0, 3600000).default(5000),
+  }),
+  notificationRetentionDays: option({
+    env: 'NOTIFICATION_RETENTION_DAYS',
+    description: 'Read notifications older than this are deleted by the daily clean-up.',
+    schema: int(1, 3650).default(90),
+  }),
 } as const;
 
 type Options = typeof CONFIG_OPTIONS;

@@ -1,3 +1,4 @@
+import { COLLABORATION_MIGRATIONS } from '../collaboration/migrations.ts';
 import { RECORD_MIGRATIONS } from '../records/migrations.ts';
 import type { Migration } from './migrate.ts';
 
@@ -136,4 +137,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...RECORD_MIGRATIONS,
+  ...COLLABORATION_MIGRATIONS,
 ];

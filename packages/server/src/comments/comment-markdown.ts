@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+
+/** A workspace member a mention resolved to. */
+export interface MentionTarget {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+/** A mention written in a comment, before it is resolved against the workspace's members. */
+export interface MentionRef {
+  readonly kind: 'id' | 'email';
+  /** The user id (`@[Name](id)`) or the email address (`@email`), lower-cased. */
+  readonly key: string;
+}
+
+/** The mention forms: `@[Display name](user-id)` and `@someone@example.com`. */
+const MENTION_RE = /@\[([^\]\n]{1,100})\]\(([0-9a-fA-F-]{36})\)|(^|[^\w.@])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+
+const marked = new Marked({ gfm: true, breaks: true, async: false });
+
+/**
+ * Everything a comment may contain once rendered. No images, styles, frames, forms or event
+ * handlers; links only to http(s) and mailto, opened without an opener.
+ */
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p',
+    'br',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'del',
+    's',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'hr',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+  ],
+  allowedAttributes: { a: ['href', 'title', 'rel', 'target'], code: ['class'], ol: ['start'], th: ['align'], td: ['align'] },
+  allowedClasses: { code: ['language-*'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
+};
+
+/** The mentions written in `source`, in order of appearance, without duplicates. */
+export function findMentions(source: string): MentionRef[] {
+  const seen = new Set<string>();
+  const out: MentionRef[] = [];
+  for (const m of source.matchAll(MENTION_RE)) {
+    const ref: MentionRef = m[2] ? { kind: 'id', key: m[2].toLowerCase() } : { kind: 'email', key: (m[4] ?? '').toLowerCase() };
+    const k = `${ref.kind}:${ref.key}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(ref);
+    }
+  }
+  return out;
+}
+
+/** The rendered comment: sanitised HTML and the ids of the members it mentions. */
+export interface RenderedComment {
+  readonly html: string;
+  readonly mentionedIds: readonly string[];
+}
+
+/**
+ * Renders comment markdown to sanitised HTML. Mentions of members become
+ * `<span class="mention" data-user-id="…">@Name</span>` (with the member's current name, so a
+ * mention cannot impersonate); mentions of anyone else stay plain text. The mention markup is
+ * inserted after sanitising through unguessable placeholders, so users cannot forge it.
+ */
+export function renderComment(source: string, resolve: (ref: MentionRef) => MentionTarget | undefined): RenderedComment {
+  const nonce = randomBytes(6).toString('hex');
+  const placed: MentionTarget[] = [];
+  const mentioned = new Set<string>();
+  const withTokens = source.replace(
+    MENTION_RE,
+    (whole, display: string | undefined, id: string | undefined, lead: string | undefined, email: string | undefined) => {
+      const ref: MentionRef = id ? { kind: 'id', key: id.toLowerCase() } : { kind: 'email', key: (email ?? '').toLowerCase() };
+      const target = resolve(ref);
+      const prefix = id ? '' : (lead ?? '');
+      if (!target) return id ? `@${display ?? ''}` : whole;
+      mentioned.add(target.id);
+      placed.push(target);
+      return `${prefix}TDMENTION${nonce}X${placed.length - 1}X`;
+    },
+  );
+  const raw = marked.parse(withTokens, { async: false });
+  let html = sanitizeHtml(raw, SANITIZE).trim();
+  html = html.replace(new RegExp(`TDMENTION${nonce}X(\\d+)X`, 'g'), (_m, i: string) => {
+    const target = placed[Number(i)];
+    return target ? `<span class="mention" data-user-id="${target.id}">@${escapeHtml(target.name)}</span>` : '';
+  });
+  return { html, mentionedIds: [...mentioned] };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
