@@ -1,0 +1,71 @@
+import { Agent, request } from 'node:http';
+import { Histogram } from '../measure/histogram.ts';
+import { clockMs, encodeMarker } from '../measure/stamp.ts';
+import { sleep } from './connect-queue.ts';
+import type { HttpPublishPlan, PublishResult } from './messages.ts';
+
+/**
+ * Writes records through the real REST path at a fixed rate (open loop): write `k` is due at
+ * `k / rate` seconds; it waits only when `maxInFlight` requests are outstanding, so a server that
+ * cannot keep up shows as a lower achieved rate. The stamp is taken just before each request is
+ * sent, so the latency subscribers record is write-to-delivery.
+ */
+export async function publishByHttp(plan: HttpPublishPlan, phase: number, nextMsgno: () => number): Promise<PublishResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: plan.maxInFlight });
+  const url = new URL(plan.baseUrl);
+  const total = Math.round((plan.rate * plan.durationMs) / 1000);
+  const latency = new Histogram();
+  const errors: string[] = [];
+  let issued = 0;
+  let inFlight = 0;
+  let sent = 0;
+  let failed = 0;
+  const started = clockMs();
+  // Writes still waiting past this are abandoned: every loop here is bounded in time.
+  const deadline = started + plan.durationMs * 2 + 5000;
+
+  const write = (k: number) => {
+    const recordId = plan.recordIds[k % plan.recordIds.length];
+    const stamp = clockMs();
+    const body = JSON.stringify({ values: { [plan.fieldId]: encodeMarker(phase, nextMsgno(), stamp) } });
+    inFlight++;
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'PATCH',
+        path: `/api/v1/records/${recordId}`,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${plan.token}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          inFlight--;
+          latency.recordMillis(clockMs() - stamp);
+          if ((res.statusCode ?? 0) < 300) sent++;
+          else {
+            failed++;
+            if (errors.length < 5) errors.push(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+          }
+        });
+      },
+    );
+    req.on('error', (err) => {
+      inFlight--;
+      failed++;
+      if (errors.length < 5) errors.push(err.message);
+    });
+    req.end(body);
+  };
+
+  while (issued < total && clockMs() < deadline) {
+    const due = Math.min(total, Math.floor(((clockMs() - started) * plan.rate) / 1000) + 1);
+    while (issued < due && inFlight < plan.maxInFlight) write(issued++);
+    await sleep(1);
+  }
+  while (inFlight > 0 && clockMs() < deadline) await sleep(5);
+  agent.destroy();
+  return { sent, failed, errors, writeLatency: latency.toJSON(), elapsedMs: clockMs() - started };
+}

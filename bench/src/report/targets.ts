@@ -1,0 +1,159 @@
+import type { TargetKind } from '../generator/messages.ts';
+import { saturationThroughput } from '../workloads/fanout.ts';
+import type { IdleResult } from '../workloads/idle.ts';
+import { RECORD_P99_MS, sustained } from '../workloads/record-path.ts';
+import { STORM_LIMIT_SEC, type StormResult } from '../workloads/storm.ts';
+import type { CrossNodeResult } from '../workloads/two-nodes.ts';
+import type { StepResult, TargetCheck, WorkloadId, WorkloadResult } from './results.ts';
+
+const ratio = (a: number, b: number) => (b === 0 ? Number.POSITIVE_INFINITY : Math.round((a / b) * 100) / 100);
+
+function dataOf<T>(workloads: readonly WorkloadResult[], id: WorkloadId, key: string): T | undefined {
+  return workloads.find((w) => w.id === id)?.data[key] as T | undefined;
+}
+
+function missing(target: string): TargetCheck {
+  return { target, measured: 'not measured in this run', pass: null };
+}
+
+/**
+ * Checks every target of issue 6 against what this run measured, as ratios between servers
+ * measured in the same run (absolute numbers on a shared machine drift from run to run).
+ */
+export function evaluateTargets(workloads: readonly WorkloadResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const fan = dataOf<StepResult[]>(workloads, 'fanout', 'steps') ?? [];
+  const at50 = (t: TargetKind) => fan.find((s) => s.target === t && s.publishRate === 50);
+  const [tandem, sio, ws] = [at50('tandem'), at50('socketio'), at50('ws')];
+
+  const zeroLoss = 'Fan-out 1,000 × 50 msg/s: zero loss (Tandem)';
+  checks.push(tandem ? { target: zeroLoss, measured: `lost ${tandem.lost} of ${tandem.expected}`, pass: tandem.lost <= 0 } : missing(zeroLoss));
+  const vsSio = 'Fan-out 50 msg/s: Tandem p99 ≤ Socket.IO p99';
+  checks.push(
+    tandem && sio
+      ? {
+          target: vsSio,
+          measured: `${tandem.latency.p99} ms vs ${sio.latency.p99} ms (×${ratio(tandem.latency.p99, sio.latency.p99)})`,
+          pass: tandem.latency.p99 <= sio.latency.p99,
+        }
+      : missing(vsSio),
+  );
+  const vsWs = 'Fan-out 50 msg/s: Tandem p99 ≤ 1.5 × bare ws p99';
+  checks.push(
+    tandem && ws
+      ? {
+          target: vsWs,
+          measured: `${tandem.latency.p99} ms vs ${ws.latency.p99} ms (×${ratio(tandem.latency.p99, ws.latency.p99)})`,
+          pass: tandem.latency.p99 <= 1.5 * ws.latency.p99,
+        }
+      : missing(vsWs),
+  );
+
+  const sat = (t: TargetKind) => {
+    const steps = fan.filter((s) => s.target === t);
+    return steps.length ? (saturationThroughput(steps) ?? 0) : null;
+  };
+  const [satT, satS, satW] = [sat('tandem'), sat('socketio'), sat('ws')];
+  const satWs = 'Saturation throughput ≥ 0.9 × bare ws';
+  checks.push(
+    satT !== null && satW !== null
+      ? { target: satWs, measured: `${satT} vs ${satW} deliveries/s (×${ratio(satT, satW)})`, pass: satT >= 0.9 * satW }
+      : missing(satWs),
+  );
+  const satSio = 'Saturation throughput ≥ 1.2 × Socket.IO';
+  checks.push(
+    satT !== null && satS !== null
+      ? { target: satSio, measured: `${satT} vs ${satS} deliveries/s (×${ratio(satT, satS)})`, pass: satT >= 1.2 * satS }
+      : missing(satSio),
+  );
+  if ([satT, satS, satW].some((v) => v !== null && fan.some((s) => s.generatorSaturated))) {
+    checks.push({ target: 'Load generator not saturated during fan-out', measured: 'a generator process reached ≥ 90 % of a core in some step', pass: false });
+  }
+
+  const idle = dataOf<IdleResult[]>(workloads, 'idle', 'results') ?? [];
+  const idleOf = (t: TargetKind) => idle.find((r) => r.target === t);
+  const [iT, iS, iW] = [idleOf('tandem'), idleOf('socketio'), idleOf('ws')];
+  const memWs = 'Memory per idle connection ≤ 1.5 × bare ws';
+  checks.push(
+    iT && iW
+      ? {
+          target: memWs,
+          measured: `${iT.kbPerConnection} vs ${iW.kbPerConnection} KiB (×${ratio(iT.kbPerConnection, iW.kbPerConnection)})`,
+          pass: iT.kbPerConnection <= 1.5 * iW.kbPerConnection,
+        }
+      : missing(memWs),
+  );
+  const memSio = 'Memory per idle connection ≤ Socket.IO';
+  checks.push(
+    iT && iS
+      ? {
+          target: memSio,
+          measured: `${iT.kbPerConnection} vs ${iS.kbPerConnection} KiB (×${ratio(iT.kbPerConnection, iS.kbPerConnection)})`,
+          pass: iT.kbPerConnection <= iS.kbPerConnection,
+        }
+      : missing(memSio),
+  );
+  const held = '19,000 idle connections held on one Tandem process';
+  checks.push(
+    iT
+      ? {
+          target: held,
+          measured: `${iT.held} of ${iT.wanted} held${iT.wanted < 19_000 ? ` (this profile opens ${iT.wanted}; --full opens 19,000)` : ''}, connected in ${iT.connectAllSec} s`,
+          pass: iT.wanted >= 19_000 ? iT.held >= 19_000 : null,
+        }
+      : missing(held),
+  );
+
+  const rec = dataOf<StepResult[]>(workloads, 'record', 'steps') ?? [];
+  const best = (server: string, p99Limit: number) =>
+    Math.max(0, ...rec.filter((s) => s.server.includes(server) && sustained(s) && s.latency.p99 <= p99Limit).map((s) => s.writes?.achievedPerSec ?? 0));
+  const pgT = 'Record path on PostgreSQL: ≥ 1,000 writes/s sustained with p99 write-to-delivery ≤ 50 ms';
+  const pgSteps = rec.filter((s) => s.server.includes('PostgreSQL'));
+  checks.push(
+    pgSteps.length
+      ? {
+          target: pgT,
+          measured: `${best('PostgreSQL', RECORD_P99_MS)} writes/s (highest sustained step within p99 ≤ ${RECORD_P99_MS} ms; steps ${pgSteps.map((s) => `${s.publishRate}→${s.writes?.achievedPerSec} p99 ${s.latency.p99}`).join(', ')})`,
+          pass: best('PostgreSQL', RECORD_P99_MS) >= 1000,
+        }
+      : missing(pgT),
+  );
+  const liteT = 'Record path on PGlite: ≥ 300 writes/s sustained';
+  const liteSteps = rec.filter((s) => s.server.includes('PGlite'));
+  checks.push(
+    liteSteps.length
+      ? {
+          target: liteT,
+          measured: `${best('PGlite', Number.POSITIVE_INFINITY)} writes/s (steps ${liteSteps.map((s) => `${s.publishRate}→${s.writes?.achievedPerSec} p99 ${s.latency.p99}`).join(', ')})`,
+          pass: best('PGlite', Number.POSITIVE_INFINITY) >= 300,
+        }
+      : missing(liteT),
+  );
+
+  const cross = (dataOf<CrossNodeResult[]>(workloads, 'two-nodes', 'results') ?? []).filter((r) => r.target === 'tandem');
+  const crossT = 'Two nodes: cross-node delivery adds ≤ 5 ms at p50 over single-node (Tandem)';
+  checks.push(
+    cross.length
+      ? {
+          target: crossT,
+          measured: cross
+            .map((r) => `${r.path}: +${r.addedP50 ?? '?'} ms (${r.single?.latency.p50 ?? '?'} → ${r.remoteP50 ?? '?'} ms, lost ${r.double?.lost ?? '?'})`)
+            .join('; '),
+          pass: cross.every((r) => r.addedP50 !== null && r.addedP50 <= 5 && (r.double?.lost ?? 1) <= 0),
+        }
+      : missing(crossT),
+  );
+
+  const storm = (dataOf<StormResult[]>(workloads, 'storm', 'results') ?? []).find((r) => r.target === 'tandem');
+  const stormT = `Reconnect storm: all resumed within ${STORM_LIMIT_SEC} s, none missing an event (Tandem)`;
+  checks.push(
+    storm
+      ? {
+          target: stormT,
+          measured: `${storm.resumed}/${storm.clients} in ${storm.allResumedSec} s, ${storm.missing} missing, ${storm.duplicates} duplicates${storm.clients < 5000 ? ` (this profile drops ${storm.clients}; --full drops 5,000)` : ''}`,
+          pass: storm.resumed === storm.clients && storm.allResumedSec <= STORM_LIMIT_SEC && storm.missing === 0 && storm.duplicates === 0 && !storm.behind,
+        }
+      : missing(stormT),
+  );
+  return checks;
+}
