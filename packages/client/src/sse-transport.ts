@@ -1,6 +1,6 @@
-import type { ClientMessage, ServerMessage } from '@tandem/protocol';
+import { type ClientMessage, encodeSseEventId, type ServerMessage } from '@tandem/protocol';
 import { type CookiePolicy, decode, type FetchLike, type RestClient } from './rest-client.ts';
-import { SseParser } from './sse-parser.ts';
+import { type SseEvent, SseParser } from './sse-parser.ts';
 import { TandemError } from './tandem-error.ts';
 import type { LinkHandlers, Transport, TransportLink } from './transport.ts';
 
@@ -22,11 +22,25 @@ export interface SseTransportOptions {
 /** Message types an SSE link carries: only room membership (it restarts the stream). */
 const SSE_TYPES: ReadonlySet<ClientMessage['type']> = new Set(['subscribe', 'unsubscribe']);
 
+interface Waiting {
+  readonly id: string;
+  readonly room: string;
+}
+
+interface Stream {
+  readonly abort: AbortController;
+  readonly rooms: ReadonlySet<string>;
+  /** Each room's starting seq, from the server's `ready` event (null until it arrives). */
+  positions: Readonly<Record<string, number>> | null;
+}
+
 /**
  * Server-Sent Events over `fetch` streaming (so it runs in Node as well as in browsers), for
- * when WebSocket is unavailable. One stream carries every subscribed room: subscribing or
- * leaving a room restarts it with `Last-Event-ID` so nothing is missed. SSE is one-way:
- * presence, cursors, locks and live edits need the WebSocket transport.
+ * when WebSocket is unavailable. One stream (`GET /api/v1/events?room=…&room=…`) carries every
+ * subscribed room; subscribing to a room it does not carry restarts it with a `Last-Event-ID`
+ * holding every room's last seq, so nothing is missed or repeated. SSE is one-way: presence,
+ * cursors, locks and live edits need the WebSocket transport (the client rejects those requests
+ * with `unavailable`).
  */
 export class SseTransport implements Transport {
   readonly kind = 'sse';
@@ -35,7 +49,8 @@ export class SseTransport implements Transport {
 
   async open(handlers: LinkHandlers): Promise<TransportLink> {
     const link = new SseLink(this.options, handlers);
-    await link.start();
+    // No stream yet: the client subscribes its rooms once the link is ready, and those
+    // subscribes open it, so a refusal can be told apart per room instead of failing the link.
     // After `open` resolves, so the connection already holds the link when it becomes ready.
     setTimeout(() => link.ready(), 0);
     return link;
@@ -43,11 +58,13 @@ export class SseTransport implements Transport {
 }
 
 class SseLink implements TransportLink {
-  #abort: AbortController | null = null;
+  #stream: Stream | null = null;
   #closed = false;
-  #restartTimer: ReturnType<typeof setTimeout> | null = null;
-  #waiting: string[] = [];
   #isReady = false;
+  #restartTimer: ReturnType<typeof setTimeout> | null = null;
+  #waiting: Waiting[] = [];
+  /** Messages that arrived before the link was ready (replay can start at once). */
+  readonly #early: ServerMessage[] = [];
   readonly #fetch: FetchLike;
 
   constructor(
@@ -63,6 +80,8 @@ class SseLink implements TransportLink {
     if (this.#closed || this.#isReady) return;
     this.#isReady = true;
     this.handlers.onReady(null);
+    const early = this.#early.splice(0);
+    for (const message of early) this.handlers.onMessage(message);
   }
 
   canSend(type: ClientMessage['type']): boolean {
@@ -70,56 +89,79 @@ class SseLink implements TransportLink {
   }
 
   send(message: ClientMessage): void {
-    if (!SSE_TYPES.has(message.type) || this.#closed) return;
-    if (message.id !== undefined) this.#waiting.push(String(message.id));
-    // Batch the subscribes of one tick (e.g. every room after connecting) into one restart.
-    this.#restartTimer ??= setTimeout(() => {
-      this.#restartTimer = null;
-      void this.#restart();
-    }, 0);
+    if (this.#closed) return;
+    const id = message.id === undefined ? null : String(message.id);
+    if (message.type === 'unsubscribe') {
+      if (id) this.#later({ type: 'ack', id, room: message.room });
+      if (this.#stream?.rooms.has(message.room)) this.#scheduleRestart();
+      return;
+    }
+    if (message.type !== 'subscribe') return;
+    const stream = this.#stream;
+    if (stream?.rooms.has(message.room) && !stream.positions) {
+      // The starting stream carries the room: its `ready` event answers.
+      if (id) this.#waiting.push({ id, room: message.room });
+      return;
+    }
+    // A room the stream does not carry, or a resume of one it does (the client saw a gap):
+    // restart from every room's last seq.
+    if (id) this.#waiting.push({ id, room: message.room });
+    this.#scheduleRestart();
   }
 
   close(): void {
     this.#closed = true;
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
-    this.#abort?.abort();
+    this.#stream?.abort.abort();
+    this.#stream = null;
   }
 
-  /** Opens the first stream; rejects with a `TandemError` when the server refuses it. */
-  async start(): Promise<void> {
-    await this.#openStream();
+  /** Batches the membership changes of one tick (e.g. every room after connecting) into one restart. */
+  #scheduleRestart(): void {
+    this.#restartTimer ??= setTimeout(() => {
+      this.#restartTimer = null;
+      this.restart().catch((err: unknown) => this.#restartFailed(err));
+    }, 0);
   }
 
-  async #restart(): Promise<void> {
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    try {
-      await this.#openStream();
-    } catch (err) {
-      const error = err instanceof TandemError ? err : new TandemError('unavailable', String(err));
-      if (error.retryable || waiting.length === 0) {
-        this.#lost(1006, error.message);
-        return;
-      }
-      // A room in this batch is not readable: refuse the batch; the client drops those rooms.
-      for (const id of waiting) this.#deliver({ type: 'error', id, code: error.code, message: error.message });
+  #restartFailed(err: unknown): void {
+    const error = err instanceof TandemError ? err : new TandemError('unavailable', String(err));
+    if (error.code === 'unauthenticated') {
+      this.#lost(4000 + error.status, error.message);
       return;
     }
-    for (const id of waiting) this.#deliver({ type: 'ack', id });
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    if (error.retryable || waiting.length === 0) {
+      this.#lost(1006, error.message);
+      return;
+    }
+    // A room is not readable: refuse it (the server names it; else the whole batch), the client
+    // marks it failed and stops asking for it, and the stream restarts with the others.
+    const room = typeof error.details?.room === 'string' ? error.details.room : null;
+    for (const w of waiting) {
+      if (room === null || w.room === room) this.#emit({ type: 'error', id: w.id, code: error.code, message: error.message, details: error.details });
+      else this.#waiting.push(w);
+    }
+    this.#scheduleRestart();
   }
 
-  async #openStream(): Promise<void> {
-    this.#abort?.abort();
-    this.#abort = null;
+  /** (Re)opens the stream with the rooms the client holds; rejects with a `TandemError` when refused. */
+  async restart(): Promise<void> {
     const rooms = this.options.rooms();
+    this.#stream?.abort.abort();
+    this.#stream = null;
     // Nothing to carry: no stream until the first room is subscribed.
     if (rooms.length === 0 || this.#closed) return;
     const abort = new AbortController();
-    const lastEventId = resumeId(rooms);
-    const headers = await this.options.api.headers({ accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+    const known = Object.fromEntries(rooms.filter((r) => r.since !== null).map((r) => [r.room, r.since as number]));
+    const headers = await this.options.api.headers({
+      accept: 'text/event-stream',
+      ...(Object.keys(known).length > 0 ? { 'last-event-id': encodeSseEventId(known) } : {}),
+    });
     let response: Response;
     try {
-      response = await this.#fetch(this.options.api.url('/events', resumeQuery(rooms)), {
+      response = await this.#fetch(this.options.api.url('/events', { room: rooms.map((r) => r.room) }), {
         headers,
         signal: abort.signal,
         credentials: this.options.credentials ?? 'same-origin',
@@ -131,22 +173,22 @@ class SseLink implements TransportLink {
       await decode(response);
       throw new TandemError('unavailable', 'The event stream has no body.');
     }
-    this.#abort = abort;
-    void this.#read(response.body, abort);
+    if (this.#closed) {
+      abort.abort();
+      return;
+    }
+    const stream: Stream = { abort, rooms: new Set(rooms.map((r) => r.room)), positions: null };
+    this.#stream = stream;
+    void this.#read(response.body, stream);
   }
 
-  async #read(body: ReadableStream<Uint8Array>, abort: AbortController): Promise<void> {
+  async #read(body: ReadableStream<Uint8Array>, stream: Stream): Promise<void> {
     const reader = body.getReader();
     const decoder = new TextDecoder();
     const parser = new SseParser(
       (event) => {
         this.handlers.onActivity();
-        try {
-          const message = JSON.parse(event.data) as ServerMessage;
-          if (message && typeof message.type === 'string') this.#deliver(message);
-        } catch {
-          // Not a protocol message (the server sends only JSON); ignore rather than drop the stream.
-        }
+        if (this.#stream === stream) this.#onEvent(event, stream);
       },
       () => this.handlers.onActivity(),
     );
@@ -159,18 +201,46 @@ class SseLink implements TransportLink {
     } catch {
       // An aborted or broken stream ends the same way: below.
     }
-    if (abort.signal.aborted || this.#abort !== abort) return;
-    this.#lost(1006, 'event stream ended');
+    if (this.#stream === stream && !stream.abort.signal.aborted) this.#lost(1006, 'event stream ended');
   }
 
-  #deliver(message: ServerMessage): void {
-    if (this.#closed) return;
-    const closeFrame = message as { type: string; code?: unknown; reason?: unknown };
-    if (closeFrame.type === 'close' && typeof closeFrame.code === 'number') {
-      this.#lost(closeFrame.code, typeof closeFrame.reason === 'string' ? closeFrame.reason : '');
+  #onEvent(event: SseEvent, stream: Stream): void {
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      // The server sends only JSON; anything else (a proxy's banner) is ignored, not fatal.
       return;
     }
-    this.handlers.onMessage(message);
+    if (event.event === 'close') {
+      const { code, reason } = data as { code?: unknown; reason?: unknown };
+      this.#lost(typeof code === 'number' ? code : 1006, typeof reason === 'string' ? reason : '');
+      return;
+    }
+    if (event.event === 'ready') {
+      const positions = ((data as { rooms?: Record<string, number> }).rooms ?? {}) as Record<string, number>;
+      stream.positions = positions;
+      const waiting = this.#waiting;
+      this.#waiting = [];
+      for (const w of waiting) {
+        if (stream.rooms.has(w.room)) this.#emit({ type: 'ack', id: w.id, room: w.room, seq: positions[w.room] ?? null });
+        else this.#waiting.push(w);
+      }
+      return;
+    }
+    if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string') this.#emit(data as ServerMessage);
+  }
+
+  /** Delivers a synthesized answer after the caller finished sending (like a server would). */
+  #later(message: ServerMessage): void {
+    setTimeout(() => {
+      if (!this.#closed) this.#emit(message);
+    }, 0);
+  }
+
+  #emit(message: ServerMessage): void {
+    if (this.#isReady) this.handlers.onMessage(message);
+    else this.#early.push(message);
   }
 
   #lost(code: number, reason: string): void {
@@ -178,17 +248,4 @@ class SseLink implements TransportLink {
     this.close();
     this.handlers.onClose(code, reason);
   }
-}
-
-/** Query parameters of the stream: every room, repeated. */
-function resumeQuery(rooms: readonly SseRoom[]): Record<string, readonly string[]> {
-  return { room: rooms.map((r) => r.room) };
-}
-
-/** The `Last-Event-ID` the stream resumes from (none when no room has a seq yet). */
-function resumeId(rooms: readonly SseRoom[]): string | null {
-  const known = rooms.filter((r) => r.since !== null);
-  if (known.length === 0) return null;
-  if (rooms.length === 1 && known[0]) return String(known[0].since);
-  return JSON.stringify(Object.fromEntries(known.map((r) => [r.room, r.since])));
 }

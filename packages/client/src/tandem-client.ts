@@ -294,7 +294,7 @@ export class TandemClient {
         api: this.api,
         fetch: this.options.fetch,
         credentials: this.options.credentials,
-        rooms: () => [...this.#rooms.values()].filter((room) => room.held).map((room) => ({ room: room.name, since: room.lastSeq })),
+        rooms: () => [...this.#rooms.values()].filter((room) => room.held && room.state !== 'error').map((room) => ({ room: room.name, since: room.lastSeq })),
       });
     if (choice === 'sse') return sse();
     if (!factory) {
