@@ -62,7 +62,21 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
+  transformTags: {
+    // Only absolute http(s) and mailto links: relative ones would point into the app itself.
+    a: (_tag, attribs) => {
+      const href = attribs.href?.trim();
+      return {
+        tagName: 'a',
+        attribs: {
+          ...(href && /^(https?:|mailto:)/i.test(href) ? { href } : {}),
+          ...(attribs.title ? { title: attribs.title } : {}),
+          rel: 'noopener noreferrer nofollow',
+          target: '_blank',
+        },
+      };
+    },
+  },
 };
 
 /** The mentions written in `source`, in order of appearance, without duplicates. */
