@@ -244,7 +244,7 @@ export class ApprovalService {
   async #authorise(db: Queryable, auth: AuthInfo, id: string, min: Role, lock = false): Promise<{ approval: Approval; role: Role }> {
     if (lock) await db.query('SELECT 1 FROM approvals WHERE id = $1 FOR UPDATE', [id]);
     const [row] = await db.query<ApprovalRow & { role: Role | null }>(
-      `${SELECT} LEFT JOIN members m ON m.workspace_id = a.workspace_id AND m.user_id = $2 WHERE a.id = $1`,
+      `${SELECT.replace('SELECT ', 'SELECT m.role, ')} LEFT JOIN members m ON m.workspace_id = a.workspace_id AND m.user_id = $2 WHERE a.id = $1`,
       [id, auth.user.id],
     );
     if (!row?.role) throw errors.notFound('Approval');
