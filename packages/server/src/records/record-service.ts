@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
 import { errors } from '../http/app-error.ts';
 import { validateValues } from '../tables/field-values.ts';
+import { sameValue } from '../tables/same-value.ts';
 import { type Field, loadFields, lockTable, VIEW_COLUMNS, type ViewRow } from '../tables/table-model.ts';
 import { normaliseFilters, normaliseSorts } from '../tables/view-filters.ts';
 import type { Access } from '../workspaces/access.ts';
@@ -31,12 +32,12 @@ export interface RecordList {
 }
 
 const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * Records of a table. Everyone reads; editors and above write. Every change validates the values
  * against the fields, bumps `version` by exactly one, records which fields changed at that
- * version, writes activity and stages durable events in the same transaction.
+ * version, writes activity, runs the record-write hooks (workflow rules, notifications) and
+ * stages durable events, all in the same transaction.
  */
 export class RecordService {
   constructor(
@@ -101,6 +102,15 @@ export class RecordService {
         actor,
         changes: fieldChanges(fields, {}, values),
       });
+      await this.ctx.hooks.afterRecordWrite(tx, {
+        action: 'created',
+        workspaceId: scope.workspaceId,
+        tableId,
+        recordId: row.id,
+        version: row.version,
+        actor,
+        changes: fieldChanges(fields, {}, values),
+      });
       const json = recordJson(row);
       this.ctx.events.append(tx, recordRooms(row), 'record_created', actor, json);
       return json;
@@ -133,7 +143,7 @@ export class RecordService {
       const version = current.version + 1;
       const changed: string[] = [];
       for (const [fieldId, value] of changes) {
-        if (same(current.values[fieldId], value)) continue;
+        if (sameValue(current.values[fieldId], value)) continue;
         if (value === null) delete values[fieldId];
         else values[fieldId] = value;
         versions[fieldId] = version;
@@ -147,6 +157,7 @@ export class RecordService {
         [recordId, JSON.stringify(values), JSON.stringify(versions), version, auth.user.id],
       );
       if (!row) throw errors.notFound('Record');
+      const diff = fieldChanges(fields, current.values, row.values, changed);
       await writeActivity(tx, this.ctx.events, {
         workspaceId: scope.workspaceId,
         tableId,
@@ -155,9 +166,10 @@ export class RecordService {
         entityId: recordId,
         action: 'updated',
         actor,
-        changes: fieldChanges(fields, current.values, row.values, changed),
+        changes: diff,
         meta: { version },
       });
+      await this.ctx.hooks.afterRecordWrite(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff });
       const json = recordJson(row);
       const data: RecordUpdatedData = { ...json, changed_fields: changed };
       this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
@@ -191,6 +203,7 @@ export class RecordService {
       }
       await tx.query('DELETE FROM records WHERE id = $1', [recordId]);
       await this.#unlink(tx, scope.workspaceId, tableId, recordId, actor);
+      const diff = fieldChanges(fields, current.values, {});
       await writeActivity(tx, this.ctx.events, {
         workspaceId: scope.workspaceId,
         tableId,
@@ -199,7 +212,16 @@ export class RecordService {
         entityId: recordId,
         action: 'deleted',
         actor,
-        changes: fieldChanges(fields, current.values, {}),
+        changes: diff,
+      });
+      await this.ctx.hooks.afterRecordWrite(tx, {
+        action: 'deleted',
+        workspaceId: scope.workspaceId,
+        tableId,
+        recordId,
+        version: current.version,
+        actor,
+        changes: diff,
       });
       this.ctx.events.append(tx, recordRooms(current), 'record_deleted', actor, recordJson(current));
     });
@@ -274,6 +296,6 @@ function fieldChanges(
   const ids = only ?? [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const names = new Map(fields.map((f) => [f.id, f.name]));
   return ids
-    .filter((id) => !same(before[id], after[id]))
+    .filter((id) => !sameValue(before[id], after[id]))
     .map((id) => ({ field_id: id, field_name: names.get(id) ?? id, before: before[id] ?? null, after: after[id] ?? null }));
 }

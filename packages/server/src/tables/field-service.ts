@@ -8,6 +8,7 @@ import { errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import { choiceNames } from './field-conversion.ts';
 import { choicesOf, type FieldOptions, normaliseOptions } from './field-options.ts';
+import { sameValue } from './same-value.ts';
 import { convertFieldValues, pruneViews, removeField, type SchemaScope, schemaRooms } from './schema-changes.ts';
 import { type Field, fieldJson, loadField, lockTable } from './table-model.ts';
 
@@ -88,7 +89,7 @@ export class FieldService {
         [fieldId, name, type, JSON.stringify(options), patch.position ?? null],
       );
       if (!after) throw errors.notFound('Field');
-      const valuesMayChange = type !== before.type || JSON.stringify(options) !== JSON.stringify(before.options);
+      const valuesMayChange = type !== before.type || !sameValue(options, before.options);
       const recordsChanged = valuesMayChange ? await convertFieldValues(tx, tableId, before, after) : 0;
       const schemaScope: SchemaScope = { workspaceId: scope.workspaceId, tableId, actor, events: this.ctx.events };
       if (type !== before.type) await pruneViews(tx, schemaScope, fieldId, 'filters');

@@ -3,6 +3,7 @@ import { writeActivity } from '../activity/activity-writer.ts';
 import type { Transaction } from '../db/database.ts';
 import type { EventLog } from '../events/event-log.ts';
 import { convertValue } from './field-conversion.ts';
+import { sameValue } from './same-value.ts';
 import { type Field, loadViews, VIEW_COLUMNS, type ViewRow, viewJson } from './table-model.ts';
 
 /** Who changes the schema of which table, and where its events go. */
@@ -87,7 +88,7 @@ export async function convertFieldValues(tx: Transaction, tableId: string, from:
   const updates: { id: string; value?: unknown }[] = [];
   for (const row of rows) {
     const next = convertValue(row.value, from, to);
-    if (JSON.stringify(next) === JSON.stringify(row.value)) continue;
+    if (sameValue(next, row.value)) continue;
     // A missing `value` becomes SQL NULL below, which clears the cell.
     updates.push(next === null ? { id: row.id } : { id: row.id, value: next });
   }

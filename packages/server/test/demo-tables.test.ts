@@ -1,0 +1,77 @@
+import type { RecordInfo } from '@tandem/protocol';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, ensureDemoData } from '../src/demo/demo-data.ts';
+import { describeEachDatabase } from './support/each-database.ts';
+import { ApiClient } from './support/http-client.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { allRecords } from './support/tables.ts';
+
+interface DemoField {
+  id: string;
+  name: string;
+  type: string;
+  options: { choices?: { id: string; name: string }[]; linked_table_id?: string };
+}
+
+async function logIn(url: string, email: string): Promise<ApiClient> {
+  const res = await new ApiClient(url).post('/auth/login', { email, password: DEMO_PASSWORD });
+  if (res.status !== 200) throw new Error(`demo login failed: ${res.status}`);
+  return new ApiClient(url, res.body.token, res.body.user);
+}
+
+describeEachDatabase('demo tables', (db) => {
+  let server: TestServer;
+  let alice: ApiClient;
+  let bob: ApiClient;
+  let tables: { id: string; name: string }[];
+
+  beforeAll(async () => {
+    server = await startServer({ db });
+    await ensureDemoData(server.tandem.ctx);
+    alice = await logIn(server.url, 'alice@demo.tandem.dev');
+    bob = await logIn(server.url, 'bob@demo.tandem.dev');
+    const me = await alice.get('/me');
+    const ws = me.body.workspaces[0].id;
+    tables = (await alice.get(`/workspaces/${ws}/tables`)).body.tables;
+  });
+  afterAll(async () => server?.close());
+
+  it('the demo workspace has Inventory, Work Orders and Engineering Change Orders with a few dozen records', async () => {
+    expect(tables.map((t) => t.name)).toEqual(['Inventory', 'Work Orders', 'Engineering Change Orders']);
+    let total = 0;
+    for (const table of tables) total += (await allRecords(alice, table.id)).length;
+    expect(total).toBeGreaterThanOrEqual(30);
+  });
+
+  it('every demo record passes the same validation as an API write, and every link resolves', async () => {
+    for (const table of tables) {
+      const fields: DemoField[] = (await alice.get(`/tables/${table.id}`)).body.fields;
+      for (const record of await allRecords(alice, table.id)) {
+        const rewrite = await alice.patch(`/records/${record.id}`, { values: record.values, expected_version: record.version });
+        expect(rewrite.status, `${table.name} ${JSON.stringify(rewrite.body)}`).toBe(200);
+        expect(rewrite.body.version).toBe(record.version);
+        for (const field of fields.filter((f) => f.type === 'link')) {
+          for (const id of (record.values[field.id] as string[] | undefined) ?? []) {
+            const linked = await alice.get(`/records/${id}`);
+            expect(linked.body.table_id).toBe(field.options.linked_table_id);
+          }
+        }
+      }
+    }
+  });
+
+  it('"My work orders" shows the asking user\'s open orders, most urgent first', async () => {
+    const workOrders = tables.find((t) => t.name === 'Work Orders');
+    const detail = (await bob.get(`/tables/${workOrders?.id}`)).body;
+    const view = detail.views.find((v: { name: string }) => v.name === 'My work orders');
+    const field = (name: string): DemoField => detail.fields.find((f: DemoField) => f.name === name);
+    const choiceName = (name: string, id: unknown) => field(name).options.choices?.find((c) => c.id === id)?.name;
+    const mine: RecordInfo[] = await allRecords(bob, workOrders?.id ?? '', `view=${view.id}`);
+    expect(mine.length).toBeGreaterThan(3);
+    for (const record of mine) {
+      expect(record.values[field('Assignee').id]).toBe(bob.user?.id);
+      expect(choiceName('Status', record.values[field('Status').id])).not.toBe('Done');
+    }
+    expect(choiceName('Priority', mine[0]?.values[field('Priority').id])).toBe('Urgent');
+  });
+});
