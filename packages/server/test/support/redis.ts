@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server, Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { openRedisConnections, type RedisConnections } from '../../src/backends/redis/redis-connections.ts';
@@ -49,4 +50,52 @@ export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
     cursor = next;
     if (keys.length > 0) await admin.del(...keys);
   } while (cursor !== '0');
+}
+
+/**
+ * A TCP relay in front of Redis that a test can cut and restore, as a network failure between one
+ * node and Redis would: while cut, open connections are dropped and new ones refused.
+ */
+export class RedisLink {
+  readonly #target: URL;
+  readonly #sockets = new Set<Socket>();
+  #server: Server | null = null;
+  #port = 0;
+
+  constructor(target = TEST_REDIS_URL) {
+    this.#target = new URL(target);
+  }
+
+  /** The `redis://` URL to give the node. */
+  get url(): string {
+    return `redis://127.0.0.1:${this.#port}`;
+  }
+
+  /** Starts relaying (on the same port as before after a {@link cut}). */
+  async up(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = new Socket();
+      upstream.connect(Number(this.#target.port || 6379), this.#target.hostname);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(this.#port, '127.0.0.1', resolve));
+    const address = server.address();
+    if (typeof address === 'object' && address) this.#port = address.port;
+    this.#server = server;
+  }
+
+  /** Drops every relayed connection and refuses new ones until {@link up}. */
+  async cut(): Promise<void> {
+    const server = this.#server;
+    this.#server = null;
+    for (const socket of this.#sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

@@ -134,7 +134,8 @@ export class RedisBus implements Bus {
     this.#subscriber.off('message', this.#onMessage);
     this.#subscriber.off('close', this.#onClose);
     this.#subscriber.off('ready', this.#onReady);
-    if (this.#subscriber.status === 'ready') await this.#subscriber.unsubscribe(this.#channel).catch(() => undefined);
+    // Not awaited: during an outage the command would wait for Redis to return.
+    if (this.#subscriber.status === 'ready') this.#subscriber.unsubscribe(this.#channel).catch(() => undefined);
   }
 
   async #resubscribe(): Promise<void> {

@@ -32,6 +32,11 @@ export interface RedisConnectionOptions {
   readonly log: Logger;
 }
 
+/** How long `close` waits for QUIT before dropping a connection. */
+const QUIT_WAIT_MS = 1000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /** Reconnect delay: quick at first, then at most 2 s, so a node rejoins soon after Redis returns. */
 function retryDelay(attempt: number): number {
   return Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
@@ -75,16 +80,10 @@ export async function openRedisConnections(options: RedisConnectionOptions): Pro
     await Promise.all(
       all.map(async (client) => {
         if (client.status === 'end') return;
-        // QUIT would wait in the offline queue of a connection that is down; just drop it.
-        if (client.status !== 'ready') {
-          client.disconnect();
-          return;
-        }
-        try {
-          await client.quit();
-        } catch {
-          client.disconnect();
-        }
+        // QUIT lets queued publishes go out first, but a connection that is down (or about to
+        // find out it is) would keep it waiting for Redis to return; give it a moment, then drop.
+        if (client.status === 'ready') await Promise.race([client.quit().catch(() => undefined), delay(QUIT_WAIT_MS)]);
+        client.disconnect();
       }),
     );
   };
