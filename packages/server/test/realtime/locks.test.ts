@@ -18,7 +18,10 @@ describe('cell and row locks', () => {
 
   beforeAll(async () => {
     server = await startServer({ db: 'pglite', overrides: { lockTtlMs: LOCK_TTL_MS, heartbeatMs: 200 } });
-    [owner, alice, bob, viewer] = await Promise.all(['Owner', 'Alice', 'Bob', 'Viewer'].map((n) => newUser(server.url, n)));
+    owner = await newUser(server.url, 'Owner');
+    alice = await newUser(server.url, 'Alice');
+    bob = await newUser(server.url, 'Bob');
+    viewer = await newUser(server.url, 'Viewer');
     const workspaceId = await workspaceWith(owner, [
       [alice, 'editor'],
       [bob, 'editor'],
