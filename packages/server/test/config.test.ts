@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ERROR_CODES } from '@tandem/protocol';
 import { describe, expect, it } from 'vitest';
 import { configTable } from '../src/config/config-table.ts';
 import { ConfigError, loadConfig } from '../src/config/schema.ts';
+import { loadOrCreateSecrets } from '../src/config/secrets.ts';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const apiDoc = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
@@ -50,5 +53,19 @@ describe('configuration', () => {
 
   it('docs/api.md documents every error code with its HTTP status', () => {
     for (const [code, spec] of Object.entries(ERROR_CODES)) expect(apiDoc).toMatch(new RegExp(`\\| \`${code}\` \\| ${spec.status} \\|`));
+  });
+});
+
+describe('secrets', () => {
+  it('are generated once per data directory, kept private, and a configured secret wins without being stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-secrets-'));
+    const first = await loadOrCreateSecrets(dir);
+    const again = await loadOrCreateSecrets(dir);
+    expect(again.sessionSecret).toBe(first.sessionSecret);
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(join(dir, 'secrets.json')).mode & 0o077).toBe(0);
+    const shared = 'a-cluster-wide-secret-of-at-least-32-chars';
+    expect((await loadOrCreateSecrets(dir, undefined, { sessionSecret: shared })).sessionSecret).toBe(shared);
+    expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).not.toContain(shared);
   });
 });
