@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ViewFilter, ViewSort } from '@tandem/protocol';
+import { hasUnresolvedCommentsSql } from '../comments/unresolved-filter.ts';
 import type { Queryable, SqlParam } from '../db/database.ts';
 import { errors } from '../http/app-error.ts';
 import { choicesOf } from '../tables/field-options.ts';
@@ -22,6 +23,8 @@ export interface RecordQuery {
   readonly cursor: string | null;
   /** Who is asking: `"me"` in user filters means this user. */
   readonly userId: string;
+  /** Only records with at least one unresolved comment thread. */
+  readonly hasUnresolvedComments?: boolean;
 }
 
 /** One page of records and the cursor of the next page (null on the last page). */
@@ -70,6 +73,7 @@ export async function queryRecords(db: Queryable, query: RecordQuery): Promise<R
     const field = byId.get(filter.field_id);
     if (field) where.push(filterSql(params, field, filter, query.userId));
   }
+  if (query.hasUnresolvedComments) where.push(hasUnresolvedCommentsSql('r'));
   const keys: SortKey[] = [];
   for (const sort of query.sorts) {
     const field = byId.get(sort.field_id);

@@ -17,6 +17,7 @@ const listQuery = z.object({
   view: z.uuid().optional().describe('A saved view of this table whose filters and sorts apply'),
   filter: z.string().max(10_000).optional().describe("JSON array of {field_id, op, value}; AND-ed with the view's filters"),
   sort: z.string().max(2000).optional().describe("JSON array of {field_id, direction}, or `field,-other` (minus = descending); replaces the view's sorts"),
+  has_unresolved_comments: z.enum(['true', 'false']).optional().describe('`true`: only records with an open comment thread'),
 });
 
 /** Records: `/tables/{id}/records` and `/records/{id}`. */
@@ -36,6 +37,7 @@ export function recordRoutes(records: RecordService) {
           viewId: q.view,
           filters: q.filter === undefined ? undefined : parseFilters(q.filter),
           sorts: q.sort === undefined ? undefined : parseSorts(q.sort),
+          hasUnresolvedComments: q.has_unresolved_comments === 'true',
         });
       },
     );

@@ -23,6 +23,8 @@ export interface ListOptions {
   readonly filters?: readonly ViewFilter[];
   /** Sort keys that replace the view's. */
   readonly sorts?: readonly ViewSort[];
+  /** Only records with at least one unresolved comment thread. */
+  readonly hasUnresolvedComments?: boolean;
 }
 
 /** A page of records. */
@@ -61,6 +63,7 @@ export class RecordService {
       limit: options.limit ?? DEFAULT_PAGE_SIZE,
       cursor: options.cursor ?? null,
       userId: auth.user.id,
+      hasUnresolvedComments: options.hasUnresolvedComments,
     });
     return { records: page.rows.map(recordJson), next_cursor: page.nextCursor };
   }

@@ -168,6 +168,26 @@ describeEachDatabase('comments', (db) => {
     expect(actions.slice(0, 2)).toEqual(['reopened', 'resolved']);
   });
 
+  it('records can be filtered to those with an unresolved comment thread', async () => {
+    const name = fx.table.f.Name ?? '';
+    const open = await fx.owner.post(`/tables/${fx.table.id}/records`, { values: { [name]: 'Needs answers' } });
+    const settled = await fx.owner.post(`/tables/${fx.table.id}/records`, { values: { [name]: 'All clear' } });
+    const root = await fx.commenter.post(`/records/${open.body.id}/comments`, { body: 'Open question' });
+    const done = await fx.commenter.post(`/records/${settled.body.id}/comments`, { body: 'Settled' });
+    await fx.commenter.post(`/comments/${done.body.id}/resolve`);
+    const unresolved = async () =>
+      (await fx.viewer.get(`/tables/${fx.table.id}/records?has_unresolved_comments=true&limit=1000`)).body.records.map((r: { id: string }) => r.id);
+    expect(await unresolved()).toContain(open.body.id);
+    expect(await unresolved()).not.toContain(settled.body.id);
+    await fx.editor.post(`/comments/${root.body.id}/resolve`);
+    expect(await unresolved()).not.toContain(open.body.id);
+    await fx.editor.post(`/comments/${root.body.id}/reopen`);
+    expect(await unresolved()).toContain(open.body.id);
+    // A deleted thread is not an open question.
+    await fx.commenter.delete(`/comments/${root.body.id}`);
+    expect(await unresolved()).not.toContain(open.body.id);
+  });
+
   it('members comment on activity entries, and the feed filters comments by type', async () => {
     const feed = await fx.viewer.get(`/records/${fx.recordId}/activity?type=changes`);
     expect(feed.status).toBe(200);
