@@ -27,7 +27,7 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { ensureVapidKeys } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
-import { createRealtime } from './realtime/realtime.ts';
+import { createRealtime, type Realtime } from './realtime/realtime.ts';
 import { recordRoutes } from './records/record-routes.ts';
 import { RecordService } from './records/record-service.ts';
 import { FieldService } from './tables/field-service.ts';
@@ -42,6 +42,8 @@ import { WorkspaceService } from './workspaces/workspace-service.ts';
 export interface Tandem {
   readonly app: FastifyInstance;
   readonly ctx: AppContext;
+  /** The realtime gateway (WebSocket, SSE, presence, locks) of this node. */
+  readonly realtime: Realtime;
   /** The base URL once listening, e.g. `http://127.0.0.1:3000`. */
   url(): string;
   listen(): Promise<string>;
@@ -149,6 +151,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   return {
     app,
     ctx,
+    realtime,
     url: () => baseUrl,
     async listen() {
       await app.listen({ port: config.port, host: config.host });

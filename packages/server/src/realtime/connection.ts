@@ -7,6 +7,8 @@ import type { Subscription } from './subscription.ts';
 /** How a connection reaches its client: a WebSocket or an SSE stream. */
 export interface Transport {
   readonly kind: 'ws' | 'sse';
+  /** True once `close` was called (the socket may still be draining). */
+  readonly closing: boolean;
   /** Sends a durable event; `json` is the event already serialised (shared by the room's subscribers). */
   sendEvent(event: DurableEvent, json: string): void;
   /** Sends any other message, already serialised; `type` is its `type` field. */

@@ -19,6 +19,10 @@ class SseTransport implements Transport {
   readonly kind = 'sse' as const;
   #closed = false;
 
+  get closing(): boolean {
+    return this.#closed;
+  }
+
   constructor(
     private readonly res: ServerResponse,
     readonly positions: Record<string, number>,

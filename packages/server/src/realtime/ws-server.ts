@@ -67,6 +67,10 @@ class WsTransport implements Transport {
   readonly kind = 'ws' as const;
   #closing = false;
 
+  get closing(): boolean {
+    return this.#closing;
+  }
+
   constructor(
     private readonly ws: WebSocket,
     private readonly maxBuffered: number,
