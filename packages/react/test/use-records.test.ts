@@ -1,0 +1,127 @@
+import './support/dom.ts';
+import type { TandemClient } from '@tandem/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, newUser, workspaceWith } from '../../server/test/support/http-client.ts';
+import { startServer, type TestServer } from '../../server/test/support/server.ts';
+import { createRecord, createTable } from '../../server/test/support/tables.ts';
+import { useRecords } from '../src/use-records.ts';
+import { hookClient, waitFor } from './support/real-server.ts';
+import { renderHook } from './support/render-hook.ts';
+
+let server: TestServer;
+let owner: ApiClient;
+let other: ApiClient;
+let workspaceId: string;
+
+beforeAll(async () => {
+  server = await startServer({ db: 'pglite' });
+  [owner, other] = await Promise.all([newUser(server.url, 'Owner'), newUser(server.url, 'Other')]);
+  workspaceId = await workspaceWith(owner, [[other, 'editor']]);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A fetch that can hold PATCH requests, so a test can look at the list while a write is in flight. */
+function gatedFetch() {
+  let gate: Promise<void> | null = null;
+  let open: () => void = () => undefined;
+  return {
+    hold() {
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+    },
+    release() {
+      open();
+      gate = null;
+    },
+    fetch: async (input: string, init?: RequestInit) => {
+      if (init?.method === 'PATCH' && gate) await gate;
+      return fetch(input, init);
+    },
+  };
+}
+
+function setup(client: TandemClient, tableId: string) {
+  const hook = renderHook(() => useRecords(tableId), client);
+  return hook;
+}
+
+describe('useRecords', () => {
+  it('loads the table, then shows records other users create, update and delete', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+    const first = await createRecord(owner, table.id, { [table.f.Title]: 'first' });
+    const client = hookClient(owner, server.url);
+    const hook = setup(client, table.id);
+    await waitFor('the initial load', () => !hook.current().loading && hook.current().records.length === 1);
+    expect(hook.current().records[0]?.id).toBe(first.id);
+    await waitFor('the table room', () => client.room(`table:${table.id}`).state === 'subscribed');
+
+    const second = await createRecord(other, table.id, { [table.f.Title]: 'second' });
+    await waitFor('the created record', () => hook.current().records.some((r) => r.id === second.id));
+    await other.patch(`/records/${first.id}`, { values: { [table.f.Title]: 'renamed' } });
+    await waitFor('the update', () => hook.current().records.find((r) => r.id === first.id)?.values[table.f.Title] === 'renamed');
+    await other.delete(`/records/${second.id}`);
+    await waitFor('the delete', () => !hook.current().records.some((r) => r.id === second.id));
+    hook.unmount();
+    client.close();
+  });
+
+  it('shows a local update at once and keeps the server version when it succeeds', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'draft' });
+    const gated = gatedFetch();
+    const client = hookClient(owner, server.url, { fetch: gated.fetch });
+    const hook = setup(client, table.id);
+    await waitFor('the initial load', () => hook.current().records.length === 1);
+
+    gated.hold();
+    const write = hook.current().update(record.id, { [table.f.Title]: 'final' });
+    await waitFor('the optimistic value', () => hook.current().records[0]?.values[table.f.Title] === 'final');
+    expect(hook.current().records[0]?.pending).toBe(true);
+    gated.release();
+    const saved = await write;
+    expect(saved.version).toBe(record.version + 1);
+    await waitFor('the confirmed record', () => hook.current().records[0]?.pending === undefined);
+    expect(hook.current().records[0]).toMatchObject({ version: saved.version, values: { [table.f.Title]: 'final' } });
+    hook.unmount();
+    client.close();
+  });
+
+  it('rolls a local update back when the server answers conflict, showing the other user’s value', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'original' });
+    const gated = gatedFetch();
+    const client = hookClient(owner, server.url, { fetch: gated.fetch });
+    const hook = setup(client, table.id);
+    await waitFor('the initial load', () => hook.current().records.length === 1);
+    await waitFor('the table room', () => client.room(`table:${table.id}`).state === 'subscribed');
+
+    gated.hold();
+    const write = hook.current().update(record.id, { [table.f.Title]: 'mine' });
+    await waitFor('the optimistic value', () => hook.current().records[0]?.values[table.f.Title] === 'mine');
+    // Someone else writes the same field first: our write, based on the old version, must fail.
+    await other.patch(`/records/${record.id}`, { values: { [table.f.Title]: 'theirs' }, expected_version: record.version });
+    gated.release();
+    await expect(write).rejects.toMatchObject({ code: 'conflict' });
+    await waitFor('the rollback', () => hook.current().records[0]?.values[table.f.Title] === 'theirs');
+    expect(hook.current().records[0]?.pending).toBeUndefined();
+    hook.unmount();
+    client.close();
+  });
+
+  it('removes a created record again when the server refuses it', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Amount', type: 'number' }]);
+    const client = hookClient(owner, server.url);
+    const hook = setup(client, table.id);
+    await waitFor('the initial load', () => !hook.current().loading);
+    await expect(hook.current().create({ [table.f.Amount]: 'not a number' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await waitFor('the rollback', () => hook.current().records.length === 0);
+    const created = await hook.current().create({ [table.f.Amount]: 3 });
+    await waitFor('the created record', () => hook.current().records.some((r) => r.id === created.id && !r.pending));
+    expect(hook.current().records).toHaveLength(1);
+    hook.unmount();
+    client.close();
+  });
+});
