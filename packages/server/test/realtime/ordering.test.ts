@@ -1,0 +1,75 @@
+import type { DurableEvent } from '@tandem/protocol';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/each-database.ts';
+import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { connectWs } from '../support/ws-client.ts';
+import { range, seqs, writeEvents } from './event-writer.ts';
+
+/** Stores an event in the log without publishing it, as if its bus message were lost or late. */
+async function storeSilently(server: TestServer, room: string): Promise<DurableEvent> {
+  const { db } = server.tandem.ctx;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ seq: number }>(
+      `INSERT INTO room_seqs (room, seq) VALUES ($1, 1) ON CONFLICT (room) DO UPDATE SET seq = room_seqs.seq + 1 RETURNING seq`,
+      [room],
+    );
+    const seq = row?.seq ?? 1;
+    const [stored] = await tx.query<{ ts: Date }>(
+      `INSERT INTO events (room, seq, type, actor, data) VALUES ($1, $2, 'record_updated', NULL, '{}'::jsonb) RETURNING ts`,
+      [room, seq],
+    );
+    return { type: 'record_updated', room, seq, ts: (stored?.ts ?? new Date()).toISOString(), actor: null, data: {} };
+  });
+}
+
+describeEachDatabase('per-room ordering on one node', (db) => {
+  let server: TestServer;
+  let owner: ApiClient;
+  let room: string;
+
+  beforeAll(async () => {
+    server = await startServer({ db });
+    owner = await newUser(server.url, 'Owner');
+    room = `workspace:${await workspaceWith(owner)}`;
+  });
+  afterAll(async () => server?.close());
+
+  it('events published out of order are delivered in seq order', async () => {
+    const client = await connectWs(server.url, owner);
+    const start = (await client.subscribe(room)).seq as number;
+    const first = await storeSilently(server, room);
+    const second = await storeSilently(server, room);
+    const third = await storeSilently(server, room);
+    const { bus } = server.tandem.ctx;
+    await bus.publish({ kind: 'event', event: third });
+    await bus.publish({ kind: 'event', event: first });
+    await bus.publish({ kind: 'event', event: second });
+    expect(seqs(await client.collect(room, 3))).toEqual(range(start, 3));
+    await client.close();
+  });
+
+  it('an event whose bus message is lost is read from the log before later events are delivered', async () => {
+    const client = await connectWs(server.url, owner);
+    const start = (await client.subscribe(room)).seq as number;
+    await storeSilently(server, room);
+    await writeEvents(server, room, 2);
+    expect(seqs(await client.collect(room, 3))).toEqual(range(start, 3));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.events(room)).toHaveLength(3);
+    await client.close();
+  });
+
+  it('every subscriber of a room receives the identical event, serialised once', async () => {
+    const a = await connectWs(server.url, owner);
+    const b = await connectWs(server.url, owner);
+    const start = (await a.subscribe(room)).seq as number;
+    await b.subscribe(room);
+    await writeEvents(server, room, 5);
+    const [ea, eb] = await Promise.all([a.collect(room, 5), b.collect(room, 5)]);
+    expect(seqs(ea)).toEqual(range(start, 5));
+    expect(eb).toEqual(ea);
+    await a.close();
+    await b.close();
+  });
+});
