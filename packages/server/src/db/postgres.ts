@@ -28,7 +28,12 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     options: `-c search_path=${schema}`,
   });
   pool.on('error', onCallbackError);
-  if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  if (schema !== 'public') {
+    // Two processes starting at once can both pass IF NOT EXISTS; the loser's duplicate is harmless.
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((err: { code?: string }) => {
+      if (err.code !== '23505' && err.code !== '42P06') throw err;
+    });
+  }
   return {
     kind: 'postgres',
     async query<T>(text: string, params: readonly SqlParam[] = []) {
