@@ -10,6 +10,7 @@ import type { Connection, Transport } from './connection.ts';
 import { Connection as ConnectionImpl } from './connection.ts';
 import { LockService } from './lock-service.ts';
 import { PresenceService } from './presence-service.ts';
+import { NO_COUNTERS, type RealtimeCounters } from './realtime-metrics.ts';
 import { Relay } from './relay.ts';
 import { RoomChannel } from './room-channel.ts';
 import { SignalPublisher } from './signal-publisher.ts';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   readonly locks: LockStore;
   /** This process's id in the cluster (part of every connection key). */
   readonly nodeId: string;
+  /** Metrics hooks (default: none). */
+  readonly counters?: RealtimeCounters;
 }
 
 /** What `subscribe` reports back (the fields of its `ack`). */
@@ -64,6 +67,7 @@ export class Gateway {
   readonly locks: LockService;
   readonly relay: Relay;
   readonly nodeId: string;
+  readonly counters: RealtimeCounters;
   #closing = false;
 
   constructor(deps: GatewayDeps) {
@@ -71,6 +75,7 @@ export class Gateway {
     this.#ctx = ctx;
     this.#access = access;
     this.nodeId = deps.nodeId;
+    this.counters = deps.counters ?? NO_COUNTERS;
     this.signals = new SignalPublisher(ctx.bus);
     const { heartbeatMs, presenceGraceMs, lockTtlMs } = ctx.config;
     this.presence = new PresenceService(deps.presence, this.signals, { ttlMs: 2 * heartbeatMs, graceMs: presenceGraceMs });
@@ -97,6 +102,11 @@ export class Gateway {
   /** Total open connections on this node. */
   get size(): number {
     return this.#connections.size;
+  }
+
+  /** Rooms with at least one local subscriber. */
+  get roomCount(): number {
+    return this.#channels.size;
   }
 
   /** All open connections on this node. */
@@ -151,6 +161,7 @@ export class Gateway {
    * other, in arrival order; an invalid frame is answered with `error` and changes nothing.
    */
   receive(conn: Connection, text: string): void {
+    this.counters.frameReceived();
     const previous = this.#inbox.get(conn) ?? Promise.resolve();
     const next = previous.then(() => this.#handleFrame(conn, text));
     this.#inbox.set(conn, next);

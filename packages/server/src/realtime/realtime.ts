@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Access } from '../workspaces/access.ts';
 import { Gateway } from './gateway.ts';
 import { startHistoryTrimmer } from './history-trimmer.ts';
+import { registerRealtimeMetrics } from './realtime-metrics.ts';
 import { realtimeRoutes } from './realtime-routes.ts';
 import { sseRoutes } from './sse-route.ts';
 import { attachWebSocketServer, type WsServer } from './ws-server.ts';
@@ -40,7 +41,10 @@ export interface Realtime {
  */
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const { ctx } = deps;
-  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, locks: deps.locks, nodeId: deps.nodeId ?? randomUUID() });
+  let current: Gateway | null = null;
+  const counters = registerRealtimeMetrics(ctx.metrics, () => current);
+  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, locks: deps.locks, nodeId: deps.nodeId ?? randomUUID(), counters });
+  current = gateway;
   ctx.locks = gateway.locks;
   const ws: WsServer = attachWebSocketServer(deps.app.server, { ctx, gateway, auth: deps.auth, isAllowedOrigin: deps.isAllowedOrigin });
   const stopTrimmer = startHistoryTrimmer(ctx);

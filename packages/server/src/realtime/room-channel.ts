@@ -1,4 +1,5 @@
 import type { DurableEvent } from '@tandem/protocol';
+import type { RealtimeCounters } from './realtime-metrics.ts';
 import type { Subscription } from './subscription.ts';
 
 /** How long a room waits for a missing seq on the bus before reading it from the event log. */
@@ -39,6 +40,7 @@ export class RoomChannel {
     readonly room: string,
     private readonly source: EventSource,
     private readonly onError: (err: unknown) => void,
+    private readonly counters?: RealtimeCounters,
   ) {
     this.ready = this.#start();
   }
@@ -91,6 +93,7 @@ export class RoomChannel {
     this.#cursor = event.seq;
     const json = JSON.stringify(event);
     for (const sub of this.subscribers) sub.receive(event, json);
+    this.counters?.eventFannedOut(this.subscribers.size);
   }
 
   #drainPending(): void {

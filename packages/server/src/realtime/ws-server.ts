@@ -8,6 +8,7 @@ import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { authenticateConnectToken } from './connect-token.ts';
 import type { Connection, Transport } from './connection.ts';
 import type { Gateway } from './gateway.ts';
+import type { RealtimeCounters } from './realtime-metrics.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** Path of the WebSocket endpoint. */
@@ -74,6 +75,7 @@ class WsTransport implements Transport {
   constructor(
     private readonly ws: WebSocket,
     private readonly maxBuffered: number,
+    private readonly counters: RealtimeCounters,
   ) {}
 
   sendEvent(_event: DurableEvent, json: string): void {
@@ -87,6 +89,7 @@ class WsTransport implements Transport {
   close(code: number, reason: string): void {
     if (this.#closing) return;
     this.#closing = true;
+    this.counters.closedByServer(code);
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
@@ -143,7 +146,7 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
     if (version !== null && version !== String(PROTOCOL_VERSION)) return ws.close(CLOSE_CODES.protocol_mismatch, `protocol ${PROTOCOL_VERSION} required`);
     if (deps.gateway.connectionCount(auth.user.id) >= config.wsMaxConnectionsPerUser) return ws.close(CLOSE_CODES.forbidden, 'too many connections');
 
-    const transport = new WsTransport(ws, config.wsSendBufferBytes);
+    const transport = new WsTransport(ws, config.wsSendBufferBytes, deps.gateway.counters);
     const conn: Connection = deps.gateway.open(auth, transport);
     const bucket = new TokenBucket(config.wsMessagesPerSecond);
     missed.set(ws, 0);

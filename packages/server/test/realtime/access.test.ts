@@ -129,4 +129,14 @@ describe('realtime connection access', () => {
     await user.post('/auth/logout');
     expect(await outcome(wsUrl(server.url, { token }))).toEqual({ close: 4401, welcomed: false });
   });
+
+  it('the metrics endpoint counts open connections and received frames', async () => {
+    const client = await connectWs(server.url, owner);
+    await client.request({ type: 'subscribe', room: 'system' });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/tandem_realtime_connections\{transport="ws"\} [1-9]/);
+    expect(text).toMatch(/tandem_realtime_frames_received_total [1-9]/);
+    expect(text).toMatch(/tandem_realtime_rooms [1-9]/);
+    await client.close();
+  });
 });
