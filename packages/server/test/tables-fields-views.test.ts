@@ -18,6 +18,35 @@ describeEachDatabase('tables, fields and views', (db) => {
   });
   afterAll(async () => server?.close());
 
+  it('the OpenAPI document lists every table, field, view, record and activity route', async () => {
+    const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace('/api/v1', '')}`));
+    for (const route of [
+      'GET /workspaces/{id}/tables',
+      'POST /workspaces/{id}/tables',
+      'GET /tables/{id}',
+      'PATCH /tables/{id}',
+      'DELETE /tables/{id}',
+      'POST /tables/{id}/fields',
+      'PATCH /fields/{id}',
+      'DELETE /fields/{id}',
+      'GET /tables/{id}/views',
+      'POST /tables/{id}/views',
+      'PATCH /views/{id}',
+      'DELETE /views/{id}',
+      'GET /tables/{id}/records',
+      'POST /tables/{id}/records',
+      'GET /records/{id}',
+      'PATCH /records/{id}',
+      'DELETE /records/{id}',
+      'GET /tables/{id}/activity',
+      'GET /records/{id}/activity',
+      'GET /workspaces/{id}/activity',
+    ]) {
+      expect(routes).toContain(route);
+    }
+  });
+
   describe('tables', () => {
     it('a new table without fields gets a text field "Name" and is listed in its workspace', async () => {
       const created = await owner.post(`/workspaces/${ws}/tables`, { name: 'Plain' });
