@@ -2,6 +2,7 @@ import type { Actor, ClientMessage, LockInfo, PresenceAction, PresenceStatus, Se
 import type { BackoffOptions } from './backoff.ts';
 import { Connection, type Disconnect } from './connection.ts';
 import type { ConnectionStatus } from './connection-status.ts';
+import { FallbackTransport } from './fallback-transport.ts';
 import { lockKey } from './lock-map.ts';
 import { environmentNetwork, type NetworkMonitor } from './network-monitor.ts';
 import { type Ack, PendingRequests, REQUEST_TIMEOUT_MS } from './pending-requests.ts';
@@ -16,7 +17,10 @@ import { environmentWebSocket, type WebSocketFactory, WebSocketTransport } from 
 /** Most messages kept while offline; past this the oldest is dropped (and its request rejected). */
 export const OUTGOING_QUEUE_LIMIT = 1000;
 
-/** Which transport to use: `auto` picks WebSocket when the environment (or `WebSocket`) has one, else SSE. */
+/**
+ * Which transport to use: `auto` picks WebSocket when the environment (or the `WebSocket` option)
+ * has one, and SSE when it has none or WebSocket keeps failing before the server's welcome.
+ */
 export type TransportChoice = 'auto' | 'websocket' | 'sse';
 
 /** A client message without its correlation id (the SDK assigns ids). */
@@ -97,14 +101,14 @@ export class TandemClient {
   readonly #queueLimit: number;
   #user: Actor | null = null;
   #welcome: Welcome | null = null;
-  readonly transportKind: 'websocket' | 'sse';
+  readonly #transport: Transport;
 
   constructor(private readonly options: TandemClientOptions) {
     this.api = new RestClient({ baseUrl: options.url, token: options.token, fetch: options.fetch, credentials: options.credentials });
     this.#pending = new PendingRequests(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
     this.#queueLimit = options.queueLimit ?? OUTGOING_QUEUE_LIMIT;
     const transport = this.#createTransport();
-    this.transportKind = transport.kind;
+    this.#transport = transport;
     this.#connection = new Connection(
       {
         transport,
@@ -149,6 +153,11 @@ export class TandemClient {
   /** The server's welcome frame of the current connection. */
   get welcome(): Welcome | null {
     return this.#welcome;
+  }
+
+  /** The transport in use (`auto` may have fallen back from WebSocket to SSE). */
+  get transportKind(): Transport['kind'] {
+    return this.#transport.kind;
   }
 
   /** Messages waiting for the connection. */
@@ -302,7 +311,8 @@ export class TandemClient {
       return sse();
     }
     const connectToken = this.options.getConnectToken ?? (() => this.#defaultConnectToken());
-    return new WebSocketTransport({ baseUrl: this.options.url, factory, connectToken });
+    const webSocket = new WebSocketTransport({ baseUrl: this.options.url, factory, connectToken });
+    return choice === 'websocket' ? webSocket : new FallbackTransport(webSocket, sse());
   }
 
   async #defaultConnectToken(): Promise<string | null> {

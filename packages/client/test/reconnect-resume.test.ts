@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type ApiClient, newUser, workspaceWith } from '../../server/test/support/http-client.ts';
 import { startServer, type TestServer } from '../../server/test/support/server.ts';
 import { createRecord, createTable, type TestTable } from '../../server/test/support/tables.ts';
@@ -91,6 +92,22 @@ describe.each(['websocket', 'sse'] as const)('client resume over %s against the 
     const record = await createRecord(outsider, ownTable.id, { [ownTable.f.Title]: 'mine' });
     await waitFor('the allowed room still live', () => events.some((e) => (e.data as { id?: string }).id === record.id));
     expect(client.status).toBe('connected');
+  });
+});
+
+describe('transport fallback against the real server', () => {
+  it('switches to SSE when WebSocket upgrades keep failing, and still delivers events', async () => {
+    const table = await newTable();
+    const port = new URL(server.url).port;
+    // Every socket goes to a path nobody upgrades: the server drops it, as a blocking proxy would.
+    const client = track(clientFor(owner, server.url, { WebSocket: () => new WebSocket(`ws://127.0.0.1:${port}/blocked`) as never }));
+    const room = `table:${table.id}`;
+    const events = collect(client, room);
+    client.room(room).subscribe();
+    await waitFor('connected over SSE', () => client.status === 'connected' && client.room(room).state === 'subscribed', 20_000);
+    expect(client.transportKind).toBe('sse');
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'via sse' });
+    await waitFor('the event', () => events.some((e) => (e.data as { id?: string }).id === record.id));
   });
 });
 
