@@ -144,10 +144,9 @@ export async function validateValues(
     }
     if (field.type === 'link') {
       const ids = value as string[];
-      const found = await db.query<{ id: string }>('SELECT id FROM records WHERE table_id = $1 AND id = ANY($2::uuid[])', [
-        linkedTableOf(field.options) ?? '',
-        ids,
-      ]);
+      const linkedTable = linkedTableOf(field.options);
+      if (!linkedTable) wrong(field, 'a linked table in its options');
+      const found = await db.query<{ id: string }>('SELECT id FROM records WHERE table_id = $1 AND id = ANY($2::uuid[])', [linkedTable, ids]);
       if (found.length !== ids.length) {
         const present = new Set(found.map((r) => r.id));
         wrong(field, `records of its linked table; ${ids.find((id) => !present.has(id))} is not one`);
