@@ -1,6 +1,7 @@
 import type { TargetKind } from '../generator/messages.ts';
 import type { LatencySummary } from '../measure/histogram.ts';
 import type { MachineInfo } from '../measure/machine.ts';
+import type { PgWaits } from '../measure/pg-waits.ts';
 
 /** One measured step: a server, a publish rate, what was delivered and what it cost. */
 export interface StepResult {
@@ -33,6 +34,8 @@ export interface StepResult {
   readonly machineBusyPct: number;
   /** REST writes (record path only). */
   readonly writes: { readonly achievedPerSec: number; readonly failed: number; readonly latency: LatencySummary } | null;
+  /** What Tandem's PostgreSQL sessions were doing on average (PostgreSQL deployments only). */
+  readonly pgWaits: PgWaits | null;
   readonly errors: readonly string[];
 }
 

@@ -34,6 +34,8 @@ export interface Deployment {
   readonly nodes: readonly ServerNode[];
   /** What ran, for the results (storage, bus, versions). */
   readonly description: string;
+  /** `application_name` of Tandem's PostgreSQL sessions (PostgreSQL deployments only). */
+  readonly pgAppName: string | null;
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,12 @@ export async function deploy(target: TargetKind, repoRoot: string, options: Depl
         const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
         cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
         if (!postgres) await cp(await pgliteDataDir(repoRoot), dataDir, { recursive: true });
-        const env = { ...TANDEM_BENCH_ENV, ...shared, DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: BENCH_DATABASE_URL, DATABASE_SCHEMA: schema } : {}) };
+        const env = {
+          ...TANDEM_BENCH_ENV,
+          ...shared,
+          DATA_DIR: dataDir,
+          ...(postgres ? { DATABASE_URL: BENCH_DATABASE_URL, DATABASE_SCHEMA: schema, PGAPPNAME: schema } : {}),
+        };
         const nodeArgs = options.profileDir
           ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.label ?? 'tandem'}-node${i}-${Date.now()}.cpuprofile`]
           : [];
@@ -95,12 +102,12 @@ export async function deploy(target: TargetKind, repoRoot: string, options: Depl
         nodes.push(await startTandemProcess(repoRoot, env, nodeArgs));
       }
       const storage = postgres ? 'PostgreSQL' : 'PGlite';
-      return { target, nodes, description: `Tandem (${storage}${count === 2 ? ' + Redis, 2 nodes' : ''})`, stop };
+      return { target, nodes, description: `Tandem (${storage}${count === 2 ? ' + Redis, 2 nodes' : ''})`, pgAppName: postgres ? schema : null, stop };
     }
     const script = target === 'ws' ? WS_SERVER : SOCKETIO_SERVER;
     for (let i = 0; i < count; i++) nodes.push(await startPeerServer(script, shared));
     const name = target === 'ws' ? 'bare ws' : 'Socket.IO 4';
-    return { target, nodes, description: `${name}${count === 2 ? ' (Redis, 2 nodes)' : ''}`, stop };
+    return { target, nodes, description: `${name}${count === 2 ? ' (Redis, 2 nodes)' : ''}`, pgAppName: null, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,9 +2,10 @@ import { sleep } from '../generator/connect-queue.ts';
 import type { PhaseStats, PublishResult } from '../generator/messages.ts';
 import type { WorkerPool } from '../generator/worker-pool.ts';
 import { Histogram } from '../measure/histogram.ts';
+import { PgWaitSampler } from '../measure/pg-waits.ts';
 import { machineBusy, sampleMachineCpu } from '../measure/proc-stats.ts';
 import type { StepResult } from '../report/results.ts';
-import type { Deployment } from '../servers/deploy.ts';
+import { BENCH_DATABASE_URL, type Deployment } from '../servers/deploy.ts';
 
 /** A generator process at or above this share of one core is reported as saturated. */
 export const GENERATOR_SATURATED = 0.9;
@@ -48,6 +49,8 @@ function serverRss(deployment: Deployment): number {
  */
 export async function measurePhase(req: PhaseRequest): Promise<StepResult> {
   await req.pool.broadcast({ cmd: 'phase', phase: req.phase });
+  const waits = req.deployment.pgAppName ? new PgWaitSampler(BENCH_DATABASE_URL, req.deployment.pgAppName) : null;
+  await waits?.start();
   const cpuBefore = serverCpuMs(req.deployment);
   const machineBefore = sampleMachineCpu();
   const started = performance.now();
@@ -64,6 +67,7 @@ export async function measurePhase(req: PhaseRequest): Promise<StepResult> {
     await sleep(100);
   }
   const elapsedMs = performance.now() - started;
+  const pgWaits = (await waits?.stop()) ?? null;
   const cpuMs = serverCpuMs(req.deployment) - cpuBefore;
   const machine = machineBusy(machineBefore, sampleMachineCpu());
   const stats = await req.pool.broadcast<PhaseStats>({ cmd: 'stats' });
@@ -103,6 +107,7 @@ export async function measurePhase(req: PhaseRequest): Promise<StepResult> {
     writes: writes?.writeLatency
       ? { achievedPerSec: Math.round(sent / (publishMs / 1000)), failed, latency: Histogram.from(writes.writeLatency).summary() }
       : null,
+    pgWaits,
     errors: published.flatMap((p) => p.errors).slice(0, 5),
   };
 }

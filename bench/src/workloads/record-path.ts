@@ -85,7 +85,7 @@ export async function recordSteps(
       });
       steps.push(step);
       ctx.log(
-        `    ${step.server} ${step.step}: ${step.writes?.achievedPerSec} writes/s, write-to-delivery p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, failed ${step.writes?.failed}`,
+        `    ${step.server} ${step.step}: ${step.writes?.achievedPerSec} writes/s, write-to-delivery p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, failed ${step.writes?.failed}${step.pgWaits ? `, PostgreSQL ${JSON.stringify(step.pgWaits.active)}` : ''}`,
       );
     }
   } finally {
@@ -123,6 +123,12 @@ export function writesTable(title: string, steps: readonly StepResult[]): Result
       s.latency.max,
       s.lost,
       sustained(s) ? 'yes' : 'no',
+      s.pgWaits
+        ? Object.entries(s.pgWaits.active)
+            .slice(0, 4)
+            .map(([w, n]) => `${w} ${n}`)
+            .join(', ') || 'idle'
+        : '–',
     ]),
   };
 }
