@@ -1,6 +1,7 @@
 export * from './backoff.ts';
 export * from './connection.ts';
 export * from './connection-status.ts';
+export * from './cursor-map.ts';
 export * from './fallback-transport.ts';
 export * from './lock-map.ts';
 export * from './network-monitor.ts';

@@ -1,4 +1,5 @@
 import type { DurableEvent } from '@tandem/protocol';
+import { CursorMap } from './cursor-map.ts';
 import { LockMap } from './lock-map.ts';
 import { PresenceList } from './presence-list.ts';
 import type { RoomEvent, RoomEventMap, RoomEventType, RoomSignal } from './room-events.ts';
@@ -35,6 +36,7 @@ export class Room {
   readonly #changeListeners = new Set<() => void>();
   readonly #presence = new PresenceList();
   readonly #locks = new LockMap();
+  readonly #cursors = new CursorMap();
 
   constructor(
     /** The room name, e.g. `table:{id}`. */
@@ -65,6 +67,11 @@ export class Room {
   /** Who is in the room (one entry per user). */
   get presence(): RoomPresence {
     return this.#presence.users;
+  }
+
+  /** Other users' cursors in this room, by user id (from `user_cursor`). */
+  get cursors(): CursorMap['all'] {
+    return this.#cursors.all;
   }
 
   /** Cell and row locks announced to this room (table rooms). */
@@ -102,7 +109,7 @@ export class Room {
     return () => set.delete(entry);
   }
 
-  /** Listens to changes of `state`, `presence` and `locks` (for UI bindings). */
+  /** Listens to changes of `state`, `presence`, `cursors` and `locks` (for UI bindings). */
   onChange(listener: () => void): () => void {
     this.#changeListeners.add(listener);
     return () => this.#changeListeners.delete(listener);
@@ -127,6 +134,7 @@ export class Room {
   deliverSignal(signal: RoomSignal): void {
     let changed = this.#presence.apply(signal);
     changed = this.#locks.apply(signal) || changed;
+    changed = this.#cursors.apply(signal) || changed;
     if (signal.type === 'resync') {
       // The app refetches over REST; from here on the room is live from the server's head.
       this.#lastSeq = signal.seq;
@@ -160,6 +168,7 @@ export class Room {
   /** The link dropped or the room was left: ephemeral state is stale and is cleared. */
   markUnsubscribed(): void {
     this.#presence.clear();
+    this.#cursors.clear();
     this.#state = 'unsubscribed';
     this.#changed();
   }

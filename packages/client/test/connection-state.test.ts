@@ -311,7 +311,7 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     client.close();
   });
 
-  it('keeps the presence list and the lock map from room signals', async () => {
+  it('keeps the presence list, cursors and the lock map from room signals', async () => {
     const { client, fake } = setup();
     const room = client.room(ROOM);
     room.subscribe();
@@ -324,6 +324,10 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     socket.serverSends({ type: 'presence_update', room: ROOM, user: entry('a', 'editing') });
     socket.serverSends({ type: 'user_left', room: ROOM, user_id: 'b' });
     expect(room.presence).toEqual([entry('a', 'editing')]);
+    socket.serverSends({ type: 'user_cursor', room: ROOM, user_id: 'a', name: 'a', color: '#000', position: { row: 3 } });
+    expect(room.cursors.get('a')?.position).toEqual({ row: 3 });
+    socket.serverSends({ type: 'user_left', room: ROOM, user_id: 'a' });
+    expect(room.cursors.has('a')).toBe(false);
     const lock = { record_id: RECORD, field_id: FIELD, user_id: 'b', name: 'Bob', color: '#111', expires_at: '' };
     socket.serverSends({ type: 'cell_lock', room: ROOM, lock });
     expect(client.lockOf(RECORD, FIELD)).toEqual(lock);
