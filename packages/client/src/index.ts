@@ -5,6 +5,7 @@ export * from './cursor-map.ts';
 export * from './fallback-transport.ts';
 export * from './lock-map.ts';
 export * from './network-monitor.ts';
+export * from './notification-feed.ts';
 export * from './pending-requests.ts';
 export * from './presence-list.ts';
 export * from './record-list.ts';
