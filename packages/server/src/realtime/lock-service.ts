@@ -4,6 +4,7 @@ import type { Lease, LockStore } from '../backends/lock-store.ts';
 import { errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { Connection } from './connection.ts';
+import { inBatches } from './in-batches.ts';
 import type { SignalPublisher } from './signal-publisher.ts';
 
 /** The wire shape of a lease (what other users see). */
@@ -71,7 +72,7 @@ export class LockService implements CellLockGuard {
 
   /** Keeps the leases of open connections alive (heartbeat tick). */
   async refresh(connections: Iterable<Connection>): Promise<void> {
-    for (const conn of connections) await this.store.refreshConnection(conn.key, this.ttlMs);
+    await inBatches(connections, (conn) => this.store.refreshConnection(conn.key, this.ttlMs));
   }
 
   /** The connection closed: its leases go at once. */

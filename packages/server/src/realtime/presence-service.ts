@@ -1,6 +1,7 @@
 import type { PresenceAction, PresenceEntry, PresenceStatus } from '@tandem/protocol';
 import { ONLINE_ROOM, type PresenceDeparture, type PresenceStore } from '../backends/presence-store.ts';
 import type { Connection } from './connection.ts';
+import { inBatches } from './in-batches.ts';
 import type { SignalPublisher } from './signal-publisher.ts';
 
 /** What a client announces about itself in a room. */
@@ -80,7 +81,7 @@ export class PresenceService {
 
   /** Keeps the entries of open connections alive (called on every heartbeat tick). */
   async refresh(connections: Iterable<Connection>): Promise<void> {
-    for (const conn of connections) await this.store.refresh(conn.key, this.timing.ttlMs);
+    await inBatches(connections, (conn) => this.store.refresh(conn.key, this.timing.ttlMs));
   }
 
   /** Removes entries whose node stopped refreshing them and announces who left. */

@@ -6,7 +6,6 @@ import type { PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
 import type { Access } from '../workspaces/access.ts';
 import { Gateway } from './gateway.ts';
-import { startHistoryTrimmer } from './history-trimmer.ts';
 import { registerRealtimeMetrics } from './realtime-metrics.ts';
 import { realtimeRoutes } from './realtime-routes.ts';
 import { sseRoutes } from './sse-route.ts';
@@ -36,8 +35,9 @@ export interface Realtime {
 }
 
 /**
- * Builds the realtime gateway, attaches `/ws` to the HTTP server, starts event-history trimming
- * and installs the cell-lock guard used by record writes (`ctx.locks`).
+ * Builds the realtime gateway, attaches `/ws` to the HTTP server and installs the cell-lock guard
+ * used by record writes (`ctx.locks`). Event history is trimmed by the cluster-wide
+ * `event-history-trim` job (EVENT_HISTORY_COUNT / EVENT_HISTORY_HOURS), not here.
  */
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const { ctx } = deps;
@@ -47,7 +47,6 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   current = gateway;
   ctx.locks = gateway.locks;
   const ws: WsServer = attachWebSocketServer(deps.app.server, { ctx, gateway, auth: deps.auth, isAllowedOrigin: deps.isAllowedOrigin });
-  const stopTrimmer = startHistoryTrimmer(ctx);
   return {
     gateway,
     routes() {
@@ -57,7 +56,6 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       };
     },
     async close() {
-      stopTrimmer();
       await gateway.close();
       await ws.close();
     },
