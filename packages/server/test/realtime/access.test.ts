@@ -139,4 +139,18 @@ describe('realtime connection access', () => {
     expect(text).toMatch(/tandem_realtime_rooms [1-9]/);
     await client.close();
   });
+
+  it('an SSE stream is authorised like the WebSocket: refused rooms answer 403, a connect token opens it', async () => {
+    const refused = await fetch(`${server.url}/api/v1/events?room=workspace:${workspaceId}`, { headers: { authorization: `Bearer ${outsider.token}` } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    const anonymous = await fetch(`${server.url}/api/v1/events?room=system`);
+    expect(anonymous.status).toBe(401);
+    const token = (await viewer.post('/realtime/token')).body.token as string;
+    const controller = new AbortController();
+    const stream = await fetch(`${server.url}/api/v1/events?room=workspace:${workspaceId}&token=${encodeURIComponent(token)}`, { signal: controller.signal });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('cache-control')).toMatch(/no-cache/);
+    controller.abort();
+  });
 });
