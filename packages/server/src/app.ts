@@ -65,7 +65,9 @@ const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.ur
  */
 export async function createTandem(config: Config, options: CreateOptions = {}): Promise<Tandem> {
   const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
-  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir, ensureVapidKeys);
+  const secrets = await loadOrCreateSecrets(config.dataDir === ':memory:' ? `${process.cwd()}/.tmp/memory-secrets` : config.dataDir, ensureVapidKeys, {
+    sessionSecret: config.sessionSecret,
+  });
   const onCallbackError = (err: unknown) => log.error({ err }, 'after-commit callback failed');
   const db = options.database ?? (await openDatabase(config, onCallbackError));
   await migrate(db);
