@@ -177,12 +177,15 @@ export class TandemClient {
     return () => this.#errorListeners.delete(listener);
   }
 
-  /** Connects (or reconnects after `failed` / `close()`). */
+  /** Connects (from `idle`), or starts over after `failed` (e.g. once the user logged in again). */
   connect(): void {
     this.#connection.connect();
   }
 
-  /** Disconnects for good: queued and in-flight requests are rejected with `unavailable`. */
+  /**
+   * Disconnects for good and stops watching the network: queued and in-flight requests are
+   * rejected with `unavailable`. Create a new client to connect again.
+   */
   close(): void {
     this.#connection.dispose();
     this.#queue.length = 0;

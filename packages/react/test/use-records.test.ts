@@ -1,6 +1,7 @@
 import './support/dom.ts';
 import type { TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TcpProxy } from '../../client/test/support/tcp-proxy.ts';
 import { type ApiClient, newUser, workspaceWith } from '../../server/test/support/http-client.ts';
 import { startServer, type TestServer } from '../../server/test/support/server.ts';
 import { createRecord, createTable } from '../../server/test/support/tables.ts';
@@ -14,7 +15,8 @@ let other: ApiClient;
 let workspaceId: string;
 
 beforeAll(async () => {
-  server = await startServer({ db: 'pglite' });
+  // Short history, so a client away for a dozen writes must resync.
+  server = await startServer({ db: 'pglite', overrides: { eventHistoryCount: 10 } });
   [owner, other] = await Promise.all([newUser(server.url, 'Owner'), newUser(server.url, 'Other')]);
   workspaceId = await workspaceWith(owner, [[other, 'editor']]);
 });
@@ -123,5 +125,30 @@ describe('useRecords', () => {
     expect(hook.current().records).toHaveLength(1);
     hook.unmount();
     client.close();
+  });
+
+  it('refetches the whole table after a resync when the client was away longer than the retained history', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+    const proxy = await new TcpProxy(Number(new URL(server.url).port)).start();
+    const client = hookClient(owner, proxy.url);
+    const hook = setup(client, table.id);
+    const resyncs: number[] = [];
+    client.room(`table:${table.id}`).on('resync', (event) => resyncs.push(event.seq));
+    await waitFor('the table room', () => !hook.current().loading && client.room(`table:${table.id}`).state === 'subscribed');
+
+    proxy.cut();
+    await waitFor('cut off', () => client.status === 'reconnecting');
+    const written = [];
+    for (let i = 0; i < 12; i += 1) written.push(await createRecord(other, table.id, { [table.f.Title]: `while away ${i}` }));
+    proxy.restore();
+
+    await waitFor('the resync', () => resyncs.length === 1);
+    await waitFor('every record, refetched', () => hook.current().records.length === written.length);
+    expect(hook.current().records.map((r) => r.id)).toEqual(written.map((r) => r.id));
+    const live = await createRecord(other, table.id, { [table.f.Title]: 'live again' });
+    await waitFor('live after the resync', () => hook.current().records.some((r) => r.id === live.id));
+    hook.unmount();
+    client.close();
+    await proxy.close();
   });
 });
