@@ -84,7 +84,11 @@ describeEachDatabase('accounts', (db) => {
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const post = (origin: string) =>
-      fetch(`${server.url}/api/v1/workspaces`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'W' }) });
+      fetch(`${server.url}/api/v1/workspaces`, {
+        method: 'POST',
+        headers: { cookie, origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'W' }),
+      });
     const evil = await post('https://evil.example');
     expect(evil.status).toBe(403);
     expect(((await evil.json()) as { error: { code: string } }).error.code).toBe('forbidden');
