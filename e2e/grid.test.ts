@@ -6,6 +6,7 @@ import type { TestServer } from '../packages/server/test/support/server.ts';
 import { apiAs, type CreatedField, createTable } from './support/api.ts';
 import { buildWebApp, DEMO, RESULTS_DIR, startAppServer } from './support/app-server.ts';
 import { chromiumAvailable, launchChromium, logIn, openTab, type UserTab } from './support/chromium.ts';
+import { eventually } from './support/eventually.ts';
 
 describe.runIf(chromiumAvailable())('the grid', () => {
   let server: TestServer;
@@ -82,7 +83,7 @@ describe.runIf(chromiumAvailable())('the grid', () => {
         [fields.Status?.id ?? '']: fields.Status?.options.choices?.find((c) => c.name === 'Closed')?.id,
         [fields.Due?.id ?? '']: '2026-03-01',
       });
-    await expect.poll(() => cell(tab, 1, 'Title').textContent()).toBe('Bracket, steel');
+    await eventually(() => cell(tab, 1, 'Title').textContent()).toBe('Bracket, steel');
 
     // Escape cancels an edit; Delete clears a cell.
     await cell(tab, 2, 'Title').click();
@@ -91,7 +92,7 @@ describe.runIf(chromiumAvailable())('the grid', () => {
     await tab.page.keyboard.press('Escape');
     expect(await cell(tab, 2, 'Title').textContent()).toBe('Order 2');
     await tab.page.keyboard.press('Delete');
-    await expect.poll(async () => (await records())[1]?.values[fields.Title?.id ?? '']).toBeUndefined();
+    await eventually(async () => (await records())[1]?.values[fields.Title?.id ?? '']).toBeUndefined();
     await tab.page.screenshot({ path: join(RESULTS_DIR, 'grid.png') });
     expect(tab.errors).toEqual([]);
     await tab.context.close();
@@ -110,7 +111,7 @@ describe.runIf(chromiumAvailable())('the grid', () => {
     await tab.page.locator('[role=row][aria-rowindex="22"]').hover();
     await tab.page.getByRole('button', { name: 'Delete record 21' }).click();
     await tab.page.getByText('20 records').waitFor();
-    await expect.poll(async () => (await records()).length).toBe(20);
+    await eventually(async () => (await records()).length).toBe(20);
 
     await tab.page.getByRole('button', { name: 'Add field' }).click();
     await tab.page.getByLabel('Field name').fill('Notes');
@@ -126,7 +127,7 @@ describe.runIf(chromiumAvailable())('the grid', () => {
     await tab.page.getByRole('button', { name: 'Field menu: Remarks' }).click();
     tab.page.once('dialog', (d) => void d.accept());
     await tab.page.getByRole('button', { name: 'Delete field' }).click();
-    await expect.poll(() => tab.page.getByRole('columnheader', { name: /Remarks/ }).count()).toBe(0);
+    await eventually(() => tab.page.getByRole('columnheader', { name: /Remarks/ }).count()).toBe(0);
     const detail = await alice.get(`/tables/${tableId}`);
     expect((detail.body.fields as { name: string }[]).map((f) => f.name)).toEqual(['Title', 'Qty', 'Done', 'Status', 'Due']);
     expect(tab.errors).toEqual([]);
@@ -151,17 +152,17 @@ describe.runIf(chromiumAvailable())('the grid', () => {
     await tab.page.getByLabel('Sort field').selectOption({ label: 'Qty' });
     await tab.page.getByLabel('Direction').selectOption('desc');
     await tab.page.keyboard.press('Escape');
-    await expect.poll(() => cell(tab, 1, 'Qty').textContent()).toBe('19');
+    await eventually(() => cell(tab, 1, 'Qty').textContent()).toBe('19');
 
     await tab.page.getByRole('button', { name: 'Fields' }).click();
     await tab.page.getByRole('checkbox', { name: 'Due' }).uncheck();
     await tab.page.keyboard.press('Escape');
-    await expect.poll(() => tab.page.getByRole('columnheader', { name: /Due/ }).count()).toBe(0);
+    await eventually(() => tab.page.getByRole('columnheader', { name: /Due/ }).count()).toBe(0);
 
     await tab.page.getByRole('button', { name: 'Save view…' }).click();
     await tab.page.getByLabel('New view name').fill('Open by quantity');
     await tab.page.getByRole('button', { name: 'Save view', exact: true }).click();
-    await expect.poll(() => tab.page.url()).toContain('?view=');
+    await eventually(() => tab.page.url()).toContain('?view=');
     await tab.page.reload();
     await tab.page.getByText('14 of 20 records').waitFor();
     expect(await cell(tab, 1, 'Qty').textContent()).toBe('19');

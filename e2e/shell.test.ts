@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../packages/server/test/support/server.ts';
 import { buildWebApp, DEMO, RESULTS_DIR, startAppServer } from './support/app-server.ts';
 import { chromiumAvailable, launchChromium, logIn, openTab } from './support/chromium.ts';
+import { eventually } from './support/eventually.ts';
 
 describe.runIf(chromiumAvailable())('web app shell', () => {
   let server: TestServer;
@@ -52,7 +53,7 @@ describe.runIf(chromiumAvailable())('web app shell', () => {
 
     await alice.page.getByRole('link', { name: 'Members' }).click();
     await alice.page.getByLabel('Role of Carol Lindqvist').selectOption('viewer');
-    await expect.poll(() => alice.page.getByLabel('Role of Carol Lindqvist').inputValue()).toBe('viewer');
+    await eventually(() => alice.page.getByLabel('Role of Carol Lindqvist').inputValue()).toBe('viewer');
 
     await carol.page.getByRole('link', { name: 'Members' }).click();
     await carol.page.getByText('Your role: viewer').waitFor();
@@ -60,7 +61,7 @@ describe.runIf(chromiumAvailable())('web app shell', () => {
     expect(await carol.page.getByRole('button', { name: 'Add member' }).count()).toBe(0);
 
     await alice.page.getByLabel('Role of Carol Lindqvist').selectOption('commenter');
-    await expect.poll(() => alice.page.getByLabel('Role of Carol Lindqvist').inputValue()).toBe('commenter');
+    await eventually(() => alice.page.getByLabel('Role of Carol Lindqvist').inputValue()).toBe('commenter');
     expect([...alice.errors, ...carol.errors]).toEqual([]);
     await alice.context.close();
     await carol.context.close();

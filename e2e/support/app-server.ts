@@ -36,7 +36,11 @@ export function buildWebApp(): void {
     }
   }
   try {
-    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url))], { stdio: 'inherit' });
+    // The test runner sets NODE_ENV=test, which would make Vite bundle React's development build.
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url))], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   } finally {
     rmSync(BUILD_LOCK, { recursive: true, force: true });
   }

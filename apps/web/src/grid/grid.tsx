@@ -11,7 +11,7 @@ import type { DisplayContext } from './field-values.ts';
 
 /** Row height in pixels (matches `--row-height`). */
 export const ROW_HEIGHT = 34;
-const ROW_HEADER_WIDTH = 72;
+const ROW_HEADER_WIDTH = 88;
 
 const WIDTH_BY_TYPE: Readonly<Record<Field['type'], number>> = {
   text: 200,
@@ -67,8 +67,8 @@ export interface GridProps {
   readonly canEdit: boolean;
   readonly decorations?: GridDecorations;
   readonly linkOptions?: ReadonlyMap<string, readonly { id: string; title: string }[]>;
-  /** Called before an edit starts; resolve false to refuse (e.g. the cell is locked by someone). */
-  readonly onEditStart?: (cell: CellRef) => Promise<boolean> | boolean;
+  /** Called before an edit starts; resolve to a message to refuse it (e.g. someone holds the cell's lock). */
+  readonly onEditStart?: (cell: CellRef) => Promise<string | null> | string | null;
   /** Called when an edit ends, committed or not. */
   readonly onEditEnd?: (cell: CellRef) => void;
   readonly onCommit: (record: TableRecord, field: Field, value: unknown) => void;
@@ -153,15 +153,24 @@ export function Grid(props: GridProps) {
       setNotice('Attachments are added through the API.');
       return;
     }
-    const allowed = (await props.onEditStart?.(cell)) ?? true;
-    if (!allowed) return;
     if (field.type === 'checkbox') {
+      // A toggle is a single write: no lease needed, the server refuses it if someone holds one.
       props.onCommit(record, field, record.values[field.id] !== true);
-      props.onEditEnd?.(cell);
       return;
     }
     if (!isEditableType(field)) return;
-    setEditing({ cell, ...(initialText !== undefined ? { initialText } : {}) });
+    // The editor opens at once so no keystroke is lost; the lease is asked for meanwhile, and a
+    // refusal closes the editor again with the reason.
+    const session = { cell, ...(initialText !== undefined ? { initialText } : {}) };
+    editingRef.current = session;
+    setEditing(session);
+    const refusal = await props.onEditStart?.(cell);
+    if (typeof refusal === 'string' && editingRef.current === session) {
+      editingRef.current = null;
+      setEditing(null);
+      gridRef.current?.focus({ preventScroll: true });
+      setNotice(refusal);
+    }
   };
 
   const finishEdit = (exit: EditExit | null, value?: unknown) => {

@@ -64,6 +64,8 @@ export function useRecordActions(tableId: string) {
           if (!now || now === optimistic || now.version <= saved.version) putRecord(client, tableId, base.id, saved);
           return { ok: true, record: saved };
         } catch (err) {
+          // Unsent (offline): keep showing the new value; the caller queues the write.
+          if (err instanceof ApiError && err.code === 'network') throw err;
           const now = cachedRecord(client, tableId, base.id);
           if (now === optimistic) putRecord(client, tableId, base.id, base);
           if (err instanceof ApiError && err.code === 'conflict') {

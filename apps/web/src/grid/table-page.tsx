@@ -1,7 +1,9 @@
 import { roleAtLeast } from '@tandem/protocol';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isApiError } from '../api/http.ts';
 import type { Field, Me, TableRecord, View, WorkspaceSummary } from '../api/types.ts';
+import { PresenceAvatars } from '../live/presence-avatars.tsx';
 import { Link } from '../router/link.tsx';
 import { navigate, useLocation } from '../router/router.ts';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
@@ -11,10 +13,28 @@ import { ConflictDialog } from './conflict-dialog.tsx';
 import { AddFieldButton, FieldHeader } from './field-header.tsx';
 import { Grid } from './grid.tsx';
 import { useLinkedRecords } from './linked-records.ts';
-import { type RecordConflict, useRecordActions } from './record-actions.ts';
+import { usePendingWrites } from './pending-writes.ts';
+import { cachedRecord, type RecordConflict, useRecordActions } from './record-actions.ts';
 import { useAllRecords, useTable, useTables, useViewActions, useViews } from './table-queries.ts';
+import { useLiveTable } from './use-live-table.ts';
 import { ViewPicker } from './view-picker.tsx';
 import { ViewToolbar } from './view-toolbar.tsx';
+
+/**
+ * The row order to show: follows `fresh` (the view applied to the current records) except after
+ * remote changes that would move or hide rows, which keep the shown order until the user asks.
+ * Rows that others appended at the end, and deleted rows, are applied at once (nothing jumps).
+ */
+function nextOrder(prev: readonly string[] | null, fresh: readonly string[], remote: boolean, exists: (id: string) => boolean): readonly string[] {
+  if (prev === null || !remote) return fresh;
+  const kept = prev.filter(exists);
+  const appendOnly = kept.every((id, i) => fresh[i] === id);
+  return appendOnly ? fresh : kept;
+}
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => b[i] === id);
+}
 
 function configOf(view: View | undefined): ViewConfig {
   return view ? { filters: view.filters, sorts: view.sorts, hidden_fields: view.hidden_fields } : EMPTY_VIEW;
@@ -46,7 +66,31 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   const linked = useLinkedRecords(fields);
   const ctx = useMemo(() => ({ members: memberMap, linkedTitles: linked.titles, userId: me.user.id }), [memberMap, linked.titles, me.user.id]);
   const visibleFields = useMemo(() => fields.filter((f) => !draft.hidden_fields.includes(f.id)), [fields, draft.hidden_fields]);
-  const rows = useMemo(() => applyView(records.data ?? [], fields, draft, ctx), [records.data, fields, draft, ctx]);
+  const fresh = useMemo(() => applyView(records.data ?? [], fields, draft, ctx), [records.data, fields, draft, ctx]);
+  const live = useLiveTable(tableId, me.user.id, memberMap);
+  const queries = useQueryClient();
+
+  const [order, setOrder] = useState<readonly string[] | null>(null);
+  const byId = useMemo(() => new Map((records.data ?? []).map((r) => [r.id, r])), [records.data]);
+  const { isRemoteSnapshot } = live;
+  const lastRecords = useRef(records.data);
+  useEffect(() => {
+    // Only a new record list from others' events keeps the order; view changes always apply.
+    const remote = records.data !== lastRecords.current && isRemoteSnapshot(records.data);
+    lastRecords.current = records.data;
+    const ids = fresh.map((r) => r.id);
+    setOrder((prev) => nextOrder(prev, ids, remote, (id) => byId.has(id)));
+  }, [fresh, records.data, isRemoteSnapshot, byId]);
+  const freshIds = useMemo(() => fresh.map((r) => r.id), [fresh]);
+  const stale = order !== null && !sameOrder(order, freshIds);
+  const rows = useMemo(() => (order ?? freshIds).flatMap((id) => byId.get(id) ?? []), [order, freshIds, byId]);
+
+  const pending = usePendingWrites({
+    update: (base, values) => actions.update(base, values),
+    current: (id) => cachedRecord(queries, tableId, id),
+    onConflict: setConflict,
+    onError: (message) => setError(`Not saved: ${message}`),
+  });
 
   const changeView = (next: ViewConfig) => {
     setDraft(next);
@@ -56,14 +100,16 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   const commit = useCallback(
     async (record: TableRecord, field: Field, value: unknown) => {
       setError(null);
+      const values = { [field.id]: value };
       try {
-        const result = await actions.update(record, { [field.id]: value });
+        const result = await actions.update(record, values);
         if (!result.ok) setConflict(result.conflict);
       } catch (err) {
-        setError(isApiError(err, 'locked') ? `Not saved: ${err.message}` : `Not saved: ${errorMessage(err)}`);
+        if (isApiError(err, 'network')) pending.enqueue({ recordId: record.id, baseVersion: record.version, values });
+        else setError(`Not saved: ${errorMessage(err)}`);
       }
     },
-    [actions],
+    [actions, pending.enqueue],
   );
 
   if (table.isPending) return <LoadingState label="Loading table" />;
@@ -92,10 +138,16 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           }}
         />
         <ViewToolbar fields={fields} config={draft} members={memberList} onChange={changeView} />
-        <div className="table-head-end" id="table-live-slot">
+        <div className="table-head-end">
+          {pending.count > 0 && (
+            <span className="pending-badge" role="status">
+              {pending.count === 1 ? '1 change waiting to be sent' : `${pending.count} changes waiting to be sent`}
+            </span>
+          )}
           <span className="muted record-count" aria-live="polite">
-            {rows.length === (records.data?.length ?? 0) ? `${rows.length} records` : `${rows.length} of ${records.data?.length ?? 0} records`}
+            {fresh.length === (records.data?.length ?? 0) ? `${fresh.length} records` : `${fresh.length} of ${records.data?.length ?? 0} records`}
           </span>
+          <PresenceAvatars users={live.presence} meId={me.user.id} />
           {canEdit && (
             <button
               type="button"
@@ -119,6 +171,14 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           {error}
         </p>
       )}
+      {stale && (
+        <div className="new-data-banner" role="status">
+          New data available: changes by others would move rows in this view.
+          <button type="button" className="btn btn-small btn-primary" onClick={() => setOrder(freshIds)}>
+            Show changes
+          </button>
+        </div>
+      )}
       {records.isPending ? (
         <LoadingState label="Loading records" />
       ) : records.isError ? (
@@ -135,6 +195,13 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             members={memberList}
             canEdit={canEdit}
             linkOptions={linked.byField}
+            decorations={live.decorations}
+            onActiveCellChange={live.selectCell}
+            onEditStart={async (cell) => {
+              const result = await live.lockCell(cell);
+              return result.ok ? null : result.reason;
+            }}
+            onEditEnd={live.unlockCell}
             onCommit={(record, field, value) => void commit(record, field, value)}
             onDeleteRecord={
               canEdit
@@ -157,7 +224,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           ctx={ctx}
           onKeepTheirs={() => setConflict(null)}
           onKeepMine={async () => {
-            const current = records.data?.find((r) => r.id === conflict.recordId) ?? conflict.theirs;
+            const current = cachedRecord(queries, tableId, conflict.recordId) ?? conflict.theirs;
             setConflict(null);
             if (!current) return;
             try {

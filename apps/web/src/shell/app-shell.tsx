@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import type { Me } from '../api/types.ts';
 import { TablePage } from '../grid/table-page.tsx';
+import { ConnectionIndicator } from '../live/connection-indicator.tsx';
+import { LiveClientProvider } from '../live/live-client.tsx';
 import { Link } from '../router/link.tsx';
 import { matchPath, navigate, useLocation } from '../router/router.ts';
 import { EmptyState } from '../ui/states.tsx';
@@ -59,31 +61,35 @@ export function AppShell({ me }: { me: Me }) {
   }
 
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <Link href="/" className="brand">
-          <span className="brand-mark" aria-hidden="true" /> Tandem
-        </Link>
-        <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
-        {workspace && (
-          <nav aria-label="Workspace pages" className="topnav">
-            <Link href={`/w/${workspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
-              Tables
-            </Link>
-            <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
-              Members
-            </Link>
-          </nav>
-        )}
-        <div className="topbar-end" id="topbar-slot" />
-        <UserMenu user={me.user} />
-      </header>
-      <main id="main" className="page" tabIndex={-1}>
-        {page}
-      </main>
-    </div>
+    <LiveClientProvider userId={me.user.id}>
+      <div className="shell">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            <span className="brand-mark" aria-hidden="true" /> Tandem
+          </Link>
+          <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
+          {workspace && (
+            <nav aria-label="Workspace pages" className="topnav">
+              <Link href={`/w/${workspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
+                Tables
+              </Link>
+              <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
+                Members
+              </Link>
+            </nav>
+          )}
+          <div className="topbar-end">
+            <ConnectionIndicator />
+          </div>
+          <UserMenu user={me.user} />
+        </header>
+        <main id="main" className="page" tabIndex={-1}>
+          {page}
+        </main>
+      </div>
+    </LiveClientProvider>
   );
 }
