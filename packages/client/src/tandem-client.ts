@@ -244,6 +244,14 @@ export class TandemClient {
     if (this.room(room).held) this.#sendNow(message as ClientMessage);
   }
 
+  /**
+   * Sets the user's status (`online`, `away`, `busy`, `offline`) in every room they are present in,
+   * over REST (`POST /realtime/presence`), so it works on any transport.
+   */
+  async setStatus(status: PresenceStatus): Promise<void> {
+    await this.api.post('/realtime/presence', { status });
+  }
+
   /** Moves the user's cursor in a room (ephemeral; dropped while offline). */
   moveCursor(room: string, position: unknown): void {
     this.send({ type: 'user_cursor', room, position: position as never });

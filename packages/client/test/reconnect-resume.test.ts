@@ -139,6 +139,8 @@ describe('offline queue and stop codes against the real server', () => {
 
     await alice.unlockCell(record.id, table.f.Title);
     await waitFor('bob sees the release', () => bob.lockOf(record.id, table.f.Title) === undefined);
+    await alice.setStatus('away');
+    await waitFor('bob sees alice away', () => bob.room(room).presence.some((p) => p.user_id === editor.user?.id && p.status === 'away'));
   });
 
   it('a second user asking for a held lock is refused with the locked code', async () => {
