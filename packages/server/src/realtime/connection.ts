@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DurableEvent, PresenceStatus, ServerSignal } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import { type ConnectionKey, connectionKey } from '../backends/presence-store.ts';
+import { Frame } from './frame.ts';
 import type { Subscription } from './subscription.ts';
 
 /** How a connection reaches its client: a WebSocket or an SSE stream. */
@@ -9,10 +10,10 @@ export interface Transport {
   readonly kind: 'ws' | 'sse';
   /** True once `close` was called (the socket may still be draining). */
   readonly closing: boolean;
-  /** Sends a durable event; `json` is the event already serialised (shared by the room's subscribers). */
-  sendEvent(event: DurableEvent, json: string): void;
+  /** Sends a durable event; `frame` is the event serialised once for all of the room's subscribers. */
+  sendEvent(event: DurableEvent, frame: Frame): void;
   /** Sends any other message, already serialised; `type` is its `type` field. */
-  sendSignal(json: string, type: string): void;
+  sendSignal(frame: Frame, type: string): void;
   /** Closes the connection with a close code from `CLOSE_CODES`. */
   close(code: number, reason: string): void;
 }
@@ -45,6 +46,6 @@ export class Connection {
   /** Serialises and sends one signal to this client only. */
   send(signal: ServerSignal): void {
     if (this.closed) return;
-    this.transport.sendSignal(JSON.stringify(signal), signal.type);
+    this.transport.sendSignal(Frame.of(signal), signal.type);
   }
 }

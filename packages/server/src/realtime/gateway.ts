@@ -8,6 +8,7 @@ import { AppError, errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { Connection, Transport } from './connection.ts';
 import { Connection as ConnectionImpl } from './connection.ts';
+import { Frame } from './frame.ts';
 import { LockService } from './lock-service.ts';
 import { PresenceService } from './presence-service.ts';
 import { NO_COUNTERS, type RealtimeCounters } from './realtime-metrics.ts';
@@ -84,7 +85,7 @@ export class Gateway {
     this.#unsubscribeBus.push(ctx.bus.onMessage((m) => this.#onBus(m)));
     this.#unsubscribeBus.push(ctx.bus.onReconnect(() => this.#catchUpAll()));
     // Leases and presence entries must be renewed well inside their TTL.
-    const tickMs = Math.max(50, Math.min(heartbeatMs, Math.floor(lockTtlMs / 3)));
+    const tickMs = Math.max(50, Math.min(Math.floor(heartbeatMs / 2), Math.floor(lockTtlMs / 3)));
     this.#tick = setInterval(() => void this.#keepAlive(), tickMs);
     this.#tick.unref();
   }
@@ -375,9 +376,9 @@ export class Gateway {
     } else if (message.kind === 'signal') {
       const channel = this.#channels.get(message.room);
       if (!channel || channel.subscribers.size === 0) return;
-      const json = JSON.stringify(message.signal);
+      const frame = Frame.of(message.signal);
       for (const sub of channel.subscribers) {
-        if (sub.active && sub.connection.id !== message.except) sub.connection.transport.sendSignal(json, message.signal.type);
+        if (sub.active && sub.connection.id !== message.except) sub.connection.transport.sendSignal(frame, message.signal.type);
       }
     } else {
       void this.#onControl(message.control).catch((err) => this.#ctx.log.warn({ err }, 'realtime: control message failed'));

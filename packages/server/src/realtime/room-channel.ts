@@ -1,4 +1,5 @@
 import type { DurableEvent } from '@tandem/protocol';
+import { Frame } from './frame.ts';
 import type { RealtimeCounters } from './realtime-metrics.ts';
 import type { Subscription } from './subscription.ts';
 
@@ -91,8 +92,8 @@ export class RoomChannel {
 
   #deliver(event: DurableEvent): void {
     this.#cursor = event.seq;
-    const json = JSON.stringify(event);
-    for (const sub of this.subscribers) sub.receive(event, json);
+    const frame = Frame.of(event);
+    for (const sub of this.subscribers) sub.receive(event, frame);
     this.counters?.eventFannedOut(this.subscribers.size);
   }
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, errors } from '../http/app-error.ts';
 import { authenticateConnectToken } from './connect-token.ts';
 import type { Transport } from './connection.ts';
+import type { Frame } from './frame.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Interval of `: keep-alive` comments, so proxies and browsers keep an idle stream open. */
@@ -29,13 +30,13 @@ class SseTransport implements Transport {
     private readonly maxBuffered: number,
   ) {}
 
-  sendEvent(event: DurableEvent, json: string): void {
+  sendEvent(event: DurableEvent, frame: Frame): void {
     this.positions[event.room] = event.seq;
-    this.#write(`event: ${event.type}\nid: ${encodeSseEventId(this.positions)}\ndata: ${json}\n\n`);
+    this.#write(`event: ${event.type}\nid: ${encodeSseEventId(this.positions)}\ndata: ${frame.json}\n\n`);
   }
 
-  sendSignal(json: string, type: string): void {
-    this.#write(`event: ${type}\ndata: ${json}\n\n`);
+  sendSignal(frame: Frame, type: string): void {
+    this.#write(`event: ${type}\ndata: ${frame.json}\n\n`);
   }
 
   /** Sends the current positions as the id of a `ready` event (so a resume starts from here). */

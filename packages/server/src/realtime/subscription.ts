@@ -1,5 +1,6 @@
 import type { DurableEvent } from '@tandem/protocol';
 import type { Connection } from './connection.ts';
+import { Frame } from './frame.ts';
 
 /**
  * One connection's membership in one room. While it replays history it is not `live`: events
@@ -8,7 +9,7 @@ import type { Connection } from './connection.ts';
  */
 export class Subscription {
   #live = false;
-  #buffer: [DurableEvent, string][] = [];
+  #buffer: [DurableEvent, Frame][] = [];
   /** False once unsubscribed or the connection closed; a running replay then stops. */
   active = true;
 
@@ -19,19 +20,19 @@ export class Subscription {
     public lastSeq: number,
   ) {}
 
-  /** Called by the room for each event, in seq order; `json` is the event serialised once for every subscriber. */
-  receive(event: DurableEvent, json: string): void {
+  /** Called by the room for each event, in seq order; `frame` is the event serialised once for every subscriber. */
+  receive(event: DurableEvent, frame: Frame): void {
     if (!this.active) return;
     if (!this.#live) {
-      this.#buffer.push([event, json]);
+      this.#buffer.push([event, frame]);
       return;
     }
-    this.#send(event, json);
+    this.#send(event, frame);
   }
 
   /** Sends a replayed event (already read from the log). */
   replay(event: DurableEvent): void {
-    this.#send(event, JSON.stringify(event));
+    this.#send(event, Frame.of(event));
   }
 
   /** Ends the replay: flushes buffered events newer than the replay and turns live. */
@@ -39,12 +40,12 @@ export class Subscription {
     const buffered = this.#buffer;
     this.#buffer = [];
     this.#live = true;
-    for (const [event, json] of buffered) this.#send(event, json);
+    for (const [event, frame] of buffered) this.#send(event, frame);
   }
 
-  #send(event: DurableEvent, json: string): void {
+  #send(event: DurableEvent, frame: Frame): void {
     if (!this.active || event.seq <= this.lastSeq) return;
     this.lastSeq = event.seq;
-    this.connection.transport.sendEvent(event, json);
+    this.connection.transport.sendEvent(event, frame);
   }
 }

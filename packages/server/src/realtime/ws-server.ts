@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { authenticateConnectToken } from './connect-token.ts';
 import type { Connection, Transport } from './connection.ts';
+import type { Frame } from './frame.ts';
 import type { Gateway } from './gateway.ts';
 import type { RealtimeCounters } from './realtime-metrics.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -78,12 +79,12 @@ class WsTransport implements Transport {
     private readonly counters: RealtimeCounters,
   ) {}
 
-  sendEvent(_event: DurableEvent, json: string): void {
-    this.#send(json);
+  sendEvent(_event: DurableEvent, frame: Frame): void {
+    this.#send(frame);
   }
 
-  sendSignal(json: string): void {
-    this.#send(json);
+  sendSignal(frame: Frame): void {
+    this.#send(frame);
   }
 
   close(code: number, reason: string): void {
@@ -94,14 +95,14 @@ class WsTransport implements Transport {
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
-  #send(json: string): void {
+  #send(frame: Frame): void {
     if (this.#closing || this.ws.readyState !== WebSocket.OPEN) return;
     // ws never blocks: a socket that stops reading only grows its own buffer, which we cap here.
     if (this.ws.bufferedAmount > this.maxBuffered) {
       this.close(CLOSE_CODES.slow_consumer, 'slow consumer');
       return;
     }
-    this.ws.send(json);
+    this.ws.send(frame.bytes, { binary: false });
   }
 }
 

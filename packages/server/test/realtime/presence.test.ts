@@ -15,7 +15,7 @@ describe('presence, cursors and typing', () => {
   let room: string;
 
   beforeAll(async () => {
-    server = await startServer({ db: 'pglite', overrides: { heartbeatMs: 100, presenceGraceMs: GRACE_MS } });
+    server = await startServer({ db: 'pglite', overrides: { heartbeatMs: 250, presenceGraceMs: GRACE_MS } });
     alice = await newUser(server.url, 'Alice');
     bob = await newUser(server.url, 'Bob');
   });
