@@ -12,6 +12,7 @@ import { describeMachine } from './measure/machine.ts';
 import { replaceDocsSection, resultsMarkdown } from './report/markdown.ts';
 import type { RunResult, WorkloadId, WorkloadResult } from './report/results.ts';
 import { evaluateTargets } from './report/targets.ts';
+import { DeploymentCache } from './servers/deployment-cache.ts';
 import { runFanout } from './workloads/fanout.ts';
 import { runIdle } from './workloads/idle.ts';
 import { runRecordPath } from './workloads/record-path.ts';
@@ -46,14 +47,16 @@ async function run(options: CliOptions, command: string): Promise<RunResult> {
   const profileDir = options.cpuProfile ? join(RESULTS_DIR, 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const pool = await WorkerPool.start(options.profile.subscriberWorkers);
+  const deployments = new DeploymentCache(REPO_ROOT);
   const workloads: WorkloadResult[] = [];
   try {
-    const ctx: WorkloadContext = { repoRoot: REPO_ROOT, pool, profile: options.profile, targets: options.targets, profileDir, log };
+    const ctx: WorkloadContext = { repoRoot: REPO_ROOT, pool, profile: options.profile, targets: options.targets, profileDir, deployments, log };
     for (const id of options.workloads) {
       log(`workload ${id}`);
       workloads.push(await WORKLOADS[id](ctx));
     }
   } finally {
+    await deployments.stopAll();
     await pool.stop();
   }
   const partial = { profile: options.profile.name, command, startedAt, durationSec: (Date.now() - started) / 1000, machine, workloads };

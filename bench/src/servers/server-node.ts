@@ -11,6 +11,8 @@ export interface ServerNode {
   readonly url: string;
   /** CPU time and RSS of the process right now (null once it has exited). */
   sample(): ProcessSample | null;
+  /** The process's inspector WebSocket URL (servers run with `--inspect=127.0.0.1:0`). */
+  inspectorUrl(): string | null;
   /** Stops the process (SIGTERM, then SIGKILL after 15 s). */
   stop(): Promise<void>;
 }
@@ -34,18 +36,29 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Keeps the last few kilobytes a child wrote, to explain a failed start. */
-function tail(child: ChildProcess): () => string {
+/** Node flag every server process runs with, so the bench can ask it for a settled heap. */
+const INSPECT = '--inspect=127.0.0.1:0';
+
+/** What a child wrote: the last few kilobytes (to explain a failed start) and its inspector URL. */
+interface ChildOutput {
+  text(): string;
+  inspectorUrl(): string | null;
+}
+
+function watchOutput(child: ChildProcess): ChildOutput {
   let text = '';
+  let inspector: string | null = null;
   const keep = (chunk: Buffer) => {
-    text = (text + chunk.toString()).slice(-4000);
+    const s = chunk.toString();
+    inspector ??= /Debugger listening on (ws:\/\/\S+)/.exec(s)?.[1] ?? null;
+    text = (text + s).slice(-4000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return () => text;
+  return { text: () => text, inspectorUrl: () => inspector };
 }
 
-function nodeHandle(child: ChildProcess, url: string): ServerNode {
+function nodeHandle(child: ChildProcess, url: string, output: ChildOutput): ServerNode {
   let exited = child.exitCode !== null;
   if (!exited) live.add(child);
   const gone = new Promise<void>((resolve) =>
@@ -59,6 +72,7 @@ function nodeHandle(child: ChildProcess, url: string): ServerNode {
     pid: child.pid ?? 0,
     url,
     sample: () => (exited ? null : sampleProcess(child.pid ?? 0)),
+    inspectorUrl: () => output.inspectorUrl(),
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
@@ -77,19 +91,19 @@ function nodeHandle(child: ChildProcess, url: string): ServerNode {
 export async function startPeerServer(script: string, env: Record<string, string>): Promise<ServerNode> {
   const port = await freePort();
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [INSPECT, '--import', 'tsx'],
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const output = tail(child);
-  const node = nodeHandle(child, `http://127.0.0.1:${port}`);
+  const output = watchOutput(child);
+  const node = nodeHandle(child, `http://127.0.0.1:${port}`, output);
   try {
     await withTimeout(
       new Promise<void>((resolve, reject) => {
         child.on('message', (m: { type?: string }) => {
           if (m.type === 'ready') resolve();
         });
-        child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${output()}`)));
+        child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${output.text()}`)));
       }),
       60_000,
       `start ${script}`,
@@ -108,21 +122,21 @@ export async function startPeerServer(script: string, env: Record<string, string
  */
 export async function startTandemProcess(repoRoot: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServerNode> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'packages/server/src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, INSPECT, '--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output = tail(child);
+  const output = watchOutput(child);
   const url = `http://127.0.0.1:${port}`;
-  const node = nodeHandle(child, url);
+  const node = nodeHandle(child, url, output);
   const started = Date.now();
   // Bounded: polls every 100 ms for at most 90 s.
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Tandem exited during start (${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`Tandem exited during start (${child.exitCode}):\n${output.text()}`);
     if (Date.now() - started > 90_000) {
       await node.stop();
-      throw new Error(`Tandem did not answer /healthz within 90 s:\n${output()}`);
+      throw new Error(`Tandem did not answer /healthz within 90 s:\n${output.text()}`);
     }
     try {
       const res = await fetch(`${url}/healthz`);

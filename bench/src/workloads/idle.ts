@@ -1,5 +1,6 @@
 import { sleep } from '../generator/connect-queue.ts';
 import type { WorkloadResult } from '../report/results.ts';
+import { settledMemory } from '../servers/inspector.ts';
 import { connectSpread, forEachTarget, prepareTarget, TANDEM_RELAY_TYPES, type WorkloadContext } from './workload-context.ts';
 
 /** What holding many idle connections cost one server process. */
@@ -16,12 +17,15 @@ export interface IdleResult {
   readonly connectP99Ms: number;
   readonly rssBeforeMb: number;
   readonly rssAfterMb: number;
-  /** (RSS after − RSS before) / connections, in KiB. */
+  /** (RSS after − RSS before) / connections, in KiB, both measured right after a full GC. */
   readonly kbPerConnection: number;
+  /** The same for the JS heap plus external memory (what the runtime holds, apart from the allocator's slack). */
+  readonly heapKbPerConnection: number;
   readonly errors: readonly string[];
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const perConnectionKb = (bytes: number, connections: number) => (connections ? Math.round((bytes / connections / 1024) * 10) / 10 : 0);
 
 /** (c) Idle capacity: many authenticated, subscribed, idle connections on one server process. */
 export async function runIdle(ctx: WorkloadContext): Promise<WorkloadResult> {
@@ -33,8 +37,10 @@ export async function runIdle(ctx: WorkloadContext): Promise<WorkloadResult> {
     try {
       const node = prepared.deployment.nodes[0];
       if (!node) throw new Error('no server node');
+      const inspector = node.inspectorUrl();
+      if (!inspector) throw new Error('the server has no inspector URL');
       await sleep(1000);
-      const before = node.sample()?.rssBytes ?? 0;
+      const before = await settledMemory(inspector);
       const summary = await connectSpread(
         ctx.pool,
         {
@@ -52,7 +58,7 @@ export async function runIdle(ctx: WorkloadContext): Promise<WorkloadResult> {
         p.connections,
       );
       await sleep(p.holdMs);
-      const after = node.sample()?.rssBytes ?? 0;
+      const after = await settledMemory(inspector);
       const counts = await ctx.pool.broadcast<{ open: number }>({ cmd: 'count' });
       const held = counts.reduce((s, c) => s + c.open, 0);
       const result: IdleResult = {
@@ -65,15 +71,18 @@ export async function runIdle(ctx: WorkloadContext): Promise<WorkloadResult> {
         connectAllSec: Math.round(summary.elapsedMs / 100) / 10,
         connectP50Ms: summary.latency.p50,
         connectP99Ms: summary.latency.p99,
-        rssBeforeMb: mb(before),
-        rssAfterMb: mb(after),
-        kbPerConnection: summary.opened ? Math.round(((after - before) / summary.opened / 1024) * 10) / 10 : 0,
+        rssBeforeMb: mb(before.rss),
+        rssAfterMb: mb(after.rss),
+        kbPerConnection: perConnectionKb(after.rss - before.rss, summary.opened),
+        heapKbPerConnection: perConnectionKb(after.heapUsed + after.external - before.heapUsed - before.external, summary.opened),
         errors: summary.errors,
       };
       results.push(result);
-      ctx.log(`  ${result.server}: ${held}/${p.connections} held, ${result.kbPerConnection} KiB each, all connected in ${result.connectAllSec} s`);
+      ctx.log(
+        `  ${result.server}: ${held}/${p.connections} held, ${result.kbPerConnection} KiB RSS (${result.heapKbPerConnection} KiB heap) each, all connected in ${result.connectAllSec} s`,
+      );
     } finally {
-      await prepared.deployment.stop();
+      await prepared.release();
     }
   });
   return {
@@ -82,7 +91,7 @@ export async function runIdle(ctx: WorkloadContext): Promise<WorkloadResult> {
     method:
       `${p.connections} connections opened against one server process (open-file limit 20,000), 100 at a time per generator process, each authenticated ` +
       '(Tandem: `Authorization: Bearer` on the upgrade, then `welcome`) and subscribed to one room, then held idle for ' +
-      `${p.holdMs / 1000} s. Memory per connection is the server's RSS growth divided by the connections; "connect" is upgrade to subscription acknowledged.`,
+      `${p.holdMs / 1000} s. Memory per connection is the server's RSS growth divided by the connections, RSS read after a full garbage collection (through the inspector) before and after; "connect" is upgrade to subscription acknowledged.`,
     tables: [
       {
         title: `Idle capacity: ${p.connections} connections`,

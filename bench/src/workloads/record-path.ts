@@ -89,7 +89,7 @@ export async function recordSteps(
       );
     }
   } finally {
-    await prepared.deployment.stop();
+    await prepared.release();
   }
   return steps;
 }

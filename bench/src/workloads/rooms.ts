@@ -59,7 +59,7 @@ export async function runRooms(ctx: WorkloadContext): Promise<WorkloadResult> {
         ctx.log(`    ${step.step}: ${step.deliveredPerSec}/s delivered, p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}`);
       }
     } finally {
-      await prepared.deployment.stop();
+      await prepared.release();
     }
   });
   return {

@@ -114,7 +114,7 @@ export async function runStorm(ctx: WorkloadContext): Promise<WorkloadResult> {
         `  ${result.server}: ${result.resumed}/${result.clients} resumed in ${result.allResumedSec} s, missing ${result.missing}, duplicates ${result.duplicates}, received ${received}/${result.expected}`,
       );
     } finally {
-      await prepared.deployment.stop();
+      await prepared.release();
     }
   });
   return {

@@ -1,8 +1,10 @@
+import { sleep } from '../generator/connect-queue.ts';
 import type { ConnectionGroup, ConnectResult, RoomSpec, TargetKind } from '../generator/messages.ts';
 import type { WorkerPool } from '../generator/worker-pool.ts';
 import { Histogram, type LatencySummary } from '../measure/histogram.ts';
 import type { Profile } from '../profiles.ts';
-import { type Deployment, type DeployOptions, deploy } from '../servers/deploy.ts';
+import type { Deployment, DeployOptions } from '../servers/deploy.ts';
+import type { DeploymentCache } from '../servers/deployment-cache.ts';
 import { createTandemFixture, type FixtureSize, type TandemFixture } from '../servers/tandem-fixture.ts';
 
 /** What every workload gets from the runner. */
@@ -14,12 +16,16 @@ export interface WorkloadContext {
   readonly targets: readonly TargetKind[];
   /** When set, Tandem runs with `--cpu-prof` writing here. */
   readonly profileDir: string | undefined;
+  /** Server deployments, kept running across workloads. */
+  readonly deployments: DeploymentCache;
   log(message: string): void;
 }
 
 /** A deployed target with the rooms its clients use. */
 export interface PreparedTarget {
   readonly deployment: Deployment;
+  /** Hands the deployment back (it keeps running for the next workload). */
+  release(): Promise<void>;
   readonly rooms: readonly RoomSpec[];
   /** Tandem bearer tokens (empty for the peers). */
   readonly tokens: readonly string[];
@@ -51,11 +57,14 @@ export interface RoomPlan {
  */
 export async function prepareTarget(ctx: WorkloadContext, target: TargetKind, plan: RoomPlan, options: DeployOptions = {}): Promise<PreparedTarget> {
   const started = performance.now();
-  const deployment = await deploy(target, ctx.repoRoot, { ...options, ...(target === 'tandem' && ctx.profileDir ? { profileDir: ctx.profileDir } : {}) });
+  const deployment = await ctx.deployments.acquire(target, { ...options, ...(target === 'tandem' && ctx.profileDir ? { profileDir: ctx.profileDir } : {}) });
+  // A server reused from the previous workload may still be closing that workload's connections.
+  await sleep(1000);
+  const release = async () => undefined;
   try {
     if (target !== 'tandem') {
       const rooms = Array.from({ length: plan.rooms }, (_, i) => ({ name: `room-${i}` }));
-      return { deployment, rooms, tokens: [], fixture: null };
+      return { deployment, release, rooms, tokens: [], fixture: null };
     }
     const size: FixtureSize =
       plan.kind === 'table'
@@ -69,7 +78,7 @@ export async function prepareTarget(ctx: WorkloadContext, target: TargetKind, pl
     ctx.log(
       `  ${deployment.description}: up, ${size.tables} table(s) with ${size.recordsPerTable} record(s) each, in ${Math.round(performance.now() - started)} ms`,
     );
-    return { deployment, rooms, tokens: fixture.tokens, fixture };
+    return { deployment, release, rooms, tokens: fixture.tokens, fixture };
   } catch (err) {
     await deployment.stop();
     throw err;
