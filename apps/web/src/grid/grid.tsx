@@ -73,6 +73,8 @@ export interface GridProps {
   readonly onEditEnd?: (cell: CellRef) => void;
   readonly onCommit: (record: TableRecord, field: Field, value: unknown) => void;
   readonly onDeleteRecord?: (record: TableRecord) => void;
+  /** Opens the record's drawer (row button, or Shift+Enter on a cell). */
+  readonly onOpenRecord?: (record: TableRecord) => void;
   readonly onActiveCellChange?: (cell: CellRef | null) => void;
   readonly renderFieldHeader: (field: Field) => ReactNode;
   readonly headerEnd?: ReactNode;
@@ -233,6 +235,14 @@ export function Grid(props: GridProps) {
         if (event.shiftKey ? col === 0 : col === fields.length - 1) return;
         return go(row, col + (event.shiftKey ? -1 : 1));
       case 'Enter':
+        if (event.shiftKey && record && props.onOpenRecord) {
+          event.preventDefault();
+          props.onOpenRecord(record);
+          return;
+        }
+        event.preventDefault();
+        if (active) void startEdit(active);
+        return;
       case 'F2':
         event.preventDefault();
         if (active) void startEdit(active);
@@ -316,6 +326,18 @@ export function Grid(props: GridProps) {
                           <Avatar key={v.userId} name={v.name} color={v.color} size="sm" title={`${v.name} is here`} />
                         ))}
                       </span>
+                    )}
+                    {props.onOpenRecord && (
+                      <button
+                        type="button"
+                        className="row-open"
+                        tabIndex={-1}
+                        aria-label={`Open record ${item.index + 1}`}
+                        title="Open record (Shift+Enter)"
+                        onClick={() => props.onOpenRecord?.(record)}
+                      >
+                        ⤢
+                      </button>
                     )}
                     {props.onDeleteRecord && canEdit && (
                       <button

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isApiError } from '../api/http.ts';
 import type { Field, Me, TableRecord, View, WorkspaceSummary } from '../api/types.ts';
 import { PresenceAvatars } from '../live/presence-avatars.tsx';
+import { RecordDrawer } from '../records/record-drawer.tsx';
 import { Link } from '../router/link.tsx';
 import { navigate, useLocation } from '../router/router.ts';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
@@ -49,6 +50,14 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   const tables = useTables(workspace.id);
   const { search } = useLocation();
   const viewId = search.get('view');
+  const openRecordId = search.get('record');
+  const setOpenRecord = (id: string | null) => {
+    const next = new URLSearchParams(search);
+    if (id) next.set('record', id);
+    else next.delete('record');
+    const qs = next.toString();
+    navigate(`/w/${workspace.id}/t/${tableId}${qs ? `?${qs}` : ''}`);
+  };
   const view = views.data?.find((v) => v.id === viewId) ?? (viewId ? undefined : views.data?.[0]);
   const viewActions = useViewActions(tableId);
   const actions = useRecordActions(tableId);
@@ -127,7 +136,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           current={view}
           draft={draft}
           canSave={canEdit}
-          onSelect={(id) => navigate(`/w/${workspace.id}/t/${tableId}${id ? `?view=${id}` : '?view=all'}`)}
+          onSelect={(id) => navigate(`/w/${workspace.id}/t/${tableId}?view=${id ?? 'all'}`)}
           onCreate={async (name) => {
             const created = await viewActions.create.mutateAsync({ name, ...draft });
             navigate(`/w/${workspace.id}/t/${tableId}?view=${created.id}`);
@@ -203,6 +212,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             }}
             onEditEnd={live.unlockCell}
             onCommit={(record, field, value) => void commit(record, field, value)}
+            onOpenRecord={(record) => setOpenRecord(record.id)}
             onDeleteRecord={
               canEdit
                 ? (record) => {
@@ -216,6 +226,19 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           />
           {rows.length === 0 && <p className="muted grid-empty">{(records.data?.length ?? 0) > 0 ? 'No records match the filters.' : 'No records yet.'}</p>}
         </>
+      )}
+      {openRecordId && byId.get(openRecordId) && (
+        <RecordDrawer
+          key={openRecordId}
+          record={byId.get(openRecordId) as TableRecord}
+          fields={fields}
+          members={memberList}
+          ctx={ctx}
+          me={me.user}
+          role={workspace.role}
+          onCommit={(record, field, value) => void commit(record, field, value)}
+          onClose={() => setOpenRecord(null)}
+        />
       )}
       {conflict && (
         <ConflictDialog

@@ -3,6 +3,9 @@ import type { Me } from '../api/types.ts';
 import { TablePage } from '../grid/table-page.tsx';
 import { ConnectionIndicator } from '../live/connection-indicator.tsx';
 import { LiveClientProvider } from '../live/live-client.tsx';
+import { NotificationBell } from '../notifications/notification-bell.tsx';
+import { NotificationsPage } from '../notifications/notifications-page.tsx';
+import { PreferencesPage } from '../notifications/preferences-page.tsx';
 import { Link } from '../router/link.tsx';
 import { matchPath, navigate, useLocation } from '../router/router.ts';
 import { EmptyState } from '../ui/states.tsx';
@@ -36,7 +39,11 @@ export function AppShell({ me }: { me: Me }) {
   }, [path, first]);
 
   let page: React.ReactNode;
-  if (path === '/new-workspace') {
+  if (path === '/notifications') {
+    page = <NotificationsPage />;
+  } else if (path === '/settings/notifications') {
+    page = <PreferencesPage />;
+  } else if (path === '/new-workspace') {
     page = (
       <section className="content">
         <h1>New workspace</h1>
@@ -83,6 +90,7 @@ export function AppShell({ me }: { me: Me }) {
           )}
           <div className="topbar-end">
             <ConnectionIndicator />
+            <NotificationBell />
           </div>
           <UserMenu user={me.user} />
         </header>
