@@ -25,7 +25,7 @@ import { EventLog } from './events/event-log.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
-import { ensureVapidKeys } from './notifications/push-sender.ts';
+import { ensureVapidKeys, type PushSenderOptions } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
 import { recordRoutes } from './records/record-routes.ts';
@@ -55,6 +55,8 @@ export interface CreateOptions {
   /** Use this already opened database instead of opening one from the configuration. */
   readonly database?: Database;
   readonly logger?: Logger;
+  /** How Web Push requests reach push services (e.g. an HTTPS agent trusting a test CA). Default: Node's global agent. */
+  readonly push?: PushSenderOptions;
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
@@ -116,7 +118,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const auth = new AuthService(ctx);
   installAuthentication(app, auth, isAllowedOrigin);
   const access = new Access(db);
-  const collaboration = installCollaboration(ctx, access);
+  const collaboration = installCollaboration(ctx, access, { push: options.push });
   const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, locks: backends.locks, nodeId: backends.nodeId, isAllowedOrigin });
 
   installMetrics(app, ctx.metrics);

@@ -11,7 +11,7 @@ import { createMailer } from '../notifications/mailer.ts';
 import { NotificationDelivery } from '../notifications/notification-delivery.ts';
 import { NotificationInbox } from '../notifications/notification-inbox.ts';
 import { notificationRoutes } from '../notifications/notification-routes.ts';
-import { PushSender } from '../notifications/push-sender.ts';
+import { PushSender, type PushSenderOptions } from '../notifications/push-sender.ts';
 import type { Access } from '../workspaces/access.ts';
 
 /** Intervals of the collaboration jobs. */
@@ -35,11 +35,17 @@ export interface Collaboration {
   close(): void;
 }
 
+/** Options for {@link installCollaboration}. */
+export interface CollaborationOptions {
+  /** How Web Push requests reach push services. Default: Node's global HTTPS agent, 30 s timeout. */
+  readonly push?: PushSenderOptions;
+}
+
 /**
  * Wires comments, approvals, workflow rules and notifications into a server: registers the
  * record-write listeners on `ctx.hooks`, the periodic jobs on `ctx.jobs`, and returns the routes.
  */
-export function installCollaboration(ctx: AppContext, access: Access): Collaboration {
+export function installCollaboration(ctx: AppContext, access: Access, options: CollaborationOptions = {}): Collaboration {
   const approvals = new ApprovalService(ctx, access);
   const workflows = new WorkflowService(ctx, access, approvals);
   ctx.hooks.add(workflows.onRecordWrite);
@@ -48,7 +54,10 @@ export function installCollaboration(ctx: AppContext, access: Access): Collabora
   const dataDir = ctx.config.dataDir === ':memory:' ? join(process.cwd(), '.tmp') : ctx.config.dataDir;
   const mailer = createMailer({ smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, mailDir: join(dataDir, 'mail'), log: ctx.log });
   const { vapidPublicKey, vapidPrivateKey } = ctx.secrets;
-  const push = vapidPublicKey && vapidPrivateKey ? new PushSender({ publicKey: vapidPublicKey, privateKey: vapidPrivateKey }, ctx.config.vapidSubject) : null;
+  const push =
+    vapidPublicKey && vapidPrivateKey
+      ? new PushSender({ publicKey: vapidPublicKey, privateKey: vapidPrivateKey }, ctx.config.vapidSubject, options.push)
+      : null;
   const linkBase = () => {
     try {
       return ctx.publicOrigin();

@@ -177,24 +177,36 @@ export class NotificationDelivery {
     return true;
   }
 
+  /**
+   * Tries every subscription of the user, so one broken browser does not keep the others waiting.
+   * When any attempt failed the whole delivery is retried later; repeats carry the same
+   * notification id, which a service worker can use as its notification tag to fold them.
+   */
   async #push(item: DueRow): Promise<boolean> {
     if (!this.push) return false;
     const subs = await this.db.query<{ id: string; endpoint: string; p256dh: string; auth: string }>(
       'SELECT id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = $1',
       [item.user_id],
     );
+    const message = {
+      id: item.notification_id,
+      type: item.type,
+      title: item.title,
+      body: item.body,
+      ...(item.record_id ? { url: this.#link(item.record_id) } : {}),
+    };
     let delivered = false;
+    let failure: unknown = null;
     for (const sub of subs) {
-      const result = await this.push.send(sub, {
-        id: item.notification_id,
-        type: item.type,
-        title: item.title,
-        body: item.body,
-        url: item.record_id ? this.#link(item.record_id) : undefined,
-      });
-      if (result === 'gone') await this.db.query('DELETE FROM push_subscriptions WHERE id = $1', [sub.id]);
-      else delivered = true;
+      try {
+        const result = await this.push.send(sub, message);
+        if (result === 'gone') await this.db.query('DELETE FROM push_subscriptions WHERE id = $1', [sub.id]);
+        else delivered = true;
+      } catch (err) {
+        failure ??= err;
+      }
     }
+    if (failure) throw failure;
     return delivered;
   }
 

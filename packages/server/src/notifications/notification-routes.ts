@@ -7,14 +7,17 @@ import { errors } from '../http/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import type { NotificationInbox } from './notification-inbox.ts';
 import { loadPreferences, preferencesPatchSchema, updatePreferences } from './preferences.ts';
-import type { PushSender } from './push-sender.ts';
+import { hasUsableKeys, type PushSender } from './push-sender.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const subscription = z
   .object({
     endpoint: z.url().max(2000),
-    keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+    keys: z
+      .object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) })
+      // Keys that cannot encrypt would fail every delivery; refuse them up front.
+      .refine(hasUsableKeys, 'p256dh must be a base64url P-256 public key (65 bytes) and auth a base64url secret of at least 16 bytes'),
     expirationTime: z.number().nullable().optional(),
   })
   .strict();

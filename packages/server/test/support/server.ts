@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createTandem, type Tandem } from '../../src/app.ts';
+import { type CreateOptions, createTandem, type Tandem } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/schema.ts';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from './databases.ts';
 
@@ -28,6 +28,8 @@ export interface TestServerOptions {
   /** Keep the data directory and schema when closing. */
   readonly keep?: boolean;
   readonly overrides?: Partial<Record<keyof Config, unknown>>;
+  /** Further options for `createTandem` (e.g. how Web Push is sent). */
+  readonly create?: Omit<CreateOptions, 'logger'>;
 }
 
 /** Starts a real Tandem server on 127.0.0.1 with its own data directory (and schema, on PostgreSQL). */
@@ -47,7 +49,7 @@ export async function startServer(options: TestServerOptions): Promise<TestServe
       ...options.overrides,
     },
   );
-  const tandem = await createTandem(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const tandem = await createTandem(config, { ...options.create, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const url = await tandem.listen();
   return {
     url,
