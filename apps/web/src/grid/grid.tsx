@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Field, Member, TableRecord } from '../api/types.ts';
 import { Avatar } from '../ui/avatar.tsx';
+import { ExpandIcon, LockIcon } from '../ui/icons.tsx';
 import { CellEditor, type EditExit, isEditableType } from './cell-editor.tsx';
 import { CellView } from './cell-view.tsx';
 import type { DisplayContext } from './field-values.ts';
@@ -336,7 +337,7 @@ export function Grid(props: GridProps) {
                         title="Open record (Shift+Enter)"
                         onClick={() => props.onOpenRecord?.(record)}
                       >
-                        ⤢
+                        <ExpandIcon />
                       </button>
                     )}
                     {props.onDeleteRecord && canEdit && (
@@ -399,7 +400,7 @@ export function Grid(props: GridProps) {
                         )}
                         {lock && !isEditing && (
                           <span className="cell-tag" style={{ background: lock.color }}>
-                            🔒 {lock.name}
+                            <LockIcon /> {lock.name}
                           </span>
                         )}
                         {!lock && change && !isEditing && (

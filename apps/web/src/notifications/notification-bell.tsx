@@ -2,6 +2,7 @@ import { useNotifications } from '@tandem/react';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
+import { BellIcon } from '../ui/icons.tsx';
 import { Popover } from '../ui/popover.tsx';
 import { type AppNotification, ago, notificationHref } from './notification-types.ts';
 
@@ -55,7 +56,7 @@ export function NotificationBell() {
       <Popover
         label={
           <>
-            <span aria-hidden="true">🔔</span>
+            <BellIcon />
             {unread > 0 && (
               <span className="bell-badge" data-testid="unread-badge">
                 {unread > 99 ? '99+' : unread}
