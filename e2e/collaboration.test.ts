@@ -24,7 +24,7 @@ describe.runIf(chromiumAvailable())('two people in one table', () => {
   const cell = (tab: UserTab, recordId: string, field: string) =>
     tab.page.locator(`[data-record-id="${recordId}"] [role=gridcell][data-field-id="${fields[field]?.id}"]`);
   const recordIds = async () => ((await api.get(`/tables/${tableId}/records?limit=100`)).body.records as { id: string }[]).map((r) => r.id);
-  const valueOf = async (recordId: string, field: string) => (await api.get(`/records/${recordId}`)).body.values[fields[field]?.id ?? ''];
+  const storedValue = async (recordId: string, field: string) => (await api.get(`/records/${recordId}`)).body.values[fields[field]?.id ?? ''];
   const status = (tab: UserTab) => tab.page.locator('.connection').getAttribute('data-status');
 
   beforeAll(async () => {
@@ -152,7 +152,7 @@ describe.runIf(chromiumAvailable())('two people in one table', () => {
     expect(await dialog.locator('td.theirs').textContent()).toBe('Alice’s text');
     await bob.page.screenshot({ path: join(RESULTS_DIR, 'conflict.png') });
     await dialog.getByRole('button', { name: 'Keep mine' }).click();
-    await eventually(() => valueOf(first, 'Task')).toBe('Bob’s offline text');
+    await eventually(() => storedValue(first, 'Task')).toBe('Bob’s offline text');
     await eventually(() => cell(alice, first, 'Task').textContent()).toContain('Bob’s offline text');
   });
 
@@ -174,6 +174,6 @@ describe.runIf(chromiumAvailable())('two people in one table', () => {
     await eventually(() => status(alice), { timeout: 30_000 }).toBe('connected');
     await eventually(() => status(bob), { timeout: 30_000 }).toBe('connected');
     await eventually(() => cell(bob, second, 'Task').textContent(), { timeout: 15_000 }).toContain('Written during the outage');
-    expect(await valueOf(second, 'Task')).toBe('Written during the outage');
+    expect(await storedValue(second, 'Task')).toBe('Written during the outage');
   });
 });

@@ -22,9 +22,15 @@ const DELIVERY = [
 
 /** A user's notification preferences as the API returns them. */
 interface Preferences {
-  readonly channels: Readonly<Record<string, Readonly<Record<Channel, boolean>>>>;
+  readonly channels: Readonly<Record<string, Readonly<Partial<Record<Channel, boolean>>>>>;
   readonly quiet_hours: { readonly start: string; readonly end: string; readonly time_zone: string } | null;
   readonly email_delivery: string;
+}
+
+function mergePreferences(old: Preferences, patch: Partial<Preferences>): Preferences {
+  const channels = { ...old.channels };
+  for (const [type, value] of Object.entries(patch.channels ?? {})) channels[type] = { ...channels[type], ...value } as Record<Channel, boolean>;
+  return { ...old, ...patch, channels };
 }
 
 function timeZones(): string[] {
@@ -37,8 +43,13 @@ export function PreferencesPage() {
   const queries = useQueryClient();
   const prefs = useQuery({ queryKey: ['notification-preferences'], queryFn: () => api.get<Preferences>('/notifications/preferences') });
   const save = useMutation({
-    mutationFn: (patch: Record<string, unknown>) => api.put<Preferences>('/notifications/preferences', patch),
+    mutationFn: (patch: Partial<Preferences>) => api.put<Preferences>('/notifications/preferences', patch),
+    // Show the change at once; the server's answer (or a refetch after an error) settles it.
+    onMutate: (patch) => {
+      queries.setQueryData<Preferences>(['notification-preferences'], (old) => (old ? mergePreferences(old, patch) : old));
+    },
     onSuccess: (data) => queries.setQueryData(['notification-preferences'], data),
+    onError: () => void queries.invalidateQueries({ queryKey: ['notification-preferences'] }),
   });
   const [pushMessage, setPushMessage] = useState<string | null>(null);
   const ids = { start: useId(), end: useId(), tz: useId(), delivery: useId() };
@@ -81,7 +92,7 @@ export function PreferencesPage() {
                   <input
                     type="checkbox"
                     aria-label={`${NOTIFICATION_TYPE_LABELS[type] ?? type} by ${c.label}`}
-                    checked={channels[c.value]}
+                    checked={channels[c.value] === true}
                     onChange={(e) => save.mutate({ channels: { [type]: { [c.value]: e.target.checked } } })}
                   />
                 </td>
