@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, type Role, roleAtLeast, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
@@ -86,8 +87,6 @@ const SELECT = `SELECT a.id, a.position, a.workspace_id, a.table_id, a.record_id
   (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id), '[]'::json)
      FROM approval_assignees aa JOIN users u ON u.id = aa.user_id WHERE aa.approval_id = a.id) AS assignees
   FROM approvals a LEFT JOIN users rq ON rq.id = a.requested_by LEFT JOIN users rs ON rs.id = a.responded_by`;
-
-const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
 
 /**
  * Approval requests on records: created by a commenter or above (or a workflow rule), answered

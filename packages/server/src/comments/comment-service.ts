@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, type Role, roleAtLeast, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
@@ -68,7 +69,6 @@ const SELECT = `SELECT c.id, c.workspace_id, c.table_id, c.record_id, c.activity
   FROM comments c LEFT JOIN users u ON u.id = c.author_id`;
 
 const EXCERPT = 200;
-const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
 
 /**
  * Comments on records and on activity entries: threads, mentions, markdown, edit, soft delete,

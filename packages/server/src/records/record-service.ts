@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, type RecordInfo, type RecordUpdatedData, roomName, type ViewFilter, type ViewSort } from '@tandem/protocol';
 import { type FieldChange, writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
@@ -32,8 +33,6 @@ export interface RecordList {
   readonly records: RecordInfo[];
   readonly next_cursor: string | null;
 }
-
-const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
 
 /**
  * Records of a table. Everyone reads; editors and above write. Every change validates the values

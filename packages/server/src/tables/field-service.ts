@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, FieldInfo, FieldType } from '@tandem/protocol';
+import type { FieldInfo, FieldType } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
@@ -24,7 +25,6 @@ export interface FieldPatch {
 }
 
 const FIELD_RETURNING = 'RETURNING id, table_id, name, type, options, position, created_at';
-const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
 const isSelect = (type: FieldType) => type === 'single_select' || type === 'multi_select';
 
 /**

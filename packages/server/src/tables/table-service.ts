@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, type FieldInfo, type FieldType, roomName, type TableInfo, type ViewInfo } from '@tandem/protocol';
+import { type FieldInfo, type FieldType, roomName, type TableInfo, type ViewInfo } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/app-error.ts';
@@ -24,8 +25,6 @@ export interface TableDetail extends TableInfo {
 
 /** The field a table gets when it is created without any. */
 export const DEFAULT_FIELD: NewField = { name: 'Name', type: 'text' };
-
-const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
 
 /** Tables of a workspace. Everyone reads; admins and owners create, change and delete. */
 export class TableService {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, ViewFilter, ViewInfo, ViewSort } from '@tandem/protocol';
+import type { ViewFilter, ViewInfo, ViewSort } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/app-error.ts';
@@ -17,8 +18,6 @@ export interface ViewInput {
   readonly hidden_fields?: readonly string[];
   readonly position?: number;
 }
-
-const actorOf = (auth: AuthInfo): Actor => ({ id: auth.user.id, name: auth.user.name });
 
 /** Saved views (filters, sorts, hidden fields) of a table. Everyone reads; editors and above write. */
 export class ViewService {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Role, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
@@ -16,8 +17,6 @@ export interface Member {
   readonly role: Role;
   readonly joined_at: string;
 }
-
-const actorOf = (auth: AuthInfo) => ({ id: auth.user.id, name: auth.user.name });
 
 /** Workspaces and their members. Roles: admins manage members; only owners grant or take `owner`. */
 export class WorkspaceService {
