@@ -172,6 +172,52 @@ describe.runIf(chromiumAvailable())('the grid', () => {
     await tab.context.close();
   });
 
+  it('edits user, multiple-select and link cells through their pickers', async () => {
+    const parts = await createTable(alice, workspaceId, 'Parts', [{ name: 'Part', type: 'text' }]);
+    const bolt = (await alice.post(`/tables/${parts.id}/records`, { values: { [parts.fields.Part?.id ?? '']: 'M8 bolt' } })).body.id;
+    const rich = await createTable(alice, workspaceId, 'Assemblies', [
+      { name: 'Name', type: 'text' },
+      { name: 'Owner', type: 'user' },
+      { name: 'Tags', type: 'multi_select', options: { choices: [{ name: 'Urgent' }, { name: 'Rework' }, { name: 'QA' }] } },
+      { name: 'Parts', type: 'link', options: { linked_table_id: parts.id } },
+    ]);
+    const id = (await alice.post(`/tables/${rich.id}/records`, { values: { [rich.fields.Name?.id ?? '']: 'Frame' } })).body.id;
+    const tab = await openTab(browser, server.url);
+    await logIn(tab, DEMO.alice, DEMO.password);
+    await tab.page.goto(`/w/${workspaceId}/t/${rich.id}?view=all`);
+    const richCell = (name: string) => tab.page.locator(`[data-record-id="${id}"] [role=gridcell][data-field-id="${rich.fields[name]?.id}"]`);
+
+    await richCell('Owner').click();
+    await tab.page.keyboard.press('Enter');
+    await tab.page.getByRole('combobox', { name: 'Edit Owner' }).selectOption({ label: 'Bob Okafor' });
+    await eventually(() => richCell('Owner').textContent()).toContain('Bob Okafor');
+
+    await richCell('Tags').click();
+    await tab.page.keyboard.press('Enter');
+    await tab.page.getByRole('checkbox', { name: 'Urgent' }).check();
+    await tab.page.getByRole('checkbox', { name: 'QA' }).check();
+    await tab.page.getByRole('button', { name: 'Done' }).click();
+    await eventually(() => richCell('Tags').textContent()).toBe('UrgentQA');
+
+    await richCell('Parts').click();
+    await tab.page.keyboard.press('Enter');
+    await tab.page.getByLabel('Search choices').fill('M8');
+    await tab.page.getByRole('checkbox', { name: 'M8 bolt' }).check();
+    await tab.page.getByRole('button', { name: 'Done' }).click();
+    await eventually(() => richCell('Parts').textContent()).toBe('M8 bolt');
+
+    const stored = (await alice.get(`/records/${id}`)).body.values;
+    const bob = ((await alice.get(`/workspaces/${workspaceId}/members`)).body.members as { user_id: string; name: string }[]).find(
+      (m) => m.name === 'Bob Okafor',
+    );
+    const choice = (name: string) => rich.fields.Tags?.options.choices?.find((c) => c.name === name)?.id;
+    expect(stored[rich.fields.Owner?.id ?? '']).toBe(bob?.user_id);
+    expect(stored[rich.fields.Tags?.id ?? '']).toEqual([choice('Urgent'), choice('QA')]);
+    expect(stored[rich.fields.Parts?.id ?? '']).toEqual([bolt]);
+    expect(tab.errors).toEqual([]);
+    await tab.context.close();
+  });
+
   it('scrolls through 10,000 records with only the visible rows in the page', async () => {
     const big = await createTable(alice, workspaceId, 'Inventory (large)', [{ name: 'Part', type: 'text' }]);
     await server.tandem.ctx.db.query(
