@@ -3,6 +3,7 @@ import { type Actor, type RecordInfo, type RecordUpdatedData, roomName, type Vie
 import { type FieldChange, writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
+import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
 import { errors } from '../http/app-error.ts';
@@ -94,17 +95,7 @@ export class RecordService {
         [randomUUID(), tableId, JSON.stringify(values), JSON.stringify(versions), auth.user.id],
       );
       if (!row) throw errors.notFound('Table');
-      await writeActivity(tx, this.ctx.events, {
-        workspaceId: scope.workspaceId,
-        tableId,
-        recordId: row.id,
-        entityType: 'record',
-        entityId: row.id,
-        action: 'created',
-        actor,
-        changes: fieldChanges(fields, {}, values),
-      });
-      await this.ctx.hooks.afterRecordWrite(tx, {
+      await this.#written(tx, {
         action: 'created',
         workspaceId: scope.workspaceId,
         tableId,
@@ -160,18 +151,7 @@ export class RecordService {
       );
       if (!row) throw errors.notFound('Record');
       const diff = fieldChanges(fields, current.values, row.values, changed);
-      await writeActivity(tx, this.ctx.events, {
-        workspaceId: scope.workspaceId,
-        tableId,
-        recordId,
-        entityType: 'record',
-        entityId: recordId,
-        action: 'updated',
-        actor,
-        changes: diff,
-        meta: { version },
-      });
-      await this.ctx.hooks.afterRecordWrite(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff });
+      await this.#written(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff }, { version });
       const json = recordJson(row);
       const data: RecordUpdatedData = { ...json, changed_fields: changed };
       this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
@@ -205,29 +185,37 @@ export class RecordService {
       }
       await tx.query('DELETE FROM records WHERE id = $1', [recordId]);
       await this.#unlink(tx, scope.workspaceId, tableId, recordId, actor);
-      const diff = fieldChanges(fields, current.values, {});
-      await writeActivity(tx, this.ctx.events, {
-        workspaceId: scope.workspaceId,
-        tableId,
-        recordId,
-        entityType: 'record',
-        entityId: recordId,
-        action: 'deleted',
-        actor,
-        changes: diff,
-      });
-      await this.ctx.hooks.afterRecordWrite(tx, {
+      await this.#written(tx, {
         action: 'deleted',
         workspaceId: scope.workspaceId,
         tableId,
         recordId,
         version: current.version,
         actor,
-        changes: diff,
+        changes: fieldChanges(fields, current.values, {}),
       });
       this.ctx.events.append(tx, recordRooms(current), 'record_deleted', actor, recordJson(current));
     });
     await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
+  }
+
+  /**
+   * What every record write does after its row changed: one activity entry (with `meta` when
+   * given) and then the record-write hooks, both in the write's transaction.
+   */
+  async #written(tx: Transaction, change: RecordWriteChange, meta?: Record<string, unknown>): Promise<void> {
+    await writeActivity(tx, this.ctx.events, {
+      workspaceId: change.workspaceId,
+      tableId: change.tableId,
+      recordId: change.recordId,
+      entityType: 'record',
+      entityId: change.recordId,
+      action: change.action,
+      actor: change.actor,
+      changes: change.changes,
+      ...(meta ? { meta } : {}),
+    });
+    await this.ctx.hooks.afterRecordWrite(tx, change);
   }
 
   async #refuseLocked(auth: AuthInfo, recordId: string, fieldIds: readonly string[]): Promise<void> {
