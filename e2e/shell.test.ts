@@ -45,6 +45,26 @@ describe.runIf(chromiumAvailable())('web app shell', () => {
     await alice.context.close();
   });
 
+  it('every demo table opens in the grid without console errors', async () => {
+    const tab = await openTab(browser, server.url);
+    await logIn(tab, DEMO.alice, DEMO.password);
+    await tab.page.getByRole('heading', { name: 'Northwind Fabrication' }).waitFor();
+    const cards = tab.page.locator('.table-card');
+    await cards.first().waitFor();
+    const names = await cards.locator('.table-card-name').allTextContents();
+    expect(names.length).toBeGreaterThan(0);
+    await tab.page.screenshot({ path: join(RESULTS_DIR, 'tables.png') });
+    for (const [i, name] of names.entries()) {
+      await tab.page.getByRole('link', { name: 'Tables' }).click();
+      await cards.nth(i).click();
+      await tab.page.getByRole('grid', { name }).waitFor();
+      await tab.page.locator('[role=row][data-record-id]').first().waitFor();
+      if (i === 0) await tab.page.screenshot({ path: join(RESULTS_DIR, 'demo-table.png') });
+    }
+    expect(tab.errors).toEqual([]);
+    await tab.context.close();
+  });
+
   it('an owner changes a member role and the member sees the new role', async () => {
     const alice = await openTab(browser, server.url);
     const carol = await openTab(browser, server.url);
