@@ -65,23 +65,26 @@ describe.runIf(chromiumAvailable())('web app shell', () => {
     await tab.context.close();
   });
 
-  it('an owner changes a member role and the member sees the new role', async () => {
+  it('an owner changes a member role and the member sees the new role live', async () => {
     const alice = await openTab(browser, server.url);
     const carol = await openTab(browser, server.url);
     await logIn(alice, DEMO.alice, DEMO.password);
     await logIn(carol, DEMO.carol, DEMO.password);
+    await carol.page.getByRole('link', { name: 'Members' }).click();
+    await carol.page.getByText('Your role: commenter').waitFor();
+    await carol.page.locator('.connection[data-status="connected"]').waitFor();
 
     await alice.page.getByRole('link', { name: 'Members' }).click();
     await alice.page.getByLabel('Role of Carol Lindqvist').selectOption('viewer');
     await eventually(() => alice.page.getByLabel('Role of Carol Lindqvist').inputValue()).toBe('viewer');
 
-    await carol.page.getByRole('link', { name: 'Members' }).click();
+    // Carol's open page follows the change without a reload.
     await carol.page.getByText('Your role: viewer').waitFor();
-    // A viewer cannot manage members: no add form, no role selects.
     expect(await carol.page.getByRole('button', { name: 'Add member' }).count()).toBe(0);
 
     await alice.page.getByLabel('Role of Carol Lindqvist').selectOption('commenter');
     await eventually(() => alice.page.getByLabel('Role of Carol Lindqvist').inputValue()).toBe('commenter');
+    await carol.page.getByText('Your role: commenter').waitFor();
     expect([...alice.errors, ...carol.errors]).toEqual([]);
     await alice.context.close();
     await carol.context.close();

@@ -3,6 +3,7 @@ import type { Me } from '../api/types.ts';
 import { TablePage } from '../grid/table-page.tsx';
 import { ConnectionIndicator } from '../live/connection-indicator.tsx';
 import { LiveClientProvider } from '../live/live-client.tsx';
+import { useWorkspaceLive } from '../live/use-workspace-live.ts';
 import { NotificationBell } from '../notifications/notification-bell.tsx';
 import { NotificationsPage } from '../notifications/notifications-page.tsx';
 import { PreferencesPage } from '../notifications/preferences-page.tsx';
@@ -17,6 +18,12 @@ import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
 /** Pages inside a workspace, by path pattern. */
 const WORKSPACE_ROUTES = ['/w/:workspaceId', '/w/:workspaceId/members', '/w/:workspaceId/t/:tableId'] as const;
+
+/** Follows the open workspace's room (renders nothing). */
+function WorkspaceLive({ workspaceId }: { workspaceId: string | null }) {
+  useWorkspaceLive(workspaceId);
+  return null;
+}
 
 /** The signed-in frame: header (switcher, navigation, user) and the current page. */
 export function AppShell({ me }: { me: Me }) {
@@ -69,6 +76,7 @@ export function AppShell({ me }: { me: Me }) {
 
   return (
     <LiveClientProvider userId={me.user.id}>
+      <WorkspaceLive workspaceId={workspace?.id ?? null} />
       <div className="shell">
         <a className="skip-link" href="#main">
           Skip to content
