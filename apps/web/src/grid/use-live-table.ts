@@ -159,9 +159,13 @@ export function useLiveTable(tableId: string, meId: string, members: ReadonlyMap
     }
   });
 
-  // Announce this user in the table; the client re-announces after every reconnect.
+  // Announce this user in the table (away while the tab is hidden); the client re-announces
+  // after every reconnect.
   useEffect(() => {
-    client.setPresence(roomName, 'viewing');
+    const announce = () => client.setPresence(roomName, 'viewing', document.visibilityState === 'hidden' ? 'away' : 'online');
+    announce();
+    document.addEventListener('visibilitychange', announce);
+    return () => document.removeEventListener('visibilitychange', announce);
   }, [client, roomName]);
 
   const subscribeRoom = useCallback((onChange: () => void) => (room ? room.onChange(onChange) : () => undefined), [room]);
