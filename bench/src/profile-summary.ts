@@ -1,7 +1,8 @@
 /**
- * `npx tsx bench/src/profile-summary.ts <file.cpuprofile> [top]`: the functions a V8 CPU profile
- * (from `npm run bench -- --cpu-prof`) spent the most time in, by self time and by total time,
- * with file and line, so cost centres can be named without opening a profiler UI.
+ * `npx tsx bench/src/profile-summary.ts <file.cpuprofile> [top] [path-filter]`: the functions a V8
+ * CPU profile (from `npm run bench -- --cpu-prof`) spent the most time in, by self time and by
+ * total time, with their files, so cost centres can be named without opening a profiler UI. With
+ * a path filter (e.g. `packages/server`) only functions from matching files are listed.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -56,16 +57,17 @@ export function summarise(profile: CpuProfile, root: string): { self: Map<string
 }
 
 function main(): void {
-  const [file, topArg] = process.argv.slice(2);
+  const [file, topArg, filter] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: npx tsx bench/src/profile-summary.ts <file.cpuprofile> [top]');
+    console.error('usage: npx tsx bench/src/profile-summary.ts <file.cpuprofile> [top] [path-filter]');
     process.exit(2);
   }
   const top = Number(topArg ?? 25);
   const { self, total, sampledUs } = summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, process.cwd());
   const print = (title: string, map: Map<string, number>) => {
     console.log(`\n${title}`);
-    for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    const rows = [...map].filter(([name]) => !filter || name.includes(filter) || name.startsWith('('));
+    for (const [name, us] of rows.sort((a, b) => b[1] - a[1]).slice(0, top)) {
       console.log(`${((us / sampledUs) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
     }
   };

@@ -3,7 +3,7 @@ import pg from 'pg';
 /** What PostgreSQL sessions of one application were doing, averaged over a step. */
 export interface PgWaits {
   readonly samples: number;
-  /** `wait_event_type:wait_event` (or `CPU` when running) → average sessions in that state. */
+  /** `wait_event_type:wait_event` (or `CPU` when running) and the statement's start → average sessions in that state. */
   readonly active: Readonly<Record<string, number>>;
 }
 
@@ -36,7 +36,7 @@ export class PgWaitSampler {
     this.#busy = true;
     try {
       const { rows } = await this.#client.query<{ w: string; n: number }>(
-        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, count(*)::int AS n
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' in ' || left(regexp_replace(query, 's+', ' ', 'g'), 48) AS w, count(*)::int AS n
          FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' GROUP BY 1`,
         [this.appName],
       );

@@ -60,11 +60,15 @@ function watchOutput(child: ChildProcess): ChildOutput {
 
 function nodeHandle(child: ChildProcess, url: string, output: ChildOutput): ServerNode {
   let exited = child.exitCode !== null;
+  let stopping = false;
   if (!exited) live.add(child);
   const gone = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       exited = true;
       live.delete(child);
+      // A server dying under load is a finding: say so with what it last wrote.
+      if (!stopping)
+        console.error(`\n!!! server ${url} (pid ${child.pid}) exited on its own (${code ?? signal}); its last output:\n${output.text().slice(-2500)}\n`);
       resolve();
     }),
   );
@@ -74,6 +78,7 @@ function nodeHandle(child: ChildProcess, url: string, output: ChildOutput): Serv
     sample: () => (exited ? null : sampleProcess(child.pid ?? 0)),
     inspectorUrl: () => output.inspectorUrl(),
     async stop() {
+      stopping = true;
       if (exited) return;
       child.kill('SIGTERM');
       await withTimeout(gone, 15_000, 'server stop').catch(async () => {

@@ -127,7 +127,7 @@ export function writesTable(title: string, steps: readonly StepResult[]): Result
         ? Object.entries(s.pgWaits.active)
             .slice(0, 4)
             .map(([w, n]) => `${w} ${n}`)
-            .join(', ') || 'idle'
+            .join('; ') || 'idle'
         : '–',
     ]),
   };
