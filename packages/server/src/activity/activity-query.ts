@@ -1,5 +1,7 @@
 import type { Actor } from '@tandem/protocol';
-import type { Queryable, SqlParam } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
+import { keysetPage } from '../db/keyset-page.ts';
+import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../http/app-error.ts';
 import type { ActivityEntry, FieldChange } from './activity-writer.ts';
 
@@ -52,38 +54,30 @@ interface ActivityRow {
 
 /** Activity entries, newest first, with the cursor of the next (older) page. */
 export async function queryActivity(db: Queryable, query: ActivityQuery): Promise<{ activity: ActivityEntry[]; next_cursor: string | null }> {
-  const params: SqlParam[] = [];
-  const p = (v: SqlParam) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const where = [`a.workspace_id = ${p(query.workspaceId)}`];
-  if (query.tableId) where.push(`a.table_id = ${p(query.tableId)}`);
-  if (query.recordId) where.push(`a.record_id = ${p(query.recordId)}`);
+  const params = new SqlParams();
+  const where = [`a.workspace_id = ${params.add(query.workspaceId)}`];
+  if (query.tableId) where.push(`a.table_id = ${params.add(query.tableId)}`);
+  if (query.recordId) where.push(`a.record_id = ${params.add(query.recordId)}`);
   if (query.type) {
     const types: readonly string[] = query.type in ACTIVITY_TYPE_GROUPS ? ACTIVITY_TYPE_GROUPS[query.type as keyof typeof ACTIVITY_TYPE_GROUPS] : [query.type];
-    where.push(`a.entity_type = ANY(${p(types)}::text[])`);
+    where.push(`a.entity_type = ANY(${params.add(types)}::text[])`);
   }
-  if (query.actorId) where.push(`a.actor_id = ${p(query.actorId)}`);
-  if (query.before) where.push(`a.created_at < ${p(query.before)}`);
-  if (query.after) where.push(`a.created_at > ${p(query.after)}`);
+  if (query.actorId) where.push(`a.actor_id = ${params.add(query.actorId)}`);
+  if (query.before) where.push(`a.created_at < ${params.add(query.before)}`);
+  if (query.after) where.push(`a.created_at > ${params.add(query.after)}`);
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
-    where.push(`(a.created_at, a.id) < (${p(cursor.ts)}::timestamptz, ${p(cursor.id)}::uuid)`);
+    where.push(`(a.created_at, a.id) < (${params.add(cursor.ts)}::timestamptz, ${params.add(cursor.id)}::uuid)`);
   }
   const rows = await db.query<ActivityRow>(
     `SELECT a.id, a.workspace_id, a.table_id, a.record_id, a.entity_type, a.entity_id, a.action, a.actor_id, u.name AS actor_name,
             a.changes, a.meta, a.created_at, to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS exact_ts
      FROM activity a LEFT JOIN users u ON u.id = a.actor_id
-     WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT ${p(query.limit + 1)}`,
-    params,
+     WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT ${params.add(query.limit + 1)}`,
+    params.values,
   );
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    activity: page.map(entryOf),
-    next_cursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify({ ts: last.exact_ts, id: last.id })).toString('base64url') : null,
-  };
+  const page = keysetPage(rows, query.limit, (last) => Buffer.from(JSON.stringify({ ts: last.exact_ts, id: last.id })).toString('base64url'));
+  return { activity: page.rows.map(entryOf), next_cursor: page.nextCursor };
 }
 
 function entryOf(row: ActivityRow): ActivityEntry {

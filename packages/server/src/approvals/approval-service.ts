@@ -5,6 +5,8 @@ import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
+import { keysetPage } from '../db/keyset-page.ts';
+import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../http/app-error.ts';
 import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
@@ -152,28 +154,25 @@ export class ApprovalService {
   /** Approvals in the caller's workspaces, newest first. */
   async list(auth: AuthInfo, filter: ApprovalFilter): Promise<{ approvals: Approval[]; next_cursor: string | null }> {
     const me = auth.user.id;
-    const params: (string | number)[] = [me];
+    const params = new SqlParams();
+    const member = params.add(me);
     const where: string[] = [];
-    const add = (sql: string, value: string | number) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.status) add('a.status = ?', filter.status);
-    if (filter.assignee)
-      add('EXISTS (SELECT 1 FROM approval_assignees x WHERE x.approval_id = a.id AND x.user_id = ?::uuid)', filter.assignee === 'me' ? me : filter.assignee);
-    if (filter.requester) add('a.requested_by = ?::uuid', filter.requester === 'me' ? me : filter.requester);
-    if (filter.recordId) add('a.record_id = ?::uuid', filter.recordId);
-    if (filter.workspaceId) add('a.workspace_id = ?::uuid', filter.workspaceId);
-    if (filter.cursor !== undefined) add('a.position < ?', filter.cursor);
-    params.push(filter.limit + 1);
+    if (filter.status) where.push(`a.status = ${params.add(filter.status)}`);
+    if (filter.assignee) {
+      const assignee = params.add(filter.assignee === 'me' ? me : filter.assignee);
+      where.push(`EXISTS (SELECT 1 FROM approval_assignees x WHERE x.approval_id = a.id AND x.user_id = ${assignee}::uuid)`);
+    }
+    if (filter.requester) where.push(`a.requested_by = ${params.add(filter.requester === 'me' ? me : filter.requester)}::uuid`);
+    if (filter.recordId) where.push(`a.record_id = ${params.add(filter.recordId)}::uuid`);
+    if (filter.workspaceId) where.push(`a.workspace_id = ${params.add(filter.workspaceId)}::uuid`);
+    if (filter.cursor !== undefined) where.push(`a.position < ${params.add(filter.cursor)}`);
     const rows = await this.ctx.db.query<ApprovalRow>(
-      `${SELECT} JOIN members m ON m.workspace_id = a.workspace_id AND m.user_id = $1
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.position DESC LIMIT $${params.length}`,
-      params,
+      `${SELECT} JOIN members m ON m.workspace_id = a.workspace_id AND m.user_id = ${member}
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.position DESC LIMIT ${params.add(filter.limit + 1)}`,
+      params.values,
     );
-    const page = rows.slice(0, filter.limit);
-    const last = page.at(-1);
-    return { approvals: page.map(toApproval), next_cursor: rows.length > filter.limit && last ? String(last.position) : null };
+    const page = keysetPage(rows, filter.limit, (last) => String(last.position));
+    return { approvals: page.rows.map(toApproval), next_cursor: page.nextCursor };
   }
 
   /** One approval (members of its workspace only). */

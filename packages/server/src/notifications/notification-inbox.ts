@@ -1,5 +1,7 @@
 import { roomName } from '@tandem/protocol';
 import type { AppContext } from '../context.ts';
+import { keysetPage } from '../db/keyset-page.ts';
+import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../http/app-error.ts';
 import type { Notification } from './notification-writer.ts';
 import type { NotificationType } from './preferences.ts';
@@ -48,18 +50,16 @@ export class NotificationInbox {
 
   /** Newest first; `next_cursor` is null on the last page. */
   async list(userId: string, query: InboxQuery): Promise<{ notifications: Notification[]; next_cursor: string | null }> {
-    const params: (string | number)[] = [userId];
-    const where = ['n.user_id = $1', 'n.in_app', query.archived ? 'n.archived_at IS NOT NULL' : 'n.archived_at IS NULL'];
+    const params = new SqlParams();
+    const where = [`n.user_id = ${params.add(userId)}`, 'n.in_app', query.archived ? 'n.archived_at IS NOT NULL' : 'n.archived_at IS NULL'];
     if (query.unread) where.push('n.read_at IS NULL');
-    if (query.cursor !== undefined) {
-      params.push(query.cursor);
-      where.push(`n.position < $${params.length}`);
-    }
-    params.push(query.limit + 1);
-    const rows = await this.ctx.db.query<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY n.position DESC LIMIT $${params.length}`, params);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return { notifications: page.map(toNotification), next_cursor: rows.length > query.limit && last ? String(last.position) : null };
+    if (query.cursor !== undefined) where.push(`n.position < ${params.add(query.cursor)}`);
+    const rows = await this.ctx.db.query<Row>(
+      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY n.position DESC LIMIT ${params.add(query.limit + 1)}`,
+      params.values,
+    );
+    const page = keysetPage(rows, query.limit, (last) => String(last.position));
+    return { notifications: page.rows.map(toNotification), next_cursor: page.nextCursor };
   }
 
   /** Unread, not archived, in-app notifications. */

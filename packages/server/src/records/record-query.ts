@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ViewFilter, ViewSort } from '@tandem/protocol';
 import { hasUnresolvedCommentsSql } from '../comments/unresolved-filter.ts';
-import type { Queryable, SqlParam } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
+import { type KeysetPage, keysetPage } from '../db/keyset-page.ts';
+import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../http/app-error.ts';
 import { choicesOf } from '../tables/field-options.ts';
 import type { Field } from '../tables/table-model.ts';
@@ -28,10 +30,7 @@ export interface RecordQuery {
 }
 
 /** One page of records and the cursor of the next page (null on the last page). */
-export interface RecordPage {
-  readonly rows: RecordRow[];
-  readonly nextCursor: string | null;
-}
+export type RecordPage = KeysetPage<RecordRow>;
 
 type SqlType = 'numeric' | 'text' | 'boolean' | 'int';
 type CursorValue = string | number | boolean | null;
@@ -51,22 +50,13 @@ interface Cursor {
   readonly o: number;
 }
 
-/** Collects positional parameters while SQL is built. */
-class Params {
-  readonly values: SqlParam[] = [];
-  add(value: SqlParam): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
 /**
  * Lists records with filters, sorts and keyset pagination. Rows are ordered by the sort keys
  * (empty values last in both directions) and then by creation order, and the cursor holds the
  * last row's keys, so every record of an unchanged table is returned exactly once across pages.
  */
 export async function queryRecords(db: Queryable, query: RecordQuery): Promise<RecordPage> {
-  const params = new Params();
+  const params = new SqlParams();
   const byId = new Map(query.fields.map((f) => [f.id, f]));
   const where = [`r.table_id = ${params.add(query.tableId)}`];
   for (const filter of query.filters) {
@@ -94,13 +84,10 @@ export async function queryRecords(db: Queryable, query: RecordQuery): Promise<R
      FROM records r WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(query.limit + 1)}`,
     params.values,
   );
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > query.limit && last
-      ? encodeCursor({ s: signature, v: keys.map((_, i) => (last[`sk${i}`] ?? null) as CursorValue), o: Number(last.ordinal) })
-      : null;
-  return { rows: page.map(stripQueryColumns), nextCursor };
+  const page = keysetPage(rows, query.limit, (last) =>
+    encodeCursor({ s: signature, v: keys.map((_, i) => (last[`sk${i}`] ?? null) as CursorValue), o: Number(last.ordinal) }),
+  );
+  return { rows: page.rows.map(stripQueryColumns), nextCursor: page.nextCursor };
 }
 
 function stripQueryColumns(row: RecordRow & Record<string, unknown>): RecordRow {
@@ -108,7 +95,7 @@ function stripQueryColumns(row: RecordRow & Record<string, unknown>): RecordRow 
   return { id, table_id, values, field_versions, version, created_by, updated_by, created_at, updated_at };
 }
 
-function sortExpr(params: Params, field: Field): { expr: string; type: SqlType } {
+function sortExpr(params: SqlParams, field: Field): { expr: string; type: SqlType } {
   const key = params.add(field.id);
   const text = `(r."values" ->> ${key}::text)`;
   switch (field.type) {
@@ -135,7 +122,7 @@ function sortExpr(params: Params, field: Field): { expr: string; type: SqlType }
   }
 }
 
-function filterSql(params: Params, field: Field, filter: ViewFilter, userId: string): string {
+function filterSql(params: SqlParams, field: Field, filter: ViewFilter, userId: string): string {
   const key = params.add(field.id);
   const json = `(r."values" -> ${key}::text)`;
   const text = `(r."values" ->> ${key}::text)`;
@@ -177,7 +164,7 @@ function filterSql(params: Params, field: Field, filter: ViewFilter, userId: str
   }
 }
 
-function afterCursor(params: Params, keys: readonly SortKey[], cursor: Cursor): string {
+function afterCursor(params: SqlParams, keys: readonly SortKey[], cursor: Cursor): string {
   const terms: string[] = [];
   const equalSoFar: string[] = [];
   keys.forEach((key, i) => {

@@ -159,4 +159,25 @@ describeEachDatabase('approvals and workflow rules', (db) => {
       ),
     ).toBe(false);
   });
+
+  it('the approvals list pages newest first and combines its filters', async () => {
+    const record = await fx.owner.post(`/tables/${fx.table.id}/records`, { values: { [fx.table.f.Name ?? '']: 'Compressor' } });
+    expect(record.status).toBe(201);
+    for (const title of ['First check', 'Second check', 'Third check']) {
+      expect((await fx.owner.post('/approvals', { record_id: record.body.id, title, assignee_ids: [idOf(fx.commenter)] })).status).toBe(201);
+    }
+    await fx.editor.post('/approvals', { record_id: record.body.id, title: 'Not mine', assignee_ids: [idOf(fx.commenter)] });
+    const filters = `record_id=${record.body.id}&requester=me&assignee=${idOf(fx.commenter)}&status=pending`;
+
+    const first = await fx.owner.get(`/approvals?${filters}&limit=2`);
+    expect(first.body.approvals.map((a: { title: string }) => a.title)).toEqual(['Third check', 'Second check']);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await fx.owner.get(`/approvals?${filters}&limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body.approvals.map((a: { title: string }) => a.title)).toEqual(['First check']);
+    expect(second.body.next_cursor).toBeNull();
+
+    const mine = await fx.commenter.get(`/approvals?record_id=${record.body.id}&assignee=me&limit=10`);
+    expect(mine.body.approvals.map((a: { title: string }) => a.title)).toEqual(['Not mine', 'Third check', 'Second check', 'First check']);
+    expect((await fx.outsider.get(`/approvals?record_id=${record.body.id}`)).body.approvals).toEqual([]);
+  });
 });
