@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { FieldChoice, FieldType, ViewFilter, ViewSort } from '@tandem/protocol';
+import type { AttachmentValue, FieldChoice, FieldType, ViewFilter, ViewSort } from '@tandem/protocol';
 import type { Transaction } from '../db/database.ts';
 import { CHOICE_COLORS } from '../tables/field-options.ts';
 
 /** A demo value before ids exist: choices by name, users by index in `userIds`, links by record key. */
-type DemoValue = string | number | boolean | null | { user: number } | { links: readonly string[] } | readonly string[] | readonly DemoAttachment[];
-
-interface DemoAttachment {
-  readonly name: string;
-  readonly url: string;
-  readonly size: number;
-  readonly mime_type: string;
-}
+type DemoValue = string | number | boolean | null | { user: number } | { links: readonly string[] } | readonly string[] | readonly AttachmentValue[];
 
 interface DemoField {
   readonly name: string;
