@@ -46,6 +46,16 @@ describeEachDatabase('accounts', (db) => {
     expect(res.body.error.message).toMatch(/email/);
   });
 
+  it('the session endpoint tells who is logged in without a 401 for visitors', async () => {
+    const anon = await new ApiClient(server.url).get('/auth/session');
+    expect(anon.status).toBe(200);
+    expect(anon.body.user).toBeNull();
+    const user = await newUser(server.url, 'Sessioned');
+    const mine = await user.get('/auth/session');
+    expect(mine.body.user.id).toBe(user.user?.id);
+    expect(mine.body.workspaces).toEqual([]);
+  });
+
   it('logout ends the session; the token stops working', async () => {
     const user = await newUser(server.url, 'Leaver');
     expect((await user.get('/me')).status).toBe(200);

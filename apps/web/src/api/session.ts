@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api } from './http.ts';
+import { api } from './http.ts';
 import type { Me, User } from './types.ts';
 
 /** Query key of the current user; everything user-specific hangs below it. */
@@ -7,18 +7,14 @@ export const ME_KEY = ['me'] as const;
 
 /**
  * The logged-in user and their workspaces, or null when nobody is logged in.
- * A 401 is an answer ("logged out"), not an error.
+ * Asks `/auth/session`, which answers `{user: null}` rather than a 401 when logged out.
  */
 export function useMe() {
   return useQuery({
     queryKey: ME_KEY,
     queryFn: async (): Promise<Me | null> => {
-      try {
-        return await api.get<Me>('/me');
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'unauthenticated') return null;
-        throw err;
-      }
+      const session = await api.get<Me | { user: null }>('/auth/session');
+      return session.user ? (session as Me) : null;
     },
     staleTime: 30_000,
   });

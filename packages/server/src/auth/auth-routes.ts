@@ -49,14 +49,25 @@ export function authRoutes(ctx: AppContext, auth: AuthService) {
       return reply.status(204).send();
     });
 
+    const workspacesOf = (userId: string) =>
+      ctx.db.query(`SELECT w.id, w.name, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.created_at`, [
+        userId,
+      ]);
+
     app.get('/me', { schema: { tags: ['auth'], summary: 'The logged-in user and their workspaces' } }, async (request) => {
       const { user } = requireAuth(request);
-      const workspaces = await ctx.db.query(
-        `SELECT w.id, w.name, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.created_at`,
-        [user.id],
-      );
-      return { user, workspaces };
+      return { user, workspaces: await workspacesOf(user.id) };
     });
+
+    // The web app asks this on start: "logged out" is an answer here, not a 401 error.
+    app.get(
+      '/auth/session',
+      { schema: { tags: ['auth'], summary: 'Like GET /me, but answers {user: null} instead of 401 when logged out' } },
+      async (request) => {
+        if (!request.auth) return { user: null, workspaces: [] };
+        return { user: request.auth.user, workspaces: await workspacesOf(request.auth.user.id) };
+      },
+    );
 
     app.post(
       '/auth/tokens',
