@@ -31,7 +31,8 @@ export class RestClient {
   readonly #fetch: FetchLike;
 
   constructor(private readonly options: RestClientOptions) {
-    const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+    // Bound: browsers refuse `fetch` called as a method of another object ("Illegal invocation").
+    const fetchFn = options.fetch ?? (globalThis.fetch?.bind(globalThis) as FetchLike | undefined);
     if (!fetchFn) throw new Error('No fetch available; pass options.fetch.');
     this.#fetch = fetchFn;
   }

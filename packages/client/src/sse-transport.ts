@@ -71,7 +71,8 @@ class SseLink implements TransportLink {
     private readonly options: SseTransportOptions,
     private readonly handlers: LinkHandlers,
   ) {
-    const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+    // Bound: browsers refuse `fetch` called as a method of another object ("Illegal invocation").
+    const fetchFn = options.fetch ?? (globalThis.fetch?.bind(globalThis) as FetchLike | undefined);
     if (!fetchFn) throw new Error('No fetch available; pass options.fetch.');
     this.#fetch = fetchFn;
   }

@@ -9,8 +9,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 export function LiveClientProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [client, setClient] = useState<TandemClient | null>(null);
   useEffect(() => {
-    // A bound fetch: the browser refuses `fetch` called as a method of another object.
-    const c = new TandemClient({ url: window.location.origin, fetch: (input, init) => window.fetch(input, init) });
+    const c = new TandemClient({ url: window.location.origin });
     setClient(c);
     return () => c.close();
     // A different user gets a different connection.
