@@ -73,9 +73,9 @@ describe('applying a view in the grid', () => {
     expect(ids(applyView(RECORDS, FIELDS, view, ctx))).toEqual(['b']);
   });
 
-  it('treats an unchecked checkbox as empty and "not equal" skips empty cells like SQL', () => {
+  it('treats an unchecked checkbox as empty and "not equal" keeps empty cells as the server does', () => {
     expect(ids(applyView(RECORDS, FIELDS, { ...EMPTY_VIEW, filters: [{ field_id: 'done', op: 'empty' }] }, ctx))).toEqual(['b', 'c', 'd']);
-    expect(ids(applyView(RECORDS, FIELDS, { ...EMPTY_VIEW, filters: [{ field_id: 'qty', op: 'neq', value: 2 }] }, ctx))).toEqual(['a']);
+    expect(ids(applyView(RECORDS, FIELDS, { ...EMPTY_VIEW, filters: [{ field_id: 'qty', op: 'neq', value: 2 }] }, ctx))).toEqual(['a', 'c']);
     expect(ids(applyView(RECORDS, FIELDS, { ...EMPTY_VIEW, filters: [{ field_id: 'qty', op: 'gt', value: 1 }] }, ctx))).toEqual(['b', 'a', 'd']);
   });
 

@@ -40,9 +40,9 @@ export function matchesFilter(record: TableRecord, field: Field, filter: ViewFil
       else if (field.type === 'text' || field.type === 'long_text') equal = String(value ?? '').toLowerCase() === String(want ?? '').toLowerCase();
       else if (field.type === 'date' && typeof value === 'string' && typeof want === 'string') equal = value.slice(0, 10) === want.slice(0, 10);
       else equal = value === want;
-      // Like SQL: an empty cell is neither equal nor unequal to a value, except checkboxes.
-      if (filter.op === 'neq') return field.type === 'checkbox' ? !equal : !isEmptyValue(value) && !equal;
-      return equal;
+      // As on the server (IS DISTINCT FROM): an empty cell is unequal to any value, so
+      // "Status is not Done" keeps records without a status.
+      return filter.op === 'neq' ? !equal : equal;
     }
     case 'contains':
     case 'not_contains': {
