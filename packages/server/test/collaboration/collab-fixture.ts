@@ -1,5 +1,6 @@
 import type { ApiClient } from '../support/http-client.ts';
 import { newUser, workspaceWith } from '../support/http-client.ts';
+import { type DbKind, startServer, type TestServer, type TestServerOptions } from '../support/server.ts';
 import { createRecord, createTable, type TestTable } from '../support/tables.ts';
 
 /** A workspace with one member per role, a table with a status, an owner field and one record. */
@@ -37,6 +38,26 @@ export async function collabFixture(url: string): Promise<CollabFixture> {
   ]);
   const record = await createRecord(owner, table.id, { [table.f.Name ?? '']: 'Pump overhaul' });
   return { owner, editor, commenter, viewer, outsider, workspaceId, table, recordId: record.id };
+}
+
+/** A collaboration test server and the fixture built in it. */
+export interface CollabServer {
+  readonly server: TestServer;
+  readonly fx: CollabFixture;
+}
+
+/**
+ * Starts a server with the job scheduler off (tests run the jobs with `ctx.jobs.tick()` on a clock
+ * they set) and builds a {@link CollabFixture} in it. `overrides` add to `jobsPollMs: 0`.
+ */
+export async function startCollabServer(db: DbKind, options: Pick<TestServerOptions, 'overrides' | 'create'> = {}): Promise<CollabServer> {
+  const server = await startServer({ db, ...options, overrides: { jobsPollMs: 0, ...options.overrides } });
+  try {
+    return { server, fx: await collabFixture(server.url) };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
 }
 
 /** The id of a user client (tests always log in, so it is there). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
-import { type CollabFixture, collabFixture } from './collab-fixture.ts';
+import type { TestServer } from '../support/server.ts';
+import { type CollabFixture, startCollabServer } from './collab-fixture.ts';
 
 /** Payloads from the usual XSS cheat sheets: each must come back without anything executable. */
 const PAYLOADS = [
@@ -95,8 +95,7 @@ describe('comment markdown is sanitised', () => {
   let server: TestServer;
   let fx: CollabFixture;
   beforeAll(async () => {
-    server = await startServer({ db: 'pglite', overrides: { jobsPollMs: 0 } });
-    fx = await collabFixture(server.url);
+    ({ server, fx } = await startCollabServer('pglite'));
   });
   afterAll(async () => server?.close());
 

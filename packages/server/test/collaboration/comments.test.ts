@@ -1,16 +1,15 @@
 import { roomName } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { connectWs } from '../support/ws-client.ts';
-import { type CollabFixture, collabFixture, idOf } from './collab-fixture.ts';
+import { type CollabFixture, idOf, startCollabServer } from './collab-fixture.ts';
 
 describeEachDatabase('comments', (db) => {
   let server: TestServer;
   let fx: CollabFixture;
   beforeAll(async () => {
-    server = await startServer({ db, overrides: { jobsPollMs: 0 } });
-    fx = await collabFixture(server.url);
+    ({ server, fx } = await startCollabServer(db));
   });
   afterAll(async () => server?.close());
 

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertAdmins } from '../../src/notifications/admin-alerts.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { type CollabFixture, collabFixture, idOf } from './collab-fixture.ts';
+import type { TestServer } from '../support/server.ts';
+import { type CollabFixture, idOf, startCollabServer } from './collab-fixture.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 
 const HOUR = 3600_000;
@@ -24,8 +24,7 @@ describe('email delivery through the outbox', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    server = await startServer({ db: 'pglite', overrides: { jobsPollMs: 0, smtpUrl: smtp.url, mailFrom: 'Tandem <tandem@test.example>' } });
-    fx = await collabFixture(server.url);
+    ({ server, fx } = await startCollabServer('pglite', { overrides: { smtpUrl: smtp.url, mailFrom: 'Tandem <tandem@test.example>' } }));
   });
   afterAll(async () => {
     await server?.close();
@@ -115,9 +114,8 @@ describe('email delivery through the outbox', () => {
 
 describe('email without SMTP', () => {
   it('is written as an .eml file to DATA_DIR/mail', async () => {
-    const server = await startServer({ db: 'pglite', overrides: { jobsPollMs: 0 } });
+    const { server, fx } = await startCollabServer('pglite');
     try {
-      const fx = await collabFixture(server.url);
       await fx.commenter.post(`/records/${fx.recordId}/comments`, { body: `File me @[x](${idOf(fx.editor)})` });
       await server.tandem.ctx.jobs.tick();
       const dir = join(server.dataDir, 'mail');

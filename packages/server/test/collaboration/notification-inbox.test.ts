@@ -1,15 +1,14 @@
 import { roomName } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { connectWs } from '../support/ws-client.ts';
-import { type CollabFixture, collabFixture, idOf } from './collab-fixture.ts';
+import { type CollabFixture, idOf, startCollabServer } from './collab-fixture.ts';
 
 describe('notification inbox and preferences', () => {
   let server: TestServer;
   let fx: CollabFixture;
   beforeAll(async () => {
-    server = await startServer({ db: 'pglite', overrides: { jobsPollMs: 0 } });
-    fx = await collabFixture(server.url);
+    ({ server, fx } = await startCollabServer('pglite'));
   });
   afterAll(async () => server?.close());
 

@@ -2,8 +2,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
 import type { ApiClient } from '../support/http-client.ts';
-import { startServer, type TestServer } from '../support/server.ts';
-import { type CollabFixture, collabFixture, idOf } from './collab-fixture.ts';
+import type { TestServer } from '../support/server.ts';
+import { type CollabFixture, idOf, startCollabServer } from './collab-fixture.ts';
 import { browserKeys, type PushEndpoint, startPushEndpoint } from './push-endpoint.ts';
 
 interface DeliveryRow {
@@ -57,8 +57,7 @@ describeEachDatabase('Web Push delivery through the outbox', (db) => {
 
   beforeAll(async () => {
     push = await startPushEndpoint();
-    server = await startServer({ db, overrides: { jobsPollMs: 0 }, create: { push: { agent: push.agent, timeoutMs: 2_000 } } });
-    fx = await collabFixture(server.url);
+    ({ server, fx } = await startCollabServer(db, { create: { push: { agent: push.agent, timeoutMs: 2_000 } } }));
   });
   afterAll(async () => {
     await server?.close();
