@@ -6,6 +6,20 @@ export const FILTER_OPERATORS = ['eq', 'neq', 'contains', 'not_contains', 'gt', 
 /** A filter operator. */
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
+/** Which filter operators each field type supports (the first is what a new filter starts with). */
+export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly FilterOperator[]>> = {
+  text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
+  long_text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
+  checkbox: ['eq', 'neq'],
+  date: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
+  single_select: ['eq', 'neq', 'empty', 'not_empty'],
+  multi_select: ['contains', 'not_contains', 'empty', 'not_empty'],
+  user: ['eq', 'neq', 'empty', 'not_empty'],
+  link: ['contains', 'not_contains', 'empty', 'not_empty'],
+  attachment: ['empty', 'not_empty'],
+};
+
 /**
  * One condition of a view or a record query: `field_id` `op` `value`. All conditions must hold.
  * `value` is ignored by `empty` / `not_empty`; a user field also accepts `"me"`.

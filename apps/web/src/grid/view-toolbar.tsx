@@ -1,21 +1,13 @@
-import type { FilterOperator, ViewFilter, ViewSort } from '@tandem/protocol';
+import { type FilterOperator, OPERATORS_BY_TYPE, type ViewFilter, type ViewSort } from '@tandem/protocol';
 import type { Field, Member } from '../api/types.ts';
 import { Popover } from '../ui/popover.tsx';
 import type { ViewConfig } from './apply-view.ts';
 import { choicesOf } from './field-values.ts';
 
-/** Filter operators by field type, as the record query accepts them (docs/api.md). */
+/** Filter operators offered per field type: the server's, except record links, which the filter bar can only test for emptiness. */
 const OPERATORS: Readonly<Record<Field['type'], readonly FilterOperator[]>> = {
-  text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
-  long_text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
-  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
-  checkbox: ['eq', 'neq'],
-  date: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
-  single_select: ['eq', 'neq', 'empty', 'not_empty'],
-  multi_select: ['contains', 'not_contains', 'empty', 'not_empty'],
-  user: ['eq', 'neq', 'empty', 'not_empty'],
+  ...OPERATORS_BY_TYPE,
   link: ['empty', 'not_empty'],
-  attachment: ['empty', 'not_empty'],
 };
 
 const OP_LABELS: Readonly<Record<FilterOperator, string>> = {

@@ -1,21 +1,7 @@
-import type { FieldType, FilterOperator, ViewFilter, ViewSort } from '@tandem/protocol';
+import { OPERATORS_BY_TYPE, type ViewFilter, type ViewSort } from '@tandem/protocol';
 import { errors } from '../http/app-error.ts';
 import { isCalendarDate, normaliseValue } from './field-values.ts';
 import type { Field } from './table-model.ts';
-
-/** Which filter operators each field type supports. */
-export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly FilterOperator[]>> = {
-  text: ['eq', 'neq', 'contains', 'not_contains', 'empty', 'not_empty'],
-  long_text: ['eq', 'neq', 'contains', 'not_contains', 'empty', 'not_empty'],
-  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
-  checkbox: ['eq', 'neq'],
-  date: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
-  single_select: ['eq', 'neq', 'empty', 'not_empty'],
-  multi_select: ['contains', 'not_contains', 'empty', 'not_empty'],
-  user: ['eq', 'neq', 'empty', 'not_empty'],
-  link: ['contains', 'not_contains', 'empty', 'not_empty'],
-  attachment: ['empty', 'not_empty'],
-};
 
 /** The value a user filter takes to mean "whoever is asking". */
 export const CURRENT_USER = 'me';
