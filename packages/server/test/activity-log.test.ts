@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from './support/each-database.ts';
-import { type ApiClient, type ApiResponse, newUser, workspaceWith } from './support/http-client.ts';
+import { type ApiClient, type ApiResponse, newTeam } from './support/http-client.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { createRecord, createTable } from './support/tables.ts';
 
@@ -37,9 +37,7 @@ describeEachDatabase('activity log', (db) => {
 
   beforeAll(async () => {
     server = await startServer({ db });
-    owner = await newUser(server.url, 'Owner');
-    editor = await newUser(server.url, 'Editor');
-    ws = await workspaceWith(owner, [[editor, 'editor']]);
+    ({ owner, editor, workspaceId: ws } = await newTeam(server.url, { editor: ['Editor', 'editor'] }));
   });
   afterAll(async () => server?.close());
 

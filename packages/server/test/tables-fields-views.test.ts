@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from './support/each-database.ts';
-import { type ApiClient, newUser, workspaceWith } from './support/http-client.ts';
+import { type ApiClient, newTeam } from './support/http-client.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { allRecords, createRecord, createTable } from './support/tables.ts';
 
@@ -12,9 +12,7 @@ describeEachDatabase('tables, fields and views', (db) => {
 
   beforeAll(async () => {
     server = await startServer({ db });
-    owner = await newUser(server.url, 'Owner');
-    editor = await newUser(server.url, 'Editor');
-    ws = await workspaceWith(owner, [[editor, 'editor']]);
+    ({ owner, editor, workspaceId: ws } = await newTeam(server.url, { editor: ['Editor', 'editor'] }));
   });
   afterAll(async () => server?.close());
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { range, seqs, writeConcurrently, writeEvents } from '../realtime/event-writer.ts';
 import { postgresAvailable, redisAvailable } from '../support/databases.ts';
-import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
+import { type ApiClient, newTeam } from '../support/http-client.ts';
 import { adminRedis, clientsNamed, killClients, RedisLink } from '../support/redis.ts';
 import type { TestServer } from '../support/server.ts';
 import { createRecord, createTable } from '../support/tables.ts';
@@ -24,13 +24,7 @@ describe.skipIf(!ready)('node and Redis failures in a cluster', () => {
   beforeAll(async () => {
     space = freshSpace();
     a = await startNode(space);
-    owner = await newUser(a.url, 'Owner');
-    alice = await newUser(a.url, 'Alice');
-    bob = await newUser(a.url, 'Bob');
-    workspaceId = await workspaceWith(owner, [
-      [alice, 'editor'],
-      [bob, 'editor'],
-    ]);
+    ({ owner, alice, bob, workspaceId } = await newTeam(a.url, { alice: ['Alice', 'editor'], bob: ['Bob', 'editor'] }));
     admin = adminRedis();
   });
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { range, seqs, writeConcurrently } from '../realtime/event-writer.ts';
 import { postgresAvailable, redisAvailable } from '../support/databases.ts';
-import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
+import { type ApiClient, newTeam } from '../support/http-client.ts';
 import type { TestServer } from '../support/server.ts';
 import { createRecord, createTable } from '../support/tables.ts';
 import { connectWs } from '../support/ws-client.ts';
@@ -22,13 +22,7 @@ describe.skipIf(!ready)('two server nodes sharing PostgreSQL and Redis', () => {
     space = freshSpace();
     a = await startNode(space);
     b = await startNode(space);
-    owner = await newUser(a.url, 'Owner');
-    alice = await newUser(a.url, 'Alice');
-    bob = await newUser(a.url, 'Bob');
-    workspaceId = await workspaceWith(owner, [
-      [alice, 'editor'],
-      [bob, 'editor'],
-    ]);
+    ({ owner, alice, bob, workspaceId } = await newTeam(a.url, { alice: ['Alice', 'editor'], bob: ['Bob', 'editor'] }));
   });
   afterAll(async () => {
     await a?.close();

@@ -68,3 +68,22 @@ export async function workspaceWith(owner: ApiClient, members: readonly [ApiClie
   }
   return ws.body.id;
 }
+
+/** An owner, the members named by the caller, and the workspace they share. */
+export type Team<K extends string> = { readonly owner: ApiClient; readonly workspaceId: string } & { readonly [P in K]: ApiClient };
+
+/**
+ * Registers a user named `Owner` and then one user per entry of `members` (display name and role),
+ * in that order, and creates a workspace of the owner with them all.
+ */
+export async function newTeam<K extends string>(baseUrl: string, members: Readonly<Record<K, readonly [name: string, role: string]>>): Promise<Team<K>> {
+  const owner = await newUser(baseUrl, 'Owner');
+  const clients: Record<string, ApiClient> = {};
+  const roles: [ApiClient, string][] = [];
+  for (const [key, [name, role]] of Object.entries<readonly [string, string]>(members)) {
+    const client = await newUser(baseUrl, name);
+    clients[key] = client;
+    roles.push([client, role]);
+  }
+  return { ...clients, owner, workspaceId: await workspaceWith(owner, roles) } as Team<K>;
+}
