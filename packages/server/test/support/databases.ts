@@ -16,13 +16,10 @@ export function postgresAvailable(): Promise<boolean> {
   pgAvailable ??= (async () => {
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
     try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch (err) {
-      if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI but ${TEST_DATABASE_URL} is unreachable: ${(err as Error).message}`);
-      console.warn(`\n!!! PostgreSQL at ${TEST_DATABASE_URL} is unreachable; PostgreSQL suites are SKIPPED (${(err as Error).message})\n`);
-      return false;
+      return await reachable('PostgreSQL', TEST_DATABASE_URL, async () => {
+        await client.connect();
+        await client.query('SELECT 1');
+      });
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -41,18 +38,30 @@ export function redisAvailable(): Promise<boolean> {
     const client = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
     client.on('error', () => undefined);
     try {
-      await client.connect();
-      await client.ping();
-      return true;
-    } catch (err) {
-      if (process.env.CI === 'true') throw new Error(`Redis is required under CI but ${TEST_REDIS_URL} is unreachable: ${(err as Error).message}`);
-      console.warn(`\n!!! Redis at ${TEST_REDIS_URL} is unreachable; Redis suites are SKIPPED (${(err as Error).message})\n`);
-      return false;
+      return await reachable('Redis', TEST_REDIS_URL, async () => {
+        await client.connect();
+        await client.ping();
+      });
     } finally {
       client.disconnect();
     }
   })();
   return redisUp;
+}
+
+/**
+ * Runs `probe` against the service `name` at `url`: true when it answers. Under `CI=true` an
+ * unreachable service fails the run; elsewhere it is reported loudly and its suites are skipped.
+ */
+async function reachable(name: string, url: string, probe: () => Promise<void>): Promise<boolean> {
+  try {
+    await probe();
+    return true;
+  } catch (err) {
+    if (process.env.CI === 'true') throw new Error(`${name} is required under CI but ${url} is unreachable: ${(err as Error).message}`);
+    console.warn(`\n!!! ${name} at ${url} is unreachable; ${name} suites are SKIPPED (${(err as Error).message})\n`);
+    return false;
+  }
 }
 
 /** A fresh schema name, so parallel test files never see each other's rows. */
