@@ -1,15 +1,15 @@
+import type { NotificationInfo } from '@tandem/protocol';
 import type { TandemClient } from './tandem-client.ts';
 import { TandemError } from './tandem-error.ts';
 
-/** What the feed needs of a notification (the API returns more: title, body, links, actor). */
+/** What the feed needs of a notification (the API's {@link NotificationInfo} has more). */
 export interface FeedNotification {
   readonly id: string;
   readonly read_at: string | null;
-  readonly [key: string]: unknown;
 }
 
 /** What a {@link NotificationFeed} holds at one moment (a new object on every change). */
-export interface NotificationFeedSnapshot<N extends FeedNotification = FeedNotification> {
+export interface NotificationFeedSnapshot<N extends FeedNotification = NotificationInfo> {
   /** Newest first: the first page from the API plus everything that arrived live since. */
   readonly notifications: readonly N[];
   readonly unreadCount: number;
@@ -25,7 +25,7 @@ export const NOTIFICATION_PAGE_SIZE = 50;
  * follows the user's own room `user:{id}` (`notification_created` prepends, `notification_read`
  * carries the new unread count from any tab or device) and refetches on `resync`.
  */
-export class NotificationFeed<N extends FeedNotification = FeedNotification> {
+export class NotificationFeed<N extends FeedNotification = NotificationInfo> {
   #snapshot: NotificationFeedSnapshot<N> = { notifications: [], unreadCount: 0, loading: true, error: null };
   #buffer: { type: string; data: unknown }[] | null = null;
   #generation = 0;

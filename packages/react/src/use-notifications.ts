@@ -1,9 +1,10 @@
 import { type FeedNotification, NotificationFeed, type NotificationFeedSnapshot } from '@tandem/client';
+import type { NotificationInfo } from '@tandem/protocol';
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useTandemClient } from './tandem-provider.ts';
 
 /** What {@link useNotifications} returns. */
-export interface UseNotificationsResult<N extends FeedNotification = FeedNotification> extends NotificationFeedSnapshot<N> {
+export interface UseNotificationsResult<N extends FeedNotification = NotificationInfo> extends NotificationFeedSnapshot<N> {
   markRead(id: string): Promise<void>;
   markAllRead(): Promise<void>;
 }
@@ -12,7 +13,7 @@ export interface UseNotificationsResult<N extends FeedNotification = FeedNotific
  * The signed-in user's in-app notifications and unread count, live from their `user:{id}` room
  * (new ones appear at once; reading on another tab or device updates the count here).
  */
-export function useNotifications<N extends FeedNotification = FeedNotification>(): UseNotificationsResult<N> {
+export function useNotifications<N extends FeedNotification = NotificationInfo>(): UseNotificationsResult<N> {
   const client = useTandemClient();
   const feed = useMemo(() => new NotificationFeed<N>(client), [client]);
   useEffect(() => feed.start(), [feed]);

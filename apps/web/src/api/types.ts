@@ -1,37 +1,14 @@
-import type { FieldChoice, FieldInfo, RecordInfo, Role, TableInfo, ViewInfo } from '@tandem/protocol';
+import type { FieldChoice, FieldInfo, MeInfo, MemberInfo, RecordInfo, TableInfo, UserInfo, ViewInfo, WorkspaceSummary } from '@tandem/protocol';
 
 /** Shapes of the REST API's JSON bodies as the app uses them (wire types come from the protocol). */
 
 /** A user as others see them. */
-export interface User {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly color: string;
-}
-
-/** A workspace the current user belongs to, with their role in it. */
-export interface WorkspaceSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
-}
-
+export type User = UserInfo;
 /** `GET /me`. */
-export interface Me {
-  readonly user: User;
-  readonly workspaces: readonly WorkspaceSummary[];
-}
-
+export type Me = MeInfo;
 /** A workspace member. */
-export interface Member {
-  readonly user_id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly color: string;
-  readonly role: Role;
-  readonly joined_at: string;
-}
+export type Member = MemberInfo;
+export type { WorkspaceSummary };
 
 /** A table of a workspace. */
 export type Table = TableInfo;

@@ -1,23 +1,7 @@
-import type { Actor } from '@tandem/protocol';
+import type { NotificationInfo } from '@tandem/protocol';
 
 /** An in-app notification as the API returns it. */
-export interface AppNotification {
-  readonly id: string;
-  readonly type: string;
-  readonly title: string;
-  readonly body: string;
-  readonly workspace_id: string | null;
-  readonly table_id: string | null;
-  readonly record_id: string | null;
-  readonly comment_id: string | null;
-  readonly approval_id: string | null;
-  readonly actor: Actor | null;
-  readonly urgent: boolean;
-  readonly read_at: string | null;
-  readonly archived_at: string | null;
-  readonly created_at: string;
-  readonly [key: string]: unknown;
-}
+export type AppNotification = NotificationInfo;
 
 /** Where clicking a notification leads: the record (drawer open) it is about, else the inbox. */
 export function notificationHref(n: AppNotification): string {

@@ -1,12 +1,8 @@
+import type { UserInfo } from '@tandem/protocol';
 import type { Queryable } from '../db/database.ts';
 
 /** A user as shown to other users. */
-export interface PublicUser {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly color: string;
-}
+export type PublicUser = UserInfo;
 
 const PALETTE = ['#e11d48', '#d97706', '#059669', '#0284c7', '#7c3aed', '#db2777', '#0d9488', '#4f46e5', '#ca8a04', '#16a34a'];
 

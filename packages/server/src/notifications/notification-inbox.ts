@@ -1,10 +1,9 @@
-import { roomName } from '@tandem/protocol';
+import { type NotificationType, roomName } from '@tandem/protocol';
 import type { AppContext } from '../context.ts';
 import { keysetPage } from '../db/keyset-page.ts';
 import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../http/app-error.ts';
 import type { Notification } from './notification-writer.ts';
-import type { NotificationType } from './preferences.ts';
 
 /** Filters of the inbox list. */
 export interface InboxQuery {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, roomName } from '@tandem/protocol';
+import { type Actor, type NotificationInfo, type NotificationType, roomName } from '@tandem/protocol';
 import type { Transaction } from '../db/database.ts';
 import type { EventLog } from '../events/event-log.ts';
-import { loadPreferences, type NotificationType } from './preferences.ts';
+import { loadPreferences } from './preferences.ts';
 
 /** What happened, for the people it concerns. */
 export interface NotificationInput {
@@ -22,22 +22,7 @@ export interface NotificationInput {
 }
 
 /** A notification as the inbox API returns it. */
-export interface Notification {
-  readonly id: string;
-  readonly type: NotificationType;
-  readonly title: string;
-  readonly body: string;
-  readonly workspace_id: string | null;
-  readonly table_id: string | null;
-  readonly record_id: string | null;
-  readonly comment_id: string | null;
-  readonly approval_id: string | null;
-  readonly actor: Actor | null;
-  readonly urgent: boolean;
-  readonly read_at: string | null;
-  readonly archived_at: string | null;
-  readonly created_at: string;
-}
+export type Notification = NotificationInfo;
 
 /**
  * Stores notifications in the caller's transaction, one per recipient (the actor excluded), and

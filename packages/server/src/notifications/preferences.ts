@@ -1,15 +1,6 @@
+import { type Channel, NOTIFICATION_TYPES, type NotificationType } from '@tandem/protocol';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
-
-/** Why a notification was sent. */
-export const NOTIFICATION_TYPES = ['mention', 'reply', 'comment_on_followed', 'approval_requested', 'approval_answered', 'assigned', 'alert'] as const;
-/** A notification type. */
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-
-/** Where a notification can reach a user. */
-export const CHANNELS = ['in_app', 'email', 'push'] as const;
-/** A delivery channel. */
-export type Channel = (typeof CHANNELS)[number];
 
 /** How email reaches a user: each notification at once, or collected into a digest. */
 export const EMAIL_DELIVERY = ['immediate', 'hourly', 'daily', 'weekly'] as const;

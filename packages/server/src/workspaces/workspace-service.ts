@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Role, roomName } from '@tandem/protocol';
+import { type MemberInfo, type Role, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
@@ -9,14 +9,7 @@ import { errors } from '../http/app-error.ts';
 import type { Access } from './access.ts';
 
 /** A workspace member as the API returns it. */
-export interface Member {
-  readonly user_id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly color: string;
-  readonly role: Role;
-  readonly joined_at: string;
-}
+export type Member = MemberInfo;
 
 /** Workspaces and their members. Roles: admins manage members; only owners grant or take `owner`. */
 export class WorkspaceService {

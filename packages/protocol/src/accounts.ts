@@ -1,0 +1,33 @@
+import type { Role } from './domain.ts';
+
+/** A user as other users see them (REST bodies, presence, mentions). */
+export interface UserInfo {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  /** Stable colour for the avatar, cursor and locks. */
+  readonly color: string;
+}
+
+/** A workspace the current user belongs to, with their role in it. */
+export interface WorkspaceSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+/** `GET /me` and `GET /auth/session` when logged in. */
+export interface MeInfo {
+  readonly user: UserInfo;
+  readonly workspaces: readonly WorkspaceSummary[];
+}
+
+/** A workspace member, as `GET /workspaces/{id}/members` and the `member_*` events carry it. */
+export interface MemberInfo {
+  readonly user_id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly color: string;
+  readonly role: Role;
+  readonly joined_at: string;
+}
