@@ -14,7 +14,7 @@ export interface CliOptions {
 }
 
 /** Usage text printed for `--help` and for a bad option. */
-export const USAGE = `npm run bench -- [--quick | --full | --smoke] [--only=<workload>[,<workload>…]] [--targets=tandem,socketio,ws] [--cpu-prof] [--update-docs]
+export const USAGE = `npm run bench -- [--quick | --full | --smoke] [--only=<workload>[,<workload>…]] [--targets=tandem,socketio,ws] [--cpu-prof] [--update-docs] [--render=<json>]
 
   --quick         reduced counts and short steps, under 5 minutes (default)
   --full          the issue's full counts, under 30 minutes; updates docs/benchmarks.md
@@ -22,7 +22,8 @@ export const USAGE = `npm run bench -- [--quick | --full | --smoke] [--only=<wor
   --only=         workloads: ${WORKLOAD_IDS.join(', ')}
   --targets=      servers to run (default: tandem,socketio,ws)
   --cpu-prof      run Tandem with node --cpu-prof; profiles go to bench/results/profiles
-  --update-docs   write the results table into docs/benchmarks.md even without --full`;
+  --update-docs   write the results table into docs/benchmarks.md even without --full
+  --render=<json> re-render a recorded run's markdown (and, with --update-docs, the docs) without measuring`;
 
 const TARGETS: readonly TargetKind[] = ['tandem', 'socketio', 'ws'];
 

@@ -67,6 +67,7 @@ function write(result: RunResult, updateDocs: boolean): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = result.startedAt.replaceAll(':', '-').slice(0, 19);
   const base = join(RESULTS_DIR, `${stamp}-${result.profile}`);
+  // Re-rendering a recorded run keeps its file names (the date is the run's).
   writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(`${base}.md`, resultsMarkdown(result));
   writeFileSync(join(RESULTS_DIR, `latest-${result.profile}.md`), resultsMarkdown(result));
@@ -83,6 +84,13 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
+    return;
+  }
+  const render = argv.find((a) => a.startsWith('--render='));
+  if (render) {
+    // Re-renders a recorded run (targets, markdown, docs) without measuring again.
+    const recorded = JSON.parse(readFileSync(render.slice(9), 'utf8')) as RunResult;
+    write({ ...recorded, targets: evaluateTargets(recorded.workloads) }, argv.includes('--update-docs'));
     return;
   }
   const options = parseCli(argv);

@@ -59,8 +59,11 @@ describe('target checks', () => {
       ]),
     ]);
     expect(find(checks, 'Saturation throughput ≥ 0.9 × bare ws')?.pass).toBe(true);
-    // Socket.IO's only step failed: 0 deliveries/s, conclusively beaten.
-    expect(find(checks, 'Saturation throughput ≥ 1.2 × Socket.IO')?.pass).toBe(true);
+  });
+
+  it('gives no saturation verdict against a peer that failed even its first step (the machine set the limit)', () => {
+    const checks = evaluateTargets([fanout([step('tandem', 100, 20, 100_000), step('tandem', 200, 150, 190_000), step('socketio', 100, 200, 80_000)])]);
+    expect(find(checks, 'Saturation throughput ≥ 1.2 × Socket.IO')?.pass).toBeNull();
   });
 
   it('calls a saturation comparison inconclusive when the peer never saturated', () => {

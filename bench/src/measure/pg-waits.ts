@@ -36,7 +36,7 @@ export class PgWaitSampler {
     this.#busy = true;
     try {
       const { rows } = await this.#client.query<{ w: string; n: number }>(
-        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' in ' || left(regexp_replace(query, 's+', ' ', 'g'), 48) AS w, count(*)::int AS n
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' in ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 48) AS w, count(*)::int AS n
          FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' GROUP BY 1`,
         [this.appName],
       );

@@ -1,4 +1,4 @@
-import type { ResultTable, RunResult } from './results.ts';
+import type { ResultTable, RunResult, TargetCheck } from './results.ts';
 
 function cell(v: string | number): string {
   return String(v).replaceAll('|', '\\|');
@@ -12,12 +12,17 @@ export function markdownTable(table: ResultTable): string {
   return [`**${table.title}**`, '', head, rule, ...rows].join('\n');
 }
 
+function verdict(t: TargetCheck): string {
+  if (t.pass !== null) return t.pass ? 'pass' : 'MISS';
+  return t.measured.startsWith('not measured') ? 'not measured' : 'no verdict';
+}
+
 /** The target checks as a markdown table. */
 export function targetsTable(run: RunResult): string {
   return markdownTable({
     title: 'Targets (issue 6), each as measured in this run',
     columns: ['target', 'measured', 'result'],
-    rows: run.targets.map((t) => [t.target, t.measured, t.pass === null ? 'not measured' : t.pass ? 'pass' : 'MISS']),
+    rows: run.targets.map((t) => [t.target, t.measured, verdict(t)]),
   });
 }
 

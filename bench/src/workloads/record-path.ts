@@ -85,7 +85,7 @@ export async function recordSteps(
       });
       steps.push(step);
       ctx.log(
-        `    ${step.server} ${step.step}: ${step.writes?.achievedPerSec} writes/s, write-to-delivery p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, failed ${step.writes?.failed}${step.pgWaits ? `, PostgreSQL ${JSON.stringify(step.pgWaits.active)}` : ''}`,
+        `    ${step.server} ${step.step}: ${step.writes?.achievedPerSec} writes/s, write-to-delivery p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, failed ${step.writes?.failed}${step.pgWaits ? `, PostgreSQL sessions: ${JSON.stringify(Object.fromEntries(Object.entries(step.pgWaits.active).slice(0, 3)))}` : ''}`,
       );
     }
   } finally {
