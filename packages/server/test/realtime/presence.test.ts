@@ -5,6 +5,8 @@ import { startServer, type TestServer } from '../support/server.ts';
 import { connectToken, connectWs, WsTestClient, wsUrl } from '../support/ws-client.ts';
 
 const GRACE_MS = 800;
+// Slow enough that a busy CI machine never misses two pongs of a healthy tab.
+const HEARTBEAT_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('presence, cursors and typing', () => {
@@ -15,7 +17,7 @@ describe('presence, cursors and typing', () => {
   let room: string;
 
   beforeAll(async () => {
-    server = await startServer({ db: 'pglite', overrides: { heartbeatMs: 250, presenceGraceMs: GRACE_MS } });
+    server = await startServer({ db: 'pglite', overrides: { heartbeatMs: HEARTBEAT_MS, presenceGraceMs: GRACE_MS } });
     alice = await newUser(server.url, 'Alice');
     bob = await newUser(server.url, 'Bob');
   });
