@@ -52,37 +52,46 @@ export class EventLog {
     drafts.push({ rooms: [...new Set(rooms)], type, actor, data });
   }
 
+  /**
+   * One statement, so the per-room counter rows stay locked for as short a time as possible (they
+   * are held until COMMIT, and every writer to the same room waits on them): bump each room's
+   * counter by its number of events, in room order so concurrent writers cannot deadlock, and
+   * insert the events numbered within the reserved range.
+   */
   async #write(tx: Transaction, drafts: readonly Draft[]): Promise<DurableEvent[]> {
-    const perRoom = new Map<string, Draft[]>();
-    for (const draft of drafts) {
-      for (const room of draft.rooms) {
-        const list = perRoom.get(room) ?? [];
-        list.push(draft);
-        perRoom.set(room, list);
-      }
-    }
-    const events: DurableEvent[] = [];
-    for (const room of [...perRoom.keys()].sort()) {
-      const list = perRoom.get(room) ?? [];
-      const [row] = await tx.query<{ seq: number }>(
-        `INSERT INTO room_seqs (room, seq) VALUES ($1, $2)
-         ON CONFLICT (room) DO UPDATE SET seq = room_seqs.seq + $2 RETURNING seq`,
-        [room, list.length],
-      );
-      let seq = (row?.seq ?? list.length) - list.length;
-      for (const draft of list) {
-        seq += 1;
-        const [stored] = await tx.query<EventRow>(`INSERT INTO events (room, seq, type, actor, data) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb) RETURNING ts`, [
-          room,
-          seq,
-          draft.type,
-          draft.actor ? JSON.stringify(draft.actor) : null,
-          JSON.stringify(draft.data ?? null),
-        ]);
-        events.push({ type: draft.type, room, seq, ts: (stored?.ts ?? new Date()).toISOString(), actor: draft.actor, data: draft.data });
-      }
-    }
-    return events;
+    // Sorted by room (stable, so each room keeps the drafts' order): ordinality k within a room
+    // is the event's place in the range reserved for that room.
+    const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ room, draft })));
+    rows.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
+    const stored = await tx.query<{ room: string; seq: number; ts: Date }>(
+      `WITH drafts AS (
+         SELECT d.room, d.type, d.actor, d.data, d.ord,
+                row_number() OVER (PARTITION BY d.room ORDER BY d.ord) AS k,
+                count(*) OVER (PARTITION BY d.room) AS n
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS d(room, type, actor, data, ord)
+       ), bumped AS (
+         INSERT INTO room_seqs AS r (room, seq)
+         SELECT room, n FROM (SELECT DISTINCT room, n FROM drafts) c ORDER BY room
+         ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
+         RETURNING r.room, r.seq
+       )
+       INSERT INTO events (room, seq, type, actor, data)
+       SELECT d.room, b.seq - d.n + d.k, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb
+       FROM drafts d JOIN bumped b ON b.room = d.room
+       RETURNING room, seq, ts`,
+      [
+        rows.map((r) => r.room),
+        rows.map((r) => r.draft.type),
+        rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
+        rows.map((r) => JSON.stringify(r.draft.data ?? null)),
+      ],
+    );
+    stored.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : a.seq - b.seq));
+    return rows.map(({ room, draft }, i) => {
+      const row = stored[i];
+      if (row?.room !== room) throw new Error(`event log: stored events do not match the drafts of ${room}`);
+      return { type: draft.type, room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data };
+    });
   }
 
   async #publish(events: readonly DurableEvent[]): Promise<void> {
