@@ -74,7 +74,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const db = options.database ?? (await openDatabase(config, onCallbackError));
   await migrate(db);
   const backends = await createBackends(config, log);
-  const events = new EventLog(backends.bus);
+  const events = new EventLog(backends.bus, db);
 
   let baseUrl = '';
   const ctx: AppContext = {

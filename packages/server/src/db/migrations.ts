@@ -1,4 +1,5 @@
 import { COLLABORATION_MIGRATIONS } from '../collaboration/migrations.ts';
+import { EVENT_MIGRATIONS } from '../events/migrations.ts';
 import { RECORD_MIGRATIONS } from '../records/migrations.ts';
 import type { Migration } from './migrate.ts';
 
@@ -137,5 +138,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...RECORD_MIGRATIONS,
+  ...EVENT_MIGRATIONS,
   ...COLLABORATION_MIGRATIONS,
 ];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor, DurableEvent, DurableEventType } from '@tandem/protocol';
 import type { Bus } from '../backends/bus.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
@@ -7,6 +8,13 @@ interface Draft {
   readonly type: DurableEventType;
   readonly actor: Actor | null;
   readonly data: unknown;
+}
+
+/** One event for one room, staged in `event_outbox` until COMMIT numbers it. */
+interface Staged {
+  readonly id: string;
+  readonly room: string;
+  readonly draft: Draft;
 }
 
 interface EventRow {
@@ -28,14 +36,18 @@ export interface Retention {
 
 /**
  * The durable event log. Services `append` events inside their write transaction; just before
- * COMMIT the staged events get their per-room `seq` (rooms locked in sorted order, so concurrent
- * writers cannot deadlock, and a room's seq order equals its commit order), and after COMMIT
- * they are published on the bus.
+ * COMMIT they are staged in one statement, COMMIT itself numbers them with each room's gapless
+ * `seq` (a deferred trigger holds the room counter until the commit is durable, so a room's seq
+ * order equals its commit order), and after COMMIT they are read back with their seq and
+ * published on the bus.
  */
 export class EventLog {
   readonly #staged = new WeakMap<Transaction, Draft[]>();
 
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly db: Queryable,
+  ) {}
 
   /** Stages one event for every room in `rooms`; it is written and published with the transaction. */
   append(tx: Transaction, rooms: readonly string[], type: DurableEventType, actor: Actor | null, data: unknown): void {
@@ -45,53 +57,51 @@ export class EventLog {
       this.#staged.set(tx, drafts);
       const list = drafts;
       tx.beforeCommit(async () => {
-        const events = await this.#write(tx, list);
-        tx.afterCommit(() => this.#publish(events));
+        const staged = await this.#stage(tx, list);
+        tx.afterCommit(async () => this.#publish(await this.#numbered(staged)));
       });
     }
     drafts.push({ rooms: [...new Set(rooms)], type, actor, data });
   }
 
   /**
-   * One statement, so the per-room counter rows stay locked for as short a time as possible (they
-   * are held until COMMIT, and every writer to the same room waits on them): bump each room's
-   * counter by its number of events, in room order so concurrent writers cannot deadlock, and
-   * insert the events numbered within the reserved range.
+   * Stages the transaction's events in `event_outbox`, sorted by room so that the deferred
+   * trigger (see events/migrations.ts) takes the room counters in the same order in every
+   * transaction and concurrent writers cannot deadlock. Returns the staged rows; their `seq`
+   * and `ts` are read back after COMMIT by {@link EventLog.#numbered}.
    */
-  async #write(tx: Transaction, drafts: readonly Draft[]): Promise<DurableEvent[]> {
-    // Sorted by room (stable, so each room keeps the drafts' order): ordinality k within a room
-    // is the event's place in the range reserved for that room.
-    const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ room, draft })));
+  async #stage(tx: Transaction, drafts: readonly Draft[]): Promise<Staged[]> {
+    const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
     rows.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
-    const stored = await tx.query<{ room: string; seq: number; ts: Date }>(
-      `WITH drafts AS (
-         SELECT d.room, d.type, d.actor, d.data, d.ord,
-                row_number() OVER (PARTITION BY d.room ORDER BY d.ord) AS k,
-                count(*) OVER (PARTITION BY d.room) AS n
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS d(room, type, actor, data, ord)
-       ), bumped AS (
-         INSERT INTO room_seqs AS r (room, seq)
-         SELECT room, n FROM (SELECT DISTINCT room, n FROM drafts) c ORDER BY room
-         ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
-         RETURNING r.room, r.seq
-       )
-       INSERT INTO events (room, seq, type, actor, data)
-       SELECT d.room, b.seq - d.n + d.k, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb
-       FROM drafts d JOIN bumped b ON b.room = d.room
-       RETURNING room, seq, ts`,
+    await tx.query(
+      `INSERT INTO event_outbox (id, room, type, actor, data)
+       SELECT d.id, d.room, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, room, type, actor, data, ord)
+       ORDER BY d.ord`,
       [
+        rows.map((r) => r.id),
         rows.map((r) => r.room),
         rows.map((r) => r.draft.type),
         rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
         rows.map((r) => JSON.stringify(r.draft.data ?? null)),
       ],
     );
-    stored.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : a.seq - b.seq));
-    return rows.map(({ room, draft }, i) => {
-      const row = stored[i];
-      if (row?.room !== room) throw new Error(`event log: stored events do not match the drafts of ${room}`);
-      return { type: draft.type, room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data };
-    });
+    return rows;
+  }
+
+  /** The committed events of staged rows, in staging order, with the seq and ts COMMIT gave them. */
+  async #numbered(staged: readonly Staged[]): Promise<DurableEvent[]> {
+    const stored = await this.db.query<{ id: string; seq: number; ts: Date }>('SELECT id, seq, ts FROM events WHERE id = ANY($1::uuid[])', [
+      staged.map((s) => s.id),
+    ]);
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    const events: DurableEvent[] = [];
+    for (const { id, room, draft } of staged) {
+      // Missing only if history trimming removed it already; the gateway reads gaps from the log.
+      const row = byId.get(id);
+      if (row) events.push({ type: draft.type, room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data });
+    }
+    return events;
   }
 
   async #publish(events: readonly DurableEvent[]): Promise<void> {
