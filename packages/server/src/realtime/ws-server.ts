@@ -68,6 +68,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
 class WsTransport implements Transport {
   readonly kind = 'ws' as const;
   #closing = false;
+  #corked = false;
 
   get closing(): boolean {
     return this.#closing;
@@ -102,7 +103,33 @@ class WsTransport implements Transport {
       this.close(CLOSE_CODES.slow_consumer, 'slow consumer');
       return;
     }
+    this.#cork();
     this.ws.send(frame.bytes, { binary: false });
+  }
+
+  /**
+   * Frames sent in the same tick (an event and its activity entry, a replay) leave in one
+   * write: on small VMs the syscall per frame, not the bytes, is what fan-out costs. `ws` has no
+   * public cork, so this reaches for the socket it writes to.
+   */
+  #cork(): void {
+    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    if (!socket) return;
+    if (this.#corked) {
+      // A long burst (a big replay) is written out early, so only a client that really stops
+      // reading reaches the send-buffer cap.
+      if (this.ws.bufferedAmount > this.maxBuffered / 4) this.#uncork(socket);
+      return;
+    }
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(() => this.#uncork(socket));
+  }
+
+  #uncork(socket: Duplex): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    socket.uncork();
   }
 }
 
