@@ -8,67 +8,74 @@ interface Slot {
   order: number;
 }
 
-/** The in-process presence store: one node, entries in maps, expiry checked on read. */
+/** One user's slots in one room, by connection. */
+type UserSlots = Map<ConnectionKey, Slot>;
+
+/**
+ * The in-process presence store: one node, entries in maps, expiry checked on read. Slots are
+ * indexed by room and then by user, so a join or leave looks only at that user's own
+ * connections: a node filling up with thousands of connections in one room stays linear.
+ */
 export class MemoryPresenceStore implements PresenceStore {
-  /** room → connection → slot */
-  readonly #rooms = new Map<string, Map<ConnectionKey, Slot>>();
-  /** connection → rooms it has entries in */
-  readonly #byConnection = new Map<ConnectionKey, Set<string>>();
+  /** room → user → connection → slot */
+  readonly #rooms = new Map<string, Map<string, UserSlots>>();
+  /** connection → room → user it holds an entry for there */
+  readonly #byConnection = new Map<ConnectionKey, Map<string, string>>();
   #order = 0;
 
   /** @param now clock in ms, injectable so expiry can be tested without waiting. Default `Date.now`. */
   constructor(private readonly now: () => number = Date.now) {}
 
   async upsert(room: string, connection: ConnectionKey, entry: PresenceEntry, ttlMs: number): Promise<UpsertResult> {
-    const slots = this.#rooms.get(room) ?? new Map<ConnectionKey, Slot>();
-    this.#rooms.set(room, slots);
-    const joined = !this.#hasLive(slots, entry.user_id, null);
+    const previousUser = this.#byConnection.get(connection)?.get(room);
+    if (previousUser !== undefined && previousUser !== entry.user_id) this.#delete(room, connection);
+    const users = this.#rooms.get(room) ?? new Map<string, UserSlots>();
+    this.#rooms.set(room, users);
+    const slots = users.get(entry.user_id) ?? new Map<ConnectionKey, Slot>();
+    users.set(entry.user_id, slots);
+    const joined = !this.#hasLive(slots);
     this.#order += 1;
     slots.set(connection, { entry, expiresAt: this.now() + ttlMs, order: this.#order });
-    const rooms = this.#byConnection.get(connection) ?? new Set<string>();
-    rooms.add(room);
+    const rooms = this.#byConnection.get(connection) ?? new Map<string, string>();
+    rooms.set(room, entry.user_id);
     this.#byConnection.set(connection, rooms);
-    return { joined, entry: this.#merged(slots, entry.user_id) ?? entry };
+    return { joined, entry: this.#merged(slots) ?? entry };
   }
 
   async remove(room: string, connection: ConnectionKey): Promise<RemoveResult> {
-    const slots = this.#rooms.get(room);
-    const slot = slots?.get(connection);
-    if (!slots || !slot) return { userId: null, left: false };
+    const userId = this.#byConnection.get(connection)?.get(room);
+    const slots = userId === undefined ? undefined : this.#rooms.get(room)?.get(userId);
+    if (userId === undefined || !slots?.has(connection)) return { userId: null, left: false };
     this.#delete(room, connection);
-    return { userId: slot.entry.user_id, left: !this.#hasLive(slots, slot.entry.user_id, null) };
+    return { userId, left: !this.#hasLive(slots) };
   }
 
   async list(room: string): Promise<PresenceEntry[]> {
-    const slots = this.#rooms.get(room);
-    if (!slots) return [];
-    const users = new Set<string>();
-    for (const slot of this.#live(slots)) users.add(slot.entry.user_id);
     const out: PresenceEntry[] = [];
-    for (const user of users) {
-      const entry = this.#merged(slots, user);
+    for (const slots of this.#rooms.get(room)?.values() ?? []) {
+      const entry = this.#merged(slots);
       if (entry) out.push(entry);
     }
     return out.sort((a, b) => (a.since === b.since ? a.user_id.localeCompare(b.user_id) : a.since < b.since ? -1 : 1));
   }
 
   async usersIn(room: string): Promise<string[]> {
-    const slots = this.#rooms.get(room);
-    if (!slots) return [];
-    return [...new Set([...this.#live(slots)].map((s) => s.entry.user_id))];
+    const out: string[] = [];
+    for (const [userId, slots] of this.#rooms.get(room) ?? []) if (this.#hasLive(slots)) out.push(userId);
+    return out;
   }
 
   async refresh(connection: ConnectionKey, ttlMs: number): Promise<void> {
     const now = this.now();
-    for (const room of this.#byConnection.get(connection) ?? []) {
-      const slot = this.#rooms.get(room)?.get(connection);
+    for (const [room, userId] of this.#byConnection.get(connection) ?? []) {
+      const slot = this.#rooms.get(room)?.get(userId)?.get(connection);
       if (slot && slot.expiresAt > now) slot.expiresAt = now + ttlMs;
     }
   }
 
   async removeConnection(connection: ConnectionKey): Promise<PresenceDeparture[]> {
     const out: PresenceDeparture[] = [];
-    for (const room of [...(this.#byConnection.get(connection) ?? [])]) {
+    for (const room of [...(this.#byConnection.get(connection)?.keys() ?? [])]) {
       const result = await this.remove(room, connection);
       if (result.userId && result.left) out.push({ room, userId: result.userId });
     }
@@ -77,34 +84,34 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async sweep(): Promise<PresenceDeparture[]> {
     const now = this.now();
-    const candidates: PresenceDeparture[] = [];
-    for (const [room, slots] of this.#rooms) {
-      for (const [connection, slot] of slots) {
-        if (slot.expiresAt > now) continue;
-        this.#delete(room, connection);
-        candidates.push({ room, userId: slot.entry.user_id });
+    const out: PresenceDeparture[] = [];
+    for (const [room, users] of [...this.#rooms]) {
+      for (const [userId, slots] of [...users]) {
+        let expired = false;
+        for (const [connection, slot] of [...slots]) {
+          if (slot.expiresAt > now) continue;
+          this.#delete(room, connection);
+          expired = true;
+        }
+        if (expired && !this.#hasLive(slots)) out.push({ room, userId });
       }
     }
-    const seen = new Set<string>();
-    return candidates.filter(({ room, userId }) => {
-      const key = `${room}\n${userId}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      const slots = this.#rooms.get(room);
-      return !slots || !this.#hasLive(slots, userId, null);
-    });
+    return out;
   }
 
   async setStatus(userId: string, status: PresenceStatus): Promise<RoomPresence[]> {
     const out: RoomPresence[] = [];
-    for (const [room, slots] of this.#rooms) {
+    const now = this.now();
+    for (const [room, users] of this.#rooms) {
+      const slots = users.get(userId);
+      if (!slots) continue;
       let changed = false;
-      for (const slot of this.#live(slots)) {
-        if (slot.entry.user_id !== userId || slot.entry.status === status) continue;
+      for (const slot of slots.values()) {
+        if (slot.expiresAt <= now || slot.entry.status === status) continue;
         slot.entry = { ...slot.entry, status };
         changed = true;
       }
-      const entry = changed ? this.#merged(slots, userId) : null;
+      const entry = changed ? this.#merged(slots) : null;
       if (entry) out.push({ room, entry });
     }
     return out;
@@ -115,33 +122,29 @@ export class MemoryPresenceStore implements PresenceStore {
     this.#byConnection.clear();
   }
 
-  *#live(slots: Map<ConnectionKey, Slot>): Iterable<Slot> {
+  #hasLive(slots: UserSlots): boolean {
     const now = this.now();
-    for (const slot of slots.values()) if (slot.expiresAt > now) yield slot;
-  }
-
-  #hasLive(slots: Map<ConnectionKey, Slot>, userId: string, except: ConnectionKey | null): boolean {
-    const now = this.now();
-    for (const [connection, slot] of slots) {
-      if (connection !== except && slot.entry.user_id === userId && slot.expiresAt > now) return true;
-    }
+    for (const slot of slots.values()) if (slot.expiresAt > now) return true;
     return false;
   }
 
-  #merged(slots: Map<ConnectionKey, Slot>, userId: string): PresenceEntry | null {
+  #merged(slots: UserSlots): PresenceEntry | null {
+    const now = this.now();
     let best: Slot | null = null;
-    for (const slot of this.#live(slots)) {
-      if (slot.entry.user_id === userId && (!best || slot.order > best.order)) best = slot;
-    }
+    for (const slot of slots.values()) if (slot.expiresAt > now && (!best || slot.order > best.order)) best = slot;
     return best?.entry ?? null;
   }
 
   #delete(room: string, connection: ConnectionKey): void {
-    const slots = this.#rooms.get(room);
-    slots?.delete(connection);
-    if (slots && slots.size === 0) this.#rooms.delete(room);
     const rooms = this.#byConnection.get(connection);
+    const userId = rooms?.get(room);
+    if (userId === undefined) return;
     rooms?.delete(room);
-    if (rooms && rooms.size === 0) this.#byConnection.delete(connection);
+    if (rooms?.size === 0) this.#byConnection.delete(connection);
+    const users = this.#rooms.get(room);
+    const slots = users?.get(userId);
+    slots?.delete(connection);
+    if (slots?.size === 0) users?.delete(userId);
+    if (users?.size === 0) this.#rooms.delete(room);
   }
 }
