@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SummaryReporter from './scripts/summary-reporter.ts';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,6 @@ export default defineConfig({
     // Two cores: keep parallel files few so timing-sensitive realtime tests are not starved.
     maxWorkers: 2,
     fileParallelism: true,
+    reporters: ['default', new SummaryReporter()],
   },
 });
