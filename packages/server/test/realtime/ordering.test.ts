@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DurableEvent } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
@@ -6,21 +7,17 @@ import { startServer, type TestServer } from '../support/server.ts';
 import { connectWs } from '../support/ws-client.ts';
 import { range, seqs, writeEvents } from './event-writer.ts';
 
-/** Stores an event in the log without publishing it, as if its bus message were lost or late. */
+/**
+ * Stores an event in the log without publishing it, as if its bus message were lost or late: it
+ * is staged in the outbox like any write, so COMMIT numbers it the way the event log does.
+ */
 async function storeSilently(server: TestServer, room: string): Promise<DurableEvent> {
   const { db } = server.tandem.ctx;
-  return db.transaction(async (tx) => {
-    const [row] = await tx.query<{ seq: number }>(
-      `INSERT INTO room_seqs (room, seq) VALUES ($1, 1) ON CONFLICT (room) DO UPDATE SET seq = room_seqs.seq + 1 RETURNING seq`,
-      [room],
-    );
-    const seq = row?.seq ?? 1;
-    const [stored] = await tx.query<{ ts: Date }>(
-      `INSERT INTO events (room, seq, type, actor, data) VALUES ($1, $2, 'record_updated', NULL, '{}'::jsonb) RETURNING ts`,
-      [room, seq],
-    );
-    return { type: 'record_updated', room, seq, ts: (stored?.ts ?? new Date()).toISOString(), actor: null, data: {} };
-  });
+  const id = randomUUID();
+  await db.query(`INSERT INTO event_outbox (id, room, type, actor, data) VALUES ($1, $2, 'record_updated', NULL, '{}'::jsonb)`, [id, room]);
+  const [stored] = await db.query<{ seq: number; ts: Date }>('SELECT seq, ts FROM events WHERE id = $1', [id]);
+  if (!stored) throw new Error('the staged event was not numbered at COMMIT');
+  return { type: 'record_updated', room, seq: stored.seq, ts: stored.ts.toISOString(), actor: null, data: {} };
 }
 
 describeEachDatabase('per-room ordering on one node', (db) => {
