@@ -117,7 +117,11 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const isAllowedOrigin = (origin: string) => origin === ctx.publicOrigin() || config.allowedOrigins.includes(origin);
   const auth = new AuthService(ctx);
   installAuthentication(app, auth, isAllowedOrigin);
-  const access = new Access(db);
+  const access = new Access(db, config.authCacheMs);
+  // Every node forgets a changed membership (this one also does so right after the change).
+  ctx.bus.onMessage((message) => {
+    if (message.kind === 'control' && message.control.type === 'membership_changed') access.forgetMember(message.control.workspace_id, message.control.user_id);
+  });
   const collaboration = installCollaboration(ctx, access, { push: options.push });
   const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, locks: backends.locks, nodeId: backends.nodeId, isAllowedOrigin });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TtlCache } from '../cache/ttl-cache.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/app-error.ts';
 import { hashPassword, verifyDummy, verifyPassword } from './passwords.ts';
@@ -14,9 +15,29 @@ export interface AuthInfo {
   readonly credentialId: string;
 }
 
-/** Registration, log-in, sessions and API tokens. */
+/** Sessions and API tokens a node remembers (by secret hash); the bound keeps memory flat. */
+const MAX_CACHED_CREDENTIALS = 50_000;
+
+/**
+ * Registration, log-in, sessions and API tokens. Every request and every WebSocket upgrade
+ * authenticates, so a resolved credential is remembered for `authCacheMs`; a log-out forgets it
+ * at once on every node (through the bus), and the cache never outlives the session's expiry.
+ */
 export class AuthService {
-  constructor(private readonly ctx: AppContext) {}
+  readonly #known: TtlCache<string, AuthInfo>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.#known = new TtlCache(ctx.config.authCacheMs, MAX_CACHED_CREDENTIALS);
+    ctx.bus.onMessage((message) => {
+      if (message.kind !== 'control' || message.control.type !== 'user_logged_out') return;
+      const { user_id: userId, session_id: sessionId } = message.control;
+      this.#forget(userId, sessionId);
+    });
+  }
+
+  #forget(userId: string, sessionId: string | null): void {
+    this.#known.deleteWhere((auth) => auth.user.id === userId && (sessionId === null || auth.credentialId === sessionId));
+  }
 
   /** Creates a user; `conflict` when the email is taken. */
   async register(input: { email: string; name: string; password: string }): Promise<PublicUser> {
@@ -59,34 +80,40 @@ export class AuthService {
   async logout(auth: AuthInfo): Promise<void> {
     if (auth.via !== 'session') return;
     await this.ctx.db.query('DELETE FROM sessions WHERE id = $1', [auth.credentialId]);
+    this.#forget(auth.user.id, auth.credentialId);
     await this.ctx.bus.publish({ kind: 'control', control: { type: 'user_logged_out', user_id: auth.user.id, session_id: auth.credentialId } });
   }
 
   /** Resolves a session secret or an API token to its user; null when unknown or expired. */
   async authenticate(secret: string): Promise<AuthInfo | null> {
+    if (!secret.startsWith('tds_') && !secret.startsWith('tdt_')) return null;
     const hash = hashSecret(secret);
+    const known = this.#known.get(hash);
+    if (known) return known;
     if (secret.startsWith('tds_')) {
-      const [row] = await this.ctx.db.query<PublicUser & { sid: string }>(
-        `SELECT u.id, u.email, u.name, u.color, s.id AS sid FROM sessions s JOIN users u ON u.id = s.user_id
+      const [row] = await this.ctx.db.query<PublicUser & { sid: string; expires_at: Date }>(
+        `SELECT u.id, u.email, u.name, u.color, s.id AS sid, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > now()`,
         [hash],
       );
       if (!row) return null;
-      const { sid, ...user } = row;
-      return { user, via: 'session', credentialId: sid };
+      const { sid, expires_at: expiresAt, ...user } = row;
+      const auth: AuthInfo = { user, via: 'session', credentialId: sid };
+      this.#known.set(hash, auth, expiresAt.getTime());
+      return auth;
     }
-    if (secret.startsWith('tdt_')) {
-      const [row] = await this.ctx.db.query<PublicUser & { tid: string }>(
-        `UPDATE api_tokens t SET last_used_at = now() FROM users u
-         WHERE t.token_hash = $1 AND u.id = t.user_id AND (t.expires_at IS NULL OR t.expires_at > now())
-         RETURNING u.id, u.email, u.name, u.color, t.id AS tid`,
-        [hash],
-      );
-      if (!row) return null;
-      const { tid, ...user } = row;
-      return { user, via: 'token', credentialId: tid };
-    }
-    return null;
+    // API tokens: `last_used_at` is therefore as fresh as the cache allows.
+    const [row] = await this.ctx.db.query<PublicUser & { tid: string; expires_at: Date | null }>(
+      `UPDATE api_tokens t SET last_used_at = now() FROM users u
+       WHERE t.token_hash = $1 AND u.id = t.user_id AND (t.expires_at IS NULL OR t.expires_at > now())
+       RETURNING u.id, u.email, u.name, u.color, t.id AS tid, t.expires_at`,
+      [hash],
+    );
+    if (!row) return null;
+    const { tid, expires_at: expiresAt, ...user } = row;
+    const auth: AuthInfo = { user, via: 'token', credentialId: tid };
+    this.#known.set(hash, auth, expiresAt?.getTime());
+    return auth;
   }
 
   /** Creates an API token; the secret is returned once and stored only hashed. */

@@ -69,6 +69,12 @@ export const CONFIG_OPTIONS = {
     secret: true,
   }),
   sessionTtlHours: option({ env: 'SESSION_TTL_HOURS', description: 'Lifetime of a login session.', schema: int(1, 24 * 365).default(24 * 14) }),
+  authCacheMs: option({
+    env: 'AUTH_CACHE_MS',
+    description:
+      "How long a node trusts what it looked up about a session, a member's role or an entity's workspace without asking the database again. Log-out and role changes take effect at once on every node; this bounds the delay when that notice is lost. 0 turns the caches off.",
+    schema: int(0, 600000).default(10000),
+  }),
   demoData: option({ env: 'DEMO_DATA', description: 'Create the demo workspace and users on first start.', schema: bool.default(true) }),
   logLevel: option({
     env: 'LOG_LEVEL',

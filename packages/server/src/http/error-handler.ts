@@ -2,6 +2,9 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from './app-error.ts';
 
+/** PostgreSQL's SQLSTATE for a reference to a row that is not there. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /**
  * Maps every failure to the registry shape `{error: {code, message, details}}`. Unknown
  * exceptions become a 500 that names only the request id; the stack goes to the log.
@@ -29,6 +32,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       // Fastify's own client errors: malformed JSON, wrong content type, bad URL.
       const code = err.statusCode === 404 ? 'not_found' : err.statusCode === 415 ? 'invalid_input' : 'invalid_input';
       return reply.status(code === 'not_found' ? 404 : 400).send({ error: { code, message: err.message } });
+    }
+    if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+      // What the request refers to was deleted while it ran (e.g. on another node).
+      return reply.status(404).send({ error: { code: 'not_found', message: 'Something this request refers to no longer exists.' } });
     }
     request.log.error({ err, reqId: request.id }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal error.', details: { request_id: request.id } } });

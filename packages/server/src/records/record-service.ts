@@ -196,6 +196,7 @@ export class RecordService {
       });
       this.ctx.events.append(tx, recordRooms(current), 'record_deleted', actor, recordJson(current));
     });
+    this.access.forgetEntity('record', recordId);
     await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
   }
 

@@ -111,13 +111,15 @@ export class FieldService {
   async delete(auth: AuthInfo, fieldId: string): Promise<{ records_changed: number }> {
     const scope = await this.access.require(auth, 'field', fieldId, 'admin');
     const tableId = scope.tableId ?? '';
-    return this.ctx.db.transaction(async (tx) => {
+    const result = await this.ctx.db.transaction(async (tx) => {
       if (!(await lockTable(tx, tableId, 'schema'))) throw errors.notFound('Field');
       const field = await loadField(tx, fieldId);
       if (!field) throw errors.notFound('Field');
       const recordsChanged = await removeField(tx, { workspaceId: scope.workspaceId, tableId, actor: actorOf(auth), events: this.ctx.events }, field);
       return { records_changed: recordsChanged };
     });
+    this.access.forgetEntity('field', fieldId);
+    return result;
   }
 
   /**

@@ -159,6 +159,7 @@ export class TableService {
         name: table.name,
       });
     });
+    this.access.forgetEntity('table', tableId);
   }
 }
 

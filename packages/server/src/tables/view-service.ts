@@ -128,6 +128,7 @@ export class ViewService {
         name: row.name,
       });
     });
+    this.access.forgetEntity('view', viewId);
   }
 }
 

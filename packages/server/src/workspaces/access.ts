@@ -1,5 +1,6 @@
 import { parseRoom, type Role, roleAtLeast } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
 import type { Queryable } from '../db/database.ts';
 import { errors } from '../http/app-error.ts';
 
@@ -22,18 +23,55 @@ const SCOPE_SQL: Record<EntityKind, string> = {
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_CACHED = 100_000;
+
+/** Where an entity lives; fixed for as long as the entity exists. */
+interface Placement {
+  readonly workspaceId: string;
+  readonly tableId: string | null;
+}
 
 /**
  * Membership and role checks, used by every REST route and every room subscription.
  * A caller who is not a member of the entity's workspace gets `not_found`, exactly as if the
  * entity did not exist, so ids in other workspaces leak nothing.
+ *
+ * Both facts a check needs are remembered for `cacheMs`: an entity's workspace (which never
+ * changes while it exists) and a member's role. Only memberships are cached, never their
+ * absence, so a new member is let in at once; a role change or removal calls
+ * {@link Access.forgetMember} on every node. A cached placement of a deleted entity only lets
+ * the caller reach the service, which then finds nothing and answers `not_found`.
  */
 export class Access {
-  constructor(private readonly db: Queryable) {}
+  readonly #placements: TtlCache<string, Placement>;
+  readonly #roles: TtlCache<string, Role>;
+
+  constructor(
+    private readonly db: Queryable,
+    cacheMs = 0,
+  ) {
+    this.#placements = new TtlCache(cacheMs, MAX_CACHED);
+    this.#roles = new TtlCache(cacheMs, MAX_CACHED);
+  }
+
+  /** Drops what this node remembers of a user's role in a workspace (it changed, or they left). */
+  forgetMember(workspaceId: string, userId: string): void {
+    this.#roles.delete(roleKey(workspaceId, userId));
+  }
+
+  /** Drops what this node remembers of a deleted entity's placement (for a table: also of everything in it). */
+  forgetEntity(kind: EntityKind, id: string): void {
+    this.#placements.delete(`${kind}:${id}`);
+    if (kind === 'table') this.#placements.deleteWhere((placement) => placement.tableId === id);
+  }
 
   /** The caller's role in a workspace, or null when not a member. */
   async roleIn(userId: string, workspaceId: string): Promise<Role | null> {
+    const key = roleKey(workspaceId, userId);
+    const known = this.#roles.get(key);
+    if (known) return known;
     const [row] = await this.db.query<{ role: Role }>('SELECT role FROM members WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
+    if (row) this.#roles.set(key, row.role);
     return row?.role ?? null;
   }
 
@@ -48,12 +86,20 @@ export class Access {
   /** The entity's workspace and the user's role there; null when missing or not a member. */
   async scopeOf(userId: string, kind: EntityKind, id: string): Promise<Scope | null> {
     if (!UUID_RE.test(id)) return null;
+    const placement = this.#placements.get(`${kind}:${id}`);
+    if (placement) {
+      const role = await this.roleIn(userId, placement.workspaceId);
+      return role ? { ...placement, role } : null;
+    }
     const [row] = await this.db.query<{ workspace_id: string; table_id: string | null; role: Role | null }>(
       `SELECT s.workspace_id, s.table_id, m.role FROM (${SCOPE_SQL[kind]}) s
        LEFT JOIN members m ON m.workspace_id = s.workspace_id AND m.user_id = $2`,
       [id, userId],
     );
-    if (!row?.role) return null;
+    if (!row) return null;
+    this.#placements.set(`${kind}:${id}`, { workspaceId: row.workspace_id, tableId: row.table_id });
+    if (!row.role) return null;
+    this.#roles.set(roleKey(row.workspace_id, userId), row.role);
     return { workspaceId: row.workspace_id, tableId: row.table_id, role: row.role };
   }
 
@@ -72,6 +118,10 @@ export class Access {
     }
     return extraRoomCheck ? extraRoomCheck(userId, ref.kind, ref.id ?? '') : false;
   }
+}
+
+function roleKey(workspaceId: string, userId: string): string {
+  return `${workspaceId}/${userId}`;
 }
 
 function capitalise(s: string): string {

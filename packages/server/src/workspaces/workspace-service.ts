@@ -155,6 +155,7 @@ export class WorkspaceService {
 
   /** Tells every node to re-check this user's subscriptions in the workspace. */
   async #announce(workspaceId: string, userId: string): Promise<void> {
+    this.access.forgetMember(workspaceId, userId);
     await this.ctx.bus.publish({ kind: 'control', control: { type: 'membership_changed', workspace_id: workspaceId, user_id: userId } });
   }
 }

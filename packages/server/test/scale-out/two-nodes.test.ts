@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { range, seqs, writeConcurrently } from '../realtime/event-writer.ts';
 import { postgresAvailable, redisAvailable } from '../support/databases.ts';
-import { type ApiClient, newTeam } from '../support/http-client.ts';
+import { type ApiClient, newTeam, newUser } from '../support/http-client.ts';
 import type { TestServer } from '../support/server.ts';
 import { createRecord, createTable } from '../support/tables.ts';
 import { connectWs } from '../support/ws-client.ts';
@@ -98,5 +98,27 @@ describe.skipIf(!ready)('two server nodes sharing PostgreSQL and Redis', () => {
     await bobOnB.waitFor((m) => m.type === 'cell_unlock' && m.room === tableRoom && m.user_id === alice.user?.id);
     expect((await bobOnB.request({ type: 'cell_lock', record_id: record.id, field_id: table.f.Title })).type).toBe('ack');
     await bobOnB.close();
+  });
+
+  it('a log-out through node A is refused at once on node B, though B had just authenticated that session', async () => {
+    const user = await newUser(a.url, 'Roaming');
+    const onB = onNode(user, b);
+    expect((await onB.get('/me')).status).toBe(200);
+    expect((await user.post('/auth/logout')).status).toBe(204);
+    await expect.poll(async () => (await onB.get('/me')).status, { timeout: 2000, interval: 20 }).toBe(401);
+    // Well inside the cache lifetime (AUTH_CACHE_MS defaults to 10 s): the bus notice did it.
+  });
+
+  it('a member removed through node A loses access on node B at once, though B had just checked their role', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'kept' });
+    const leaver = await newUser(a.url, 'Leaver');
+    expect((await owner.post(`/workspaces/${workspaceId}/members`, { email: leaver.user?.email, role: 'editor' })).status).toBe(201);
+    const onB = onNode(leaver, b);
+    expect((await onB.get(`/records/${record.id}`)).status).toBe(200);
+    expect((await owner.delete(`/workspaces/${workspaceId}/members/${leaver.user?.id}`)).status).toBe(204);
+    await expect.poll(async () => (await onB.get(`/records/${record.id}`)).status, { timeout: 2000, interval: 20 }).toBe(404);
+    const write = await onB.patch(`/records/${record.id}`, { values: { [table.f.Title]: 'not allowed' } });
+    expect(write.status).toBe(404);
   });
 });
