@@ -74,7 +74,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const db = options.database ?? (await openDatabase(config, onCallbackError));
   await migrate(db);
   const backends = await createBackends(config, log);
-  const events = new EventLog(backends.bus, db);
+  const events = new EventLog(backends.bus, db, backends.nodeId, (err) => log.error({ err }, 'numbering events failed'));
 
   let baseUrl = '';
   const ctx: AppContext = {
@@ -173,6 +173,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       collaboration.close();
       await realtime.close();
       await app.close();
+      await events.close();
       await backends.close();
       if (!options.database) await db.close();
     },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, DurableEvent, DurableEventType } from '@tandem/protocol';
 import type { Bus } from '../backends/bus.ts';
-import type { Queryable, Transaction } from '../db/database.ts';
+import type { Database, Queryable, Transaction } from '../db/database.ts';
+import { type NumberedRow, numberStagedEvents, PassScheduler, readNumbered } from './event-sequencer.ts';
 
 interface Draft {
   readonly rooms: readonly string[];
@@ -10,11 +11,12 @@ interface Draft {
   readonly data: unknown;
 }
 
-/** One event for one room, staged in `event_outbox` until COMMIT numbers it. */
+/** An event this node staged and has not yet seen numbered, kept so its payload need not travel back. */
 interface Staged {
-  readonly id: string;
   readonly room: string;
   readonly draft: Draft;
+  /** When it was staged (ms), so entries of rolled-back transactions are dropped eventually. */
+  readonly at: number;
 }
 
 interface EventRow {
@@ -34,48 +36,78 @@ export interface Retention {
   readonly hours: number;
 }
 
+/** How often a node numbers whatever is staged even when none of its own writes asked (events of a node that died mid-way). */
+const SWEEP_MS = 1000;
+/** Staged entries older than this belong to transactions that rolled back. */
+const STAGED_MAX_AGE_MS = 5 * 60_000;
+
 /**
  * The durable event log. Services `append` events inside their write transaction; just before
- * COMMIT they are staged in one statement, COMMIT itself numbers them with each room's gapless
- * `seq` (a deferred trigger holds the room counter until the commit is durable, so a room's seq
- * order equals its commit order), and after COMMIT they are read back with their seq and
- * published on the bus.
+ * COMMIT they are staged in `event_outbox` in one statement. After COMMIT the writer asks for a
+ * numbering pass (see event-sequencer.ts): one node at a time moves every committed staged event
+ * to `events`, giving each its room's next gapless `seq` in staging order, and publishes them on
+ * the bus. A writer's `transaction()` resolves once its events are numbered and published.
+ *
+ * Why not number inside each COMMIT: the room counter would then be held by every writer through
+ * its own COMMIT, so writes to one room (every write to a table) queue one fsync at a time.
+ * Numbering committed events in passes keeps the guarantees — a room's seqs have no gap, and a
+ * write that depended on another (it waited for its row lock) is staged, and so numbered, after
+ * it — while writers commit in parallel and share one counter update per pass.
  */
 export class EventLog {
-  readonly #staged = new WeakMap<Transaction, Draft[]>();
+  readonly #drafts = new WeakMap<Transaction, Draft[]>();
+  /** This node's staged events by outbox id, until a pass numbers them. */
+  readonly #staged = new Map<string, Staged>();
+  readonly #passes: PassScheduler;
+  readonly #sweep: NodeJS.Timeout;
+  #closed = false;
 
   constructor(
     private readonly bus: Bus,
-    private readonly db: Queryable,
-  ) {}
+    private readonly db: Database,
+    private readonly nodeId: string,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.#passes = new PassScheduler(() => this.#pass());
+    this.#sweep = setInterval(() => void this.#passes.request(), SWEEP_MS);
+    this.#sweep.unref();
+  }
 
   /** Stages one event for every room in `rooms`; it is written and published with the transaction. */
   append(tx: Transaction, rooms: readonly string[], type: DurableEventType, actor: Actor | null, data: unknown): void {
-    let drafts = this.#staged.get(tx);
+    let drafts = this.#drafts.get(tx);
     if (!drafts) {
       drafts = [];
-      this.#staged.set(tx, drafts);
+      this.#drafts.set(tx, drafts);
       const list = drafts;
       tx.beforeCommit(async () => {
-        const staged = await this.#stage(tx, list);
-        tx.afterCommit(async () => this.#publish(await this.#numbered(staged)));
+        await this.#stage(tx, list);
+        tx.afterCommit(() => this.#passes.request());
       });
     }
     drafts.push({ rooms: [...new Set(rooms)], type, actor, data });
   }
 
-  /**
-   * Stages the transaction's events in `event_outbox`, sorted by room so that the deferred
-   * trigger (see events/migrations.ts) takes the room counters in the same order in every
-   * transaction and concurrent writers cannot deadlock. Returns the staged rows; their `seq`
-   * and `ts` are read back after COMMIT by {@link EventLog.#numbered}.
-   */
-  async #stage(tx: Transaction, drafts: readonly Draft[]): Promise<Staged[]> {
+  /** Numbers and publishes whatever is staged now; resolves when done (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.#passes.request();
+  }
+
+  /** Stops the periodic pass and waits for a running one. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweep);
+    await this.#passes.idle();
+  }
+
+  /** Stages the transaction's events in `event_outbox` in one statement, in append order. */
+  async #stage(tx: Transaction, drafts: readonly Draft[]): Promise<void> {
+    const at = Date.now();
     const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
-    rows.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
+    for (const row of rows) this.#staged.set(row.id, { room: row.room, draft: row.draft, at });
     await tx.query(
-      `INSERT INTO event_outbox (id, room, type, actor, data)
-       SELECT d.id, d.room, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb
+      `INSERT INTO event_outbox (id, room, type, actor, data, node)
+       SELECT d.id, d.room, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb, $6
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, room, type, actor, data, ord)
        ORDER BY d.ord`,
       [
@@ -84,28 +116,55 @@ export class EventLog {
         rows.map((r) => r.draft.type),
         rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
         rows.map((r) => JSON.stringify(r.draft.data ?? null)),
+        this.nodeId,
       ],
     );
-    return rows;
   }
 
-  /** The committed events of staged rows, in staging order, with the seq and ts COMMIT gave them. */
-  async #numbered(staged: readonly Staged[]): Promise<DurableEvent[]> {
-    const stored = await this.db.query<{ id: string; seq: number; ts: Date }>('SELECT id, seq, ts FROM events WHERE id = ANY($1::uuid[])', [
-      staged.map((s) => s.id),
-    ]);
-    const byId = new Map(stored.map((row) => [row.id, row]));
+  /** One numbering pass: numbers every committed staged event (any node's) and publishes them in seq order per room. */
+  async #pass(): Promise<void> {
+    if (this.#closed && this.#staged.size === 0) return;
+    try {
+      const rows = await numberStagedEvents(this.db, this.nodeId);
+      if (rows.length > 0) await this.#publish(await this.#events(rows));
+      this.#dropStale();
+    } catch (err) {
+      // The events stay staged; the next pass (at the latest the periodic one) numbers them.
+      this.onError(err);
+    }
+  }
+
+  /** The numbered rows as events, with the payloads this node kept (or, when it no longer has one, read back). */
+  async #events(rows: readonly NumberedRow[]): Promise<DurableEvent[]> {
+    const missing = rows.filter((row) => row.mine && !this.#staged.has(row.id)).map((row) => row.id);
+    const readBack = await readNumbered(this.db, missing);
     const events: DurableEvent[] = [];
-    for (const { id, room, draft } of staged) {
-      // Missing only if history trimming removed it already; the gateway reads gaps from the log.
-      const row = byId.get(id);
-      if (row) events.push({ type: draft.type, room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data });
+    for (const row of rows) {
+      const staged = row.mine ? this.#staged.get(row.id) : undefined;
+      this.#staged.delete(row.id);
+      if (staged) {
+        const { draft } = staged;
+        events.push({ type: draft.type, room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data });
+      } else if (row.mine) {
+        // Missing only if history trimming removed it already; the gateway reads gaps from the log.
+        const event = readBack.get(row.id);
+        if (event) events.push(event);
+      } else {
+        events.push({ type: row.type ?? '', room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: row.actor, data: row.data });
+      }
     }
     return events;
   }
 
   async #publish(events: readonly DurableEvent[]): Promise<void> {
-    for (const event of events) await this.bus.publish({ kind: 'event', event });
+    // Issued together, in order: a networked bus pipelines them instead of one round trip each.
+    await Promise.all(events.map((event) => this.bus.publish({ kind: 'event', event })));
+  }
+
+  #dropStale(): void {
+    if (this.#staged.size < 10_000) return;
+    const limit = Date.now() - STAGED_MAX_AGE_MS;
+    for (const [id, staged] of this.#staged) if (staged.at < limit) this.#staged.delete(id);
   }
 
   /** Events of `room` after `since`, oldest first, at most `limit`. */

@@ -36,4 +36,19 @@ export const EVENT_MIGRATIONS: readonly Migration[] = [
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tandem_number_event();
     `,
   },
+  {
+    id: 11,
+    name: 'committed events are numbered in passes, not inside each COMMIT',
+    sql: `
+      -- Numbering inside COMMIT held each room's counter through the writer's commit (and its
+      -- fsync), so writes to one room went one at a time. Staged rows now stay in the outbox
+      -- after COMMIT; a numbering pass (events/event-sequencer.ts) moves them to events in
+      -- staging order (pos) under one advisory lock. node names the staging process, which
+      -- keeps the payload in memory and need not read it back.
+      DROP TRIGGER event_outbox_number ON event_outbox;
+      DROP FUNCTION tandem_number_event();
+      ALTER TABLE event_outbox ADD COLUMN pos bigserial, ADD COLUMN node text NOT NULL DEFAULT '';
+      CREATE INDEX event_outbox_pos_idx ON event_outbox (pos);
+    `,
+  },
 ];

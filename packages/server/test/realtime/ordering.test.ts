@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DurableEvent } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { numberStagedIn } from '../../src/events/event-sequencer.ts';
 import { describeEachDatabase } from '../support/each-database.ts';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -9,14 +10,18 @@ import { range, seqs, writeEvents } from './event-writer.ts';
 
 /**
  * Stores an event in the log without publishing it, as if its bus message were lost or late: it
- * is staged in the outbox like any write, so COMMIT numbers it the way the event log does.
+ * is staged in the outbox like any write and numbered by the event log's own numbering step, in
+ * the same transaction so that no numbering pass of the server sees (and publishes) it first.
  */
 async function storeSilently(server: TestServer, room: string): Promise<DurableEvent> {
   const { db } = server.tandem.ctx;
   const id = randomUUID();
-  await db.query(`INSERT INTO event_outbox (id, room, type, actor, data) VALUES ($1, $2, 'record_updated', NULL, '{}'::jsonb)`, [id, room]);
-  const [stored] = await db.query<{ seq: number; ts: Date }>('SELECT seq, ts FROM events WHERE id = $1', [id]);
-  if (!stored) throw new Error('the staged event was not numbered at COMMIT');
+  const numbered = await db.transaction(async (tx) => {
+    await tx.query(`INSERT INTO event_outbox (id, room, type, actor, data) VALUES ($1, $2, 'record_updated', NULL, '{}'::jsonb)`, [id, room]);
+    return numberStagedIn(tx, 'silent-writer');
+  });
+  const stored = numbered.find((row) => row.id === id);
+  if (!stored) throw new Error('the staged event was not numbered');
   return { type: 'record_updated', room, seq: stored.seq, ts: stored.ts.toISOString(), actor: null, data: {} };
 }
 
@@ -68,5 +73,20 @@ describeEachDatabase('per-room ordering on one node', (db) => {
     expect(eb).toEqual(ea);
     await a.close();
     await b.close();
+  });
+
+  it('events another process staged and committed but never numbered (it died) are numbered and delivered with their payload', async () => {
+    const client = await connectWs(server.url, owner);
+    const start = (await client.subscribe(room)).seq as number;
+    const { db } = server.tandem.ctx;
+    await db.query(
+      `INSERT INTO event_outbox (id, room, type, actor, data, node) VALUES ($1, $2, 'record_updated', '{"id":"x","name":"Ghost"}'::jsonb, '{"left":"behind"}'::jsonb, 'a-dead-node')`,
+      [randomUUID(), room],
+    );
+    const [event] = await client.collect(room, 1);
+    expect(event).toMatchObject({ type: 'record_updated', seq: start + 1, actor: { name: 'Ghost' }, data: { left: 'behind' } });
+    await writeEvents(server, room, 1);
+    expect(seqs(await client.collect(room, 2))).toEqual(range(start, 2));
+    await client.close();
   });
 });
