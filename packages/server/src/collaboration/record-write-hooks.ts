@@ -1,6 +1,7 @@
 import type { Actor } from '@tandem/protocol';
 import type { FieldChange } from '../activity/activity-writer.ts';
 import type { Transaction } from '../db/database.ts';
+import type { Field } from '../tables/table-model.ts';
 
 /** A record write as the records service computed it, handed to collaboration rules in the same transaction. */
 export interface RecordWriteChange {
@@ -13,6 +14,8 @@ export interface RecordWriteChange {
   readonly actor: Actor;
   /** The fields whose value changed (on create: every field given a value, `before` null). */
   readonly changes: readonly FieldChange[];
+  /** Every field of the table, as the write read them under its table lock. */
+  readonly fields: readonly Field[];
 }
 
 /** Something that reacts to record writes inside their transaction (workflow rules, assignment notifications). */
@@ -23,7 +26,7 @@ export type RecordWriteListener = (tx: Transaction, change: RecordWriteChange) =
  * before the transaction commits:
  *
  * ```ts
- * await ctx.hooks.afterRecordWrite(tx, { action, workspaceId, tableId, recordId, version, actor, changes });
+ * await ctx.hooks.afterRecordWrite(tx, { action, workspaceId, tableId, recordId, version, actor, changes, fields });
  * ```
  *
  * A listener that throws rolls the whole write back, so rules can never disagree with data.

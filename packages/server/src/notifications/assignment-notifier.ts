@@ -18,11 +18,8 @@ function userIds(value: unknown): string[] {
 export function assignmentNotifier(events: EventLog) {
   return async (tx: Transaction, change: RecordWriteChange): Promise<void> => {
     if (change.action === 'deleted' || change.changes.length === 0) return;
-    const userFields = await tx.query<{ id: string }>(`SELECT id FROM fields WHERE table_id = $1 AND type = 'user' AND id = ANY($2::uuid[])`, [
-      change.tableId,
-      change.changes.map((c) => c.field_id),
-    ]);
-    for (const field of userFields) {
+    const changed = new Set(change.changes.map((c) => c.field_id));
+    for (const field of change.fields.filter((f) => f.type === 'user' && changed.has(f.id))) {
       const diff = change.changes.find((c) => c.field_id === field.id);
       if (!diff) continue;
       const before = new Set(userIds(diff.before));

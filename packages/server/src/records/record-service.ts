@@ -9,7 +9,7 @@ import type { Transaction } from '../db/database.ts';
 import { errors } from '../http/app-error.ts';
 import { validateValues } from '../tables/field-values.ts';
 import { sameValue } from '../tables/same-value.ts';
-import { type Field, loadFields, lockTable, VIEW_COLUMNS, type ViewRow } from '../tables/table-model.ts';
+import { type Field, loadFields, lockTable, lockTableFields, VIEW_COLUMNS, type ViewRow } from '../tables/table-model.ts';
 import { normaliseFilters, normaliseSorts } from '../tables/view-filters.ts';
 import type { Access } from '../workspaces/access.ts';
 import { loadRecord, RECORD_COLUMNS, type RecordRow, recordJson } from './record-model.ts';
@@ -79,8 +79,8 @@ export class RecordService {
     const scope = await this.access.require(auth, 'table', tableId, 'editor');
     const actor = actorOf(auth);
     return this.ctx.db.transaction(async (tx) => {
-      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Table');
-      const fields = await loadFields(tx, tableId);
+      const fields = await lockTableFields(tx, tableId);
+      if (!fields) throw errors.notFound('Table');
       const changes = await validateValues(tx, scope.workspaceId, fields, input);
       const values: Record<string, unknown> = {};
       const versions: Record<string, number> = {};
@@ -103,6 +103,7 @@ export class RecordService {
         version: row.version,
         actor,
         changes: fieldChanges(fields, {}, values),
+        fields,
       });
       const json = recordJson(row);
       this.ctx.events.append(tx, recordRooms(row), 'record_created', actor, json);
@@ -124,8 +125,8 @@ export class RecordService {
     await this.#refuseLocked(auth, recordId, fieldIds);
     const actor = actorOf(auth);
     const result = await this.ctx.db.transaction(async (tx) => {
-      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Record');
-      const fields = await loadFields(tx, tableId);
+      const fields = await lockTableFields(tx, tableId);
+      if (!fields) throw errors.notFound('Record');
       const changes = await validateValues(tx, scope.workspaceId, fields, input);
       const current = await loadRecord(tx, recordId, true);
       if (!current) throw errors.notFound('Record');
@@ -151,7 +152,7 @@ export class RecordService {
       );
       if (!row) throw errors.notFound('Record');
       const diff = fieldChanges(fields, current.values, row.values, changed);
-      await this.#written(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff }, { version });
+      await this.#written(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff, fields }, { version });
       const json = recordJson(row);
       const data: RecordUpdatedData = { ...json, changed_fields: changed };
       this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
@@ -173,8 +174,8 @@ export class RecordService {
     await this.#refuseLocked(auth, recordId, fieldIds);
     const actor = actorOf(auth);
     await this.ctx.db.transaction(async (tx) => {
-      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Record');
-      const fields = await loadFields(tx, tableId);
+      const fields = await lockTableFields(tx, tableId);
+      if (!fields) throw errors.notFound('Record');
       const current = await loadRecord(tx, recordId, true);
       if (!current) throw errors.notFound('Record');
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
@@ -193,6 +194,7 @@ export class RecordService {
         version: current.version,
         actor,
         changes: fieldChanges(fields, current.values, {}),
+        fields,
       });
       this.ctx.events.append(tx, recordRooms(current), 'record_deleted', actor, recordJson(current));
     });

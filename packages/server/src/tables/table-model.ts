@@ -45,6 +45,22 @@ export const VIEW_COLUMNS = 'id, table_id, name, filters, sorts, hidden_fields, 
 /** Columns of a table row. */
 export const TABLE_COLUMNS = 'id, workspace_id, name, description, position, created_by, created_at, updated_at';
 
+/**
+ * Locks a table against schema changes (as {@link lockTable} with `records`) and reads its fields
+ * in display order, in one round trip; null when the table does not exist.
+ */
+export async function lockTableFields(db: Queryable, tableId: string): Promise<Field[] | null> {
+  const rows = await db.query<{ [K in keyof Field]: Field[K] | null }>(
+    `WITH t AS (SELECT id FROM tables WHERE id = $1 FOR KEY SHARE)
+     SELECT ${FIELD_COLUMNS.split(', ')
+       .map((c) => `f.${c}`)
+       .join(', ')} FROM t LEFT JOIN fields f ON f.table_id = t.id ORDER BY f.position, f.created_at, f.id`,
+    [tableId],
+  );
+  if (rows.length === 0) return null;
+  return rows.filter((row): row is Field => row.id !== null);
+}
+
 /** The fields of a table in display order. */
 export function loadFields(db: Queryable, tableId: string): Promise<Field[]> {
   return db.query<Field>(`SELECT ${FIELD_COLUMNS} FROM fields WHERE table_id = $1 ORDER BY position, created_at, id`, [tableId]);

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import { schemaRooms } from './schema-changes.ts';
-import { loadFields, loadViews, lockTable, VIEW_COLUMNS, type ViewRow, viewJson } from './table-model.ts';
+import { loadViews, lockTableFields, VIEW_COLUMNS, type ViewRow, viewJson } from './table-model.ts';
 import { normaliseFilters, normaliseHidden, normaliseSorts } from './view-filters.ts';
 
 /** What a client sends to create or change a view; omitted properties stay as they are. */
@@ -36,8 +36,8 @@ export class ViewService {
     const actor = actorOf(auth);
     return this.ctx.db.transaction(async (tx) => {
       // Shares the table with record writers but waits for schema changes, so filters match the fields.
-      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('Table');
-      const fields = await loadFields(tx, tableId);
+      const fields = await lockTableFields(tx, tableId);
+      if (!fields) throw errors.notFound('Table');
       const [row] = await tx.query<ViewRow>(
         `INSERT INTO views (id, table_id, name, filters, sorts, hidden_fields, position, created_by)
          VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, coalesce($7, (SELECT coalesce(max(position), -1) + 1 FROM views WHERE table_id = $2)), $8)
@@ -74,8 +74,8 @@ export class ViewService {
     const tableId = scope.tableId ?? '';
     const actor = actorOf(auth);
     return this.ctx.db.transaction(async (tx) => {
-      if (!(await lockTable(tx, tableId, 'records'))) throw errors.notFound('View');
-      const fields = await loadFields(tx, tableId);
+      const fields = await lockTableFields(tx, tableId);
+      if (!fields) throw errors.notFound('View');
       const [before] = await tx.query<ViewRow>(`SELECT ${VIEW_COLUMNS} FROM views WHERE id = $1 FOR UPDATE`, [viewId]);
       if (!before) throw errors.notFound('View');
       const [row] = await tx.query<ViewRow>(
