@@ -32,4 +32,15 @@ describe('TtlCache', () => {
     off.set('k', 'v');
     expect(off.get('k')).toBeUndefined();
   });
+
+  it('a value read before an invalidation is not stored after it', () => {
+    const cache = new TtlCache<string, string>(60_000, 10);
+    const stamp = cache.stamp();
+    cache.delete('role'); // the change lands while the old value is being read
+    cache.set('role', 'editor (stale)', undefined, stamp);
+    expect(cache.get('role')).toBeUndefined();
+    const fresh = cache.stamp();
+    cache.set('role', 'viewer', undefined, fresh);
+    expect(cache.get('role')).toBe('viewer');
+  });
 });

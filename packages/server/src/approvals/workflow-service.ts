@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeActivity } from '../activity/activity-writer.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
 import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
@@ -50,11 +51,38 @@ const COLUMNS = 'id, workspace_id, table_id, name, field_id, value, assignee_ids
  * stays there, and at most once per record version (a unique key on the run).
  */
 export class WorkflowService {
+  /**
+   * Enabled rules per table, so that record writes (most of which match no rule) need no query.
+   * A change is forgotten at once on every node through the bus; the cache lifetime bounds the
+   * delay when that notice is lost.
+   */
+  readonly #rules: TtlCache<string, readonly WorkflowRow[]>;
+
   constructor(
     private readonly ctx: AppContext,
     private readonly access: Access,
     private readonly approvals: ApprovalService,
-  ) {}
+  ) {
+    this.#rules = new TtlCache(ctx.config.authCacheMs, 10_000);
+    ctx.bus.onMessage((message) => {
+      if (message.kind === 'control' && message.control.type === 'workflows_changed') this.#rules.delete(message.control.table_id);
+    });
+  }
+
+  /** Forgets the table's rules here and on every other node. */
+  async #changed(tableId: string): Promise<void> {
+    this.#rules.delete(tableId);
+    await this.ctx.bus.publish({ kind: 'control', control: { type: 'workflows_changed', table_id: tableId } });
+  }
+
+  async #enabledRules(tx: Transaction, tableId: string): Promise<readonly WorkflowRow[]> {
+    const known = this.#rules.get(tableId);
+    if (known) return known;
+    const stamp = this.#rules.stamp();
+    const rows = await tx.query<WorkflowRow>(`SELECT ${COLUMNS} FROM workflows WHERE table_id = $1 AND enabled ORDER BY created_at, id`, [tableId]);
+    this.#rules.set(tableId, rows, undefined, stamp);
+    return rows;
+  }
 
   /** Rules of a table. */
   async list(auth: AuthInfo, tableId: string): Promise<Workflow[]> {
@@ -86,6 +114,7 @@ export class WorkflowService {
       ],
     );
     if (!row) throw new Error('workflow insert returned nothing');
+    await this.#changed(tableId);
     return toWorkflow(row);
   }
 
@@ -100,22 +129,22 @@ export class WorkflowService {
       [id, next.name, next.field_id, JSON.stringify(value), JSON.stringify(next.assignee_ids), next.title, next.description, next.enabled],
     );
     if (!row) throw errors.notFound('Workflow');
+    await this.#changed(current.table_id);
     return toWorkflow(row);
   }
 
   /** Deletes a rule (admin); its past runs go with it, the approvals it created stay. */
   async remove(auth: AuthInfo, id: string): Promise<void> {
-    await this.#load(auth, id);
+    const current = await this.#load(auth, id);
     await this.ctx.db.query('DELETE FROM workflows WHERE id = $1', [id]);
+    await this.#changed(current.table_id);
   }
 
   /** Evaluates the table's rules for one record write, in its transaction. */
   readonly onRecordWrite = async (tx: Transaction, change: RecordWriteChange): Promise<void> => {
     if (change.action === 'deleted' || change.changes.length === 0) return;
-    const rules = await tx.query<WorkflowRow>(
-      `SELECT ${COLUMNS} FROM workflows WHERE table_id = $1 AND enabled AND field_id = ANY($2::uuid[]) ORDER BY created_at, id`,
-      [change.tableId, change.changes.map((c) => c.field_id)],
-    );
+    const changed = new Set(change.changes.map((c) => c.field_id));
+    const rules = (await this.#enabledRules(tx, change.tableId)).filter((rule) => changed.has(rule.field_id));
     for (const rule of rules) {
       const diff = change.changes.find((c) => c.field_id === rule.field_id);
       if (!diff || !sameValue(diff.after, rule.value) || sameValue(diff.before, rule.value)) continue;

@@ -90,6 +90,7 @@ export class AuthService {
     const hash = hashSecret(secret);
     const known = this.#known.get(hash);
     if (known) return known;
+    const stamp = this.#known.stamp();
     if (secret.startsWith('tds_')) {
       const [row] = await this.ctx.db.query<PublicUser & { sid: string; expires_at: Date }>(
         `SELECT u.id, u.email, u.name, u.color, s.id AS sid, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
@@ -99,7 +100,7 @@ export class AuthService {
       if (!row) return null;
       const { sid, expires_at: expiresAt, ...user } = row;
       const auth: AuthInfo = { user, via: 'session', credentialId: sid };
-      this.#known.set(hash, auth, expiresAt.getTime());
+      this.#known.set(hash, auth, expiresAt.getTime(), stamp);
       return auth;
     }
     // API tokens: `last_used_at` is therefore as fresh as the cache allows.
@@ -112,7 +113,7 @@ export class AuthService {
     if (!row) return null;
     const { tid, expires_at: expiresAt, ...user } = row;
     const auth: AuthInfo = { user, via: 'token', credentialId: tid };
-    this.#known.set(hash, auth, expiresAt?.getTime());
+    this.#known.set(hash, auth, expiresAt?.getTime(), stamp);
     return auth;
   }
 

@@ -14,7 +14,9 @@ export type ControlMessage =
   /** Re-check every subscription of this user in this workspace (role changed or removed). */
   | { readonly type: 'membership_changed'; readonly workspace_id: string; readonly user_id: string }
   /** Close every connection of this user (logout, or a session was revoked). */
-  | { readonly type: 'user_logged_out'; readonly user_id: string; readonly session_id: string | null };
+  | { readonly type: 'user_logged_out'; readonly user_id: string; readonly session_id: string | null }
+  /** A table's workflow rules changed: nodes drop the rules they remember for it. */
+  | { readonly type: 'workflows_changed'; readonly table_id: string };
 
 /**
  * Carries messages to every server node, including the one that published.

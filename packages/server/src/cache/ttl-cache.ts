@@ -6,6 +6,8 @@
  */
 export class TtlCache<K, V> {
   readonly #entries = new Map<K, { value: V; until: number }>();
+  /** Counts invalidations, so a value read before one is not stored after it. */
+  #generation = 0;
 
   /**
    * @param ttlMs how long an entry stays valid
@@ -29,9 +31,20 @@ export class TtlCache<K, V> {
     return entry.value;
   }
 
-  /** Stores a value for at most the cache's TTL (or until `until`, when that is sooner). */
-  set(key: K, value: V, until?: number): void {
-    if (this.ttlMs === 0) return;
+  /**
+   * A mark to pass to {@link TtlCache.set} for a value about to be read from the source: if
+   * anything is invalidated meanwhile, the value may be older than the invalidation and is not kept.
+   */
+  stamp(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Stores a value for at most the cache's TTL (or until `until`, when that is sooner); with a
+   * `stamp`, only when nothing was invalidated since it was taken.
+   */
+  set(key: K, value: V, until?: number, stamp?: number): void {
+    if (this.ttlMs === 0 || (stamp !== undefined && stamp !== this.#generation)) return;
     const limit = this.now() + this.ttlMs;
     this.#entries.delete(key);
     if (this.#entries.size >= this.maxEntries) {
@@ -42,15 +55,18 @@ export class TtlCache<K, V> {
   }
 
   delete(key: K): void {
+    this.#generation++;
     this.#entries.delete(key);
   }
 
   /** Removes every entry whose value matches. */
   deleteWhere(match: (value: V, key: K) => boolean): void {
+    this.#generation++;
     for (const [key, entry] of this.#entries) if (match(entry.value, key)) this.#entries.delete(key);
   }
 
   clear(): void {
+    this.#generation++;
     this.#entries.clear();
   }
 

@@ -386,6 +386,7 @@ export class Gateway {
   }
 
   async #onControl(control: ControlMessage): Promise<void> {
+    if (control.type === 'workflows_changed') return;
     const mine = [...(this.#byUser.get(control.user_id) ?? [])];
     if (control.type === 'user_logged_out') {
       for (const conn of mine) {

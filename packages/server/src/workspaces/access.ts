@@ -70,8 +70,9 @@ export class Access {
     const key = roleKey(workspaceId, userId);
     const known = this.#roles.get(key);
     if (known) return known;
+    const stamp = this.#roles.stamp();
     const [row] = await this.db.query<{ role: Role }>('SELECT role FROM members WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
-    if (row) this.#roles.set(key, row.role);
+    if (row) this.#roles.set(key, row.role, undefined, stamp);
     return row?.role ?? null;
   }
 
@@ -91,15 +92,17 @@ export class Access {
       const role = await this.roleIn(userId, placement.workspaceId);
       return role ? { ...placement, role } : null;
     }
+    const roleStamp = this.#roles.stamp();
+    const placementStamp = this.#placements.stamp();
     const [row] = await this.db.query<{ workspace_id: string; table_id: string | null; role: Role | null }>(
       `SELECT s.workspace_id, s.table_id, m.role FROM (${SCOPE_SQL[kind]}) s
        LEFT JOIN members m ON m.workspace_id = s.workspace_id AND m.user_id = $2`,
       [id, userId],
     );
     if (!row) return null;
-    this.#placements.set(`${kind}:${id}`, { workspaceId: row.workspace_id, tableId: row.table_id });
+    this.#placements.set(`${kind}:${id}`, { workspaceId: row.workspace_id, tableId: row.table_id }, undefined, placementStamp);
     if (!row.role) return null;
-    this.#roles.set(roleKey(row.workspace_id, userId), row.role);
+    this.#roles.set(roleKey(row.workspace_id, userId), row.role, undefined, roleStamp);
     return { workspaceId: row.workspace_id, tableId: row.table_id, role: row.role };
   }
 

@@ -121,4 +121,17 @@ describe.skipIf(!ready)('two server nodes sharing PostgreSQL and Redis', () => {
     const write = await onB.patch(`/records/${record.id}`, { values: { [table.f.Title]: 'not allowed' } });
     expect(write.status).toBe(404);
   });
+
+  it('a workflow rule added through node A fires for a write through node B, though B had just looked for rules', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Status', type: 'text' }]);
+    const record = await createRecord(owner, table.id, { [table.f.Status]: 'Draft' });
+    const onB = onNode(alice, b);
+    expect((await onB.patch(`/records/${record.id}`, { values: { [table.f.Status]: 'Review' } })).status).toBe(200);
+    const rule = await owner.post(`/tables/${table.id}/workflows`, { field_id: table.f.Status, value: 'Ready', assignee_ids: [bob.user?.id], title: 'Check' });
+    expect(rule.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 100)); // the notice crosses Redis in well under this
+    expect((await onB.patch(`/records/${record.id}`, { values: { [table.f.Status]: 'Ready' } })).status).toBe(200);
+    const runs = (await owner.get(`/workflows/${rule.body.id}/runs`)).body.runs as { record_id: string }[];
+    expect(runs.filter((r) => r.record_id === record.id)).toHaveLength(1);
+  });
 });
