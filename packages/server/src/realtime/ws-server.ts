@@ -21,6 +21,8 @@ const CLOSE_GRACE_MS = 2000;
  * the configured limit and this are read and refused with 4413, so clients learn why.
  */
 const HARD_FRAME_FACTOR = 16;
+/** Pings a connection may leave unanswered; at the next heartbeat it is dead and cut. */
+const MAX_MISSED_PONGS = 2;
 
 /** What the WebSocket endpoint needs. */
 export interface WsServerDeps {
@@ -50,9 +52,8 @@ function cookieValue(header: string | undefined, name: string): string | null {
  * cookie. A cookie counts only with an allowed `Origin` (browsers always send one), so another
  * site cannot open a socket with the user's cookie.
  */
-async function authenticateUpgrade(req: IncomingMessage, url: URL, deps: WsServerDeps): Promise<AuthInfo | null> {
-  const token = url.searchParams.get('token');
-  if (token) return authenticateConnectToken(deps.ctx.db, token, deps.ctx.secrets.sessionSecret);
+async function authenticateUpgrade(req: IncomingMessage, connectToken: string | null, deps: WsServerDeps): Promise<AuthInfo | null> {
+  if (connectToken) return authenticateConnectToken(deps.ctx.db, connectToken, deps.ctx.secrets.sessionSecret);
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return deps.auth.authenticate(header.slice(7).trim());
   const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
@@ -64,21 +65,104 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
 }
 
-/** Writes to one WebSocket, enforcing the send-buffer cap so a slow reader never grows without bound. */
+/**
+ * Swallows an `error` event (an emitter throws one nobody listens to): the socket is closed
+ * right after by whoever owns it. One function for every socket, so no closure stays per socket.
+ */
+function ignoreError(): void {}
+
+/** What every socket of one server shares (held once, not per socket). */
+interface SocketHub {
+  readonly gateway: Gateway;
+  readonly counters: RealtimeCounters;
+  /** Every socket past the upgrade, accepted or being refused, until it closes. */
+  readonly sockets: Set<GatewaySocket>;
+  /** Frames past this are refused with 4413. */
+  readonly maxFrameBytes: number;
+  /** Send-buffer cap: past it the client is a slow consumer and is closed. */
+  readonly maxBuffered: number;
+  /** Per-connection rate limit. */
+  readonly messagesPerSecond: number;
+}
+
+/**
+ * The server-side socket, carrying the little it needs per connection itself. Its listeners are
+ * its own methods, registered unbound: ws calls a listener with the socket as `this`, so every
+ * socket shares one function per event instead of holding closures of its own (a node holds
+ * tens of thousands of mostly idle sockets).
+ */
+class GatewaySocket extends WebSocket {
+  /** Heartbeat pings sent since the last pong. */
+  missedPongs = 0;
+  #hub: SocketHub | null = null;
+  #transport: WsTransport | null = null;
+
+  /** Takes a socket fresh from the upgrade into the hub, until it closes. */
+  track(hub: SocketHub): void {
+    this.#hub = hub;
+    hub.sockets.add(this);
+    this.on('error', ignoreError);
+    this.on('close', this.#onClose);
+  }
+
+  /** Feeds the client's frames and pongs to the accepted connection's transport. */
+  accept(transport: WsTransport): void {
+    this.#transport = transport;
+    this.on('pong', this.#onPong);
+    this.on('message', this.#onMessage);
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    this.#transport?.receive(data, isBinary);
+  }
+
+  #onPong(): void {
+    this.missedPongs = 0;
+  }
+
+  #onClose(): void {
+    this.#hub?.sockets.delete(this);
+    const conn = this.#transport?.connection;
+    if (conn) void this.#hub?.gateway.closed(conn);
+  }
+}
+
+/**
+ * One accepted WebSocket as the gateway sees it: writes with the send-buffer cap, so a slow
+ * reader never grows without bound, and reads with the frame-size cap and the rate limit.
+ */
 class WsTransport implements Transport {
-  readonly kind = 'ws' as const;
+  /** The gateway's connection; set right after the gateway opens it. */
+  connection: Connection | null = null;
+  readonly #bucket: TokenBucket;
   #closing = false;
   #corked = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly hub: SocketHub,
+  ) {
+    this.#bucket = new TokenBucket(hub.messagesPerSecond);
+  }
+
+  get kind(): 'ws' {
+    return 'ws';
+  }
 
   get closing(): boolean {
     return this.#closing;
   }
 
-  constructor(
-    private readonly ws: WebSocket,
-    private readonly maxBuffered: number,
-    private readonly counters: RealtimeCounters,
-  ) {}
+  /** One frame from the client: refused past the size cap or the rate limit, else handed to the gateway. */
+  receive(data: RawData, isBinary: boolean): void {
+    const conn = this.connection;
+    if (!conn) return;
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    if (size > this.hub.maxFrameBytes) this.close(CLOSE_CODES.too_large, 'frame too large');
+    else if (!this.#bucket.take()) this.close(CLOSE_CODES.rate_limited, 'rate limited');
+    else if (isBinary) conn.send({ type: 'error', code: 'invalid_input', message: 'Frames must be text (JSON).' });
+    else this.hub.gateway.receive(conn, data.toString());
+  }
 
   sendEvent(_event: DurableEvent, frame: Frame): void {
     this.#send(frame);
@@ -91,7 +175,7 @@ class WsTransport implements Transport {
   close(code: number, reason: string): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.counters.closedByServer(code);
+    this.hub.counters.closedByServer(code);
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
@@ -99,7 +183,7 @@ class WsTransport implements Transport {
   #send(frame: Frame): void {
     if (this.#closing || this.ws.readyState !== WebSocket.OPEN) return;
     // ws never blocks: a socket that stops reading only grows its own buffer, which we cap here.
-    if (this.ws.bufferedAmount > this.maxBuffered) {
+    if (this.ws.bufferedAmount > this.hub.maxBuffered) {
       this.close(CLOSE_CODES.slow_consumer, 'slow consumer');
       return;
     }
@@ -118,7 +202,7 @@ class WsTransport implements Transport {
     if (this.#corked) {
       // A long burst (a big replay) is written out early, so only a client that really stops
       // reading reaches the send-buffer cap.
-      if (this.ws.bufferedAmount > this.maxBuffered / 4) this.#uncork(socket);
+      if (this.ws.bufferedAmount > this.hub.maxBuffered / 4) this.#uncork(socket);
       return;
     }
     this.#corked = true;
@@ -140,26 +224,45 @@ class WsTransport implements Transport {
  */
 export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsServer {
   const { config, log } = deps.ctx;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxFrameBytes * HARD_FRAME_FACTOR, clientTracking: true });
-  const missed = new WeakMap<WebSocket, number>();
+  // Sockets are tracked here rather than by ws (`clientTracking`), which would add a closure per socket.
+  const wss = new WebSocketServer<typeof GatewaySocket>({
+    noServer: true,
+    maxPayload: config.wsMaxFrameBytes * HARD_FRAME_FACTOR,
+    clientTracking: false,
+    WebSocket: GatewaySocket,
+  });
+  const hub: SocketHub = {
+    gateway: deps.gateway,
+    counters: deps.gateway.counters,
+    sockets: new Set(),
+    maxFrameBytes: config.wsMaxFrameBytes,
+    maxBuffered: config.wsSendBufferBytes,
+    messagesPerSecond: config.wsMessagesPerSecond,
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Read what is needed now: a closure that outlives the upgrade must not keep the request or its URL.
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) {
       // Other modules may serve their own upgrade paths; when nobody does, do not leave it hanging.
       if (server.listenerCount('upgrade') === 1) socket.destroy();
       return;
     }
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreError);
     const origin = req.headers.origin;
     if (origin && !deps.isAllowedOrigin(origin)) {
       refuse(socket, 403, 'Forbidden origin');
       return;
     }
-    authenticateUpgrade(req, url, deps)
+    const version = url.searchParams.get('v');
+    authenticateUpgrade(req, url.searchParams.get('token'), deps)
       .then((auth) => {
         if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, auth, url));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // From here ws handles the socket's errors.
+          socket.off('error', ignoreError);
+          accept(ws, auth, version);
+        });
       })
       .catch((err) => {
         log.error({ err }, 'realtime: upgrade failed');
@@ -167,38 +270,26 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
       });
   };
 
-  const accept = (ws: WebSocket, auth: AuthInfo | null, url: URL) => {
-    ws.on('error', () => undefined);
-    const version = url.searchParams.get('v');
+  const accept = (ws: GatewaySocket, auth: AuthInfo | null, version: string | null) => {
+    ws.track(hub);
     if (!auth) return ws.close(CLOSE_CODES.unauthenticated, 'unauthenticated');
     if (version !== null && version !== String(PROTOCOL_VERSION)) return ws.close(CLOSE_CODES.protocol_mismatch, `protocol ${PROTOCOL_VERSION} required`);
     if (deps.gateway.connectionCount(auth.user.id) >= config.wsMaxConnectionsPerUser) return ws.close(CLOSE_CODES.forbidden, 'too many connections');
 
-    const transport = new WsTransport(ws, config.wsSendBufferBytes, deps.gateway.counters);
-    const conn: Connection = deps.gateway.open(auth, transport);
-    const bucket = new TokenBucket(config.wsMessagesPerSecond);
-    missed.set(ws, 0);
-    ws.on('pong', () => missed.set(ws, 0));
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
-      if (size > config.wsMaxFrameBytes) return transport.close(CLOSE_CODES.too_large, 'frame too large');
-      if (!bucket.take()) return transport.close(CLOSE_CODES.rate_limited, 'rate limited');
-      if (isBinary) return conn.send({ type: 'error', code: 'invalid_input', message: 'Frames must be text (JSON).' });
-      deps.gateway.receive(conn, data.toString());
-    });
-    ws.on('close', () => void deps.gateway.closed(conn));
-    deps.gateway.welcome(conn);
+    const transport = new WsTransport(ws, hub);
+    transport.connection = deps.gateway.open(auth, transport);
+    ws.accept(transport);
+    deps.gateway.welcome(transport.connection);
   };
 
   // A connection that has not answered two pings in a row is dead: cut it so presence and locks go.
   const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      const count = missed.get(ws) ?? 0;
-      if (count >= 2) {
+    for (const ws of hub.sockets) {
+      if (ws.missedPongs >= MAX_MISSED_PONGS) {
         ws.terminate();
         continue;
       }
-      missed.set(ws, count + 1);
+      ws.missedPongs += 1;
       if (ws.readyState === WebSocket.OPEN) ws.ping();
     }
   }, config.heartbeatMs);
@@ -210,8 +301,8 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
       clearInterval(heartbeat);
       server.off('upgrade', onUpgrade);
       const deadline = Date.now() + CLOSE_GRACE_MS;
-      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      for (const ws of wss.clients) ws.terminate();
+      while (hub.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const ws of hub.sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
