@@ -25,11 +25,11 @@ export class Connection {
   /** Key of this connection's presence entries and lock leases. */
   readonly key: ConnectionKey;
   readonly subscriptions = new Map<string, Subscription>();
-  /** Rooms where this connection announced presence, with when it first did. */
-  readonly presence = new Map<string, string>();
   /** Status the user last chose on this connection. */
   status: PresenceStatus = 'online';
   closed = false;
+  /** Rooms where this connection announced presence, with when it first did; made on the first announcement (most connections never make one). */
+  #presence: Map<string, string> | null = null;
 
   constructor(
     readonly auth: AuthInfo,
@@ -41,6 +41,22 @@ export class Connection {
 
   get userId(): string {
     return this.auth.user.id;
+  }
+
+  /** When this connection first announced presence in `room`, if it has. */
+  presentSince(room: string): string | undefined {
+    return this.#presence?.get(room);
+  }
+
+  /** Notes that this connection announced presence in `room`, first at `since`. */
+  markPresent(room: string, since: string): void {
+    this.#presence ??= new Map();
+    this.#presence.set(room, since);
+  }
+
+  /** Forgets this connection's presence in `room`; false when it had none there. */
+  forgetPresence(room: string): boolean {
+    return this.#presence?.delete(room) ?? false;
   }
 
   /** Serialises and sends one signal to this client only. */

@@ -43,8 +43,8 @@ export class PresenceService {
   /** Stores an announcement and tells the room. */
   async announce(conn: Connection, a: PresenceAnnouncement): Promise<PresenceEntry> {
     if (a.status) conn.status = a.status;
-    const since = conn.presence.get(a.room) ?? new Date().toISOString();
-    conn.presence.set(a.room, since);
+    const since = conn.presentSince(a.room) ?? new Date().toISOString();
+    conn.markPresent(a.room, since);
     const result = await this.store.upsert(a.room, conn.key, this.#entry(conn, a.action, a.record_id ?? null, a.field_id ?? null, since), this.timing.ttlMs);
     if (result.joined) await this.signals.publish(a.room, { type: 'user_joined', room: a.room, user: result.entry });
     else await this.signals.publish(a.room, { type: 'presence_update', room: a.room, user: result.entry });
@@ -53,7 +53,7 @@ export class PresenceService {
 
   /** Removes the connection from a room's presence at once (unsubscribe, membership revoked). */
   async leave(conn: Connection, room: string): Promise<void> {
-    if (!conn.presence.delete(room)) return;
+    if (!conn.forgetPresence(room)) return;
     const result = await this.store.remove(room, conn.key);
     if (result.userId && result.left) await this.signals.publish(room, { type: 'user_left', room, user_id: result.userId });
   }
