@@ -12,6 +12,27 @@ interface Slot {
 type UserSlots = Map<ConnectionKey, Slot>;
 
 /**
+ * The rooms a connection holds an entry in, flat: `[room, userId, room, userId, …]`. A
+ * connection is in one or two rooms (every one is in the online room), where a Map per
+ * connection would cost several times the memory. Replaced (`concat`, `slice`) rather than
+ * grown in place or spread, which leave spare capacity behind.
+ */
+type HeldRooms = readonly string[];
+
+/** Index of `room` in `held`, or -1. */
+function roomIndex(held: HeldRooms, room: string): number {
+  for (let i = 0; i < held.length; i += 2) if (held[i] === room) return i;
+  return -1;
+}
+
+/** The user whose entry the connection holds in `room`. */
+function heldUser(held: HeldRooms | undefined, room: string): string | undefined {
+  if (!held) return undefined;
+  const i = roomIndex(held, room);
+  return i < 0 ? undefined : held[i + 1];
+}
+
+/**
  * The in-process presence store: one node, entries in maps, expiry checked on read. Slots are
  * indexed by room and then by user, so a join or leave looks only at that user's own
  * connections: a node filling up with thousands of connections in one room stays linear.
@@ -19,15 +40,15 @@ type UserSlots = Map<ConnectionKey, Slot>;
 export class MemoryPresenceStore implements PresenceStore {
   /** room → user → connection → slot */
   readonly #rooms = new Map<string, Map<string, UserSlots>>();
-  /** connection → room → user it holds an entry for there */
-  readonly #byConnection = new Map<ConnectionKey, Map<string, string>>();
+  /** connection → rooms it holds an entry in, each with the user of that entry */
+  readonly #byConnection = new Map<ConnectionKey, HeldRooms>();
   #order = 0;
 
   /** @param now clock in ms, injectable so expiry can be tested without waiting. Default `Date.now`. */
   constructor(private readonly now: () => number = Date.now) {}
 
   async upsert(room: string, connection: ConnectionKey, entry: PresenceEntry, ttlMs: number): Promise<UpsertResult> {
-    const previousUser = this.#byConnection.get(connection)?.get(room);
+    const previousUser = heldUser(this.#byConnection.get(connection), room);
     if (previousUser !== undefined && previousUser !== entry.user_id) this.#delete(room, connection);
     const users = this.#rooms.get(room) ?? new Map<string, UserSlots>();
     this.#rooms.set(room, users);
@@ -36,14 +57,12 @@ export class MemoryPresenceStore implements PresenceStore {
     const joined = !this.#hasLive(slots);
     this.#order += 1;
     slots.set(connection, { entry, expiresAt: this.now() + ttlMs, order: this.#order });
-    const rooms = this.#byConnection.get(connection) ?? new Map<string, string>();
-    rooms.set(room, entry.user_id);
-    this.#byConnection.set(connection, rooms);
+    this.#hold(connection, room, entry.user_id);
     return { joined, entry: this.#merged(slots) ?? entry };
   }
 
   async remove(room: string, connection: ConnectionKey): Promise<RemoveResult> {
-    const userId = this.#byConnection.get(connection)?.get(room);
+    const userId = heldUser(this.#byConnection.get(connection), room);
     const slots = userId === undefined ? undefined : this.#rooms.get(room)?.get(userId);
     if (userId === undefined || !slots?.has(connection)) return { userId: null, left: false };
     this.#delete(room, connection);
@@ -67,7 +86,10 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async refresh(connection: ConnectionKey, ttlMs: number): Promise<void> {
     const now = this.now();
-    for (const [room, userId] of this.#byConnection.get(connection) ?? []) {
+    const held = this.#byConnection.get(connection) ?? [];
+    for (let i = 0; i < held.length; i += 2) {
+      const room = held[i] as string;
+      const userId = held[i + 1] as string;
       const slot = this.#rooms.get(room)?.get(userId)?.get(connection);
       if (slot && slot.expiresAt > now) slot.expiresAt = now + ttlMs;
     }
@@ -75,7 +97,9 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async removeConnection(connection: ConnectionKey): Promise<PresenceDeparture[]> {
     const out: PresenceDeparture[] = [];
-    for (const room of [...(this.#byConnection.get(connection)?.keys() ?? [])]) {
+    const held = this.#byConnection.get(connection) ?? [];
+    for (let i = 0; i < held.length; i += 2) {
+      const room = held[i] as string;
       const result = await this.remove(room, connection);
       if (result.userId && result.left) out.push({ room, userId: result.userId });
     }
@@ -135,12 +159,29 @@ export class MemoryPresenceStore implements PresenceStore {
     return best?.entry ?? null;
   }
 
+  /** Notes that `connection` holds `userId`'s entry in `room`. */
+  #hold(connection: ConnectionKey, room: string, userId: string): void {
+    const held = this.#byConnection.get(connection);
+    if (!held) {
+      this.#byConnection.set(connection, [room, userId]);
+      return;
+    }
+    const i = roomIndex(held, room);
+    if (i < 0) this.#byConnection.set(connection, held.concat(room, userId));
+    else if (held[i + 1] !== userId)
+      this.#byConnection.set(
+        connection,
+        held.map((v, j) => (j === i + 1 ? userId : v)),
+      );
+  }
+
   #delete(room: string, connection: ConnectionKey): void {
-    const rooms = this.#byConnection.get(connection);
-    const userId = rooms?.get(room);
-    if (userId === undefined) return;
-    rooms?.delete(room);
-    if (rooms?.size === 0) this.#byConnection.delete(connection);
+    const held = this.#byConnection.get(connection);
+    const i = held ? roomIndex(held, room) : -1;
+    if (!held || i < 0) return;
+    const userId = held[i + 1] as string;
+    if (held.length === 2) this.#byConnection.delete(connection);
+    else this.#byConnection.set(connection, held.slice(0, i).concat(held.slice(i + 2)));
     const users = this.#rooms.get(room);
     const slots = users?.get(userId);
     slots?.delete(connection);
