@@ -137,6 +137,18 @@ export const CONFIG_OPTIONS = {
     description: 'Age after which durable events are trimmed.',
     schema: int(1, 24 * 365).default(24 * 7),
   }),
+  replayBufferEvents: option({
+    env: 'REPLAY_BUFFER_EVENTS',
+    description:
+      'Newest durable events each room keeps in memory (up to about 1 MB of them), so a client resuming from a recent seq is replayed without reading the event log. 0: every resume reads the log.',
+    schema: int(0, 100000).default(500),
+  }),
+  roomLingerMs: option({
+    env: 'ROOM_LINGER_MS',
+    description:
+      'How long a room whose last subscriber on this node left keeps following its events, so clients reconnecting after a dropped connection resume from memory.',
+    schema: int(0, 600000).default(10000),
+  }),
   smtpUrl: option({
     env: 'SMTP_URL',
     description: 'SMTP server for email (smtp://user:pass@host:port). Empty: .eml files in DATA_DIR/mail.',

@@ -37,7 +37,7 @@ export interface SubscribeResult {
   readonly room: string;
   /** The last seq the client now has: replayed up to here, or the live starting point. */
   readonly seq: number;
-  /** Events replayed from the log. */
+  /** Events replayed (from the room's recent events in memory, or from the log). */
   readonly replayed: number;
   /** True when `since` was older than the retained history and a `resync` was sent. */
   readonly resync: boolean;
@@ -105,9 +105,11 @@ export class Gateway {
     return this.#connections.size;
   }
 
-  /** Rooms with at least one local subscriber. */
+  /** Rooms with at least one local subscriber (not counting rooms lingering after their last one left). */
   get roomCount(): number {
-    return this.#channels.size;
+    let count = 0;
+    for (const channel of this.#channels.values()) if (channel.subscribers.size > 0) count++;
+    return count;
   }
 
   /** All open connections on this node. */
@@ -257,10 +259,12 @@ export class Gateway {
   }
 
   /**
-   * Joins a room. With `since`: replays the log after it, then goes live with no gap and no
-   * duplicate (live events that arrive during the replay are buffered). Without: live from the
-   * room's current seq, which the result reports. A `since` older than the retained history
-   * sends `resync` and continues live from the current seq.
+   * Joins a room. With `since`: replays the events after it, then goes live with no gap and no
+   * duplicate (live events that arrive during the replay are buffered). Recent events come from
+   * the room's memory with the frames live subscribers got; only older ones are read from the
+   * log. Without `since`: live from the room's current seq, which the result reports. A `since`
+   * older than the retained history, or ahead of the room, sends `resync` and continues live from
+   * the current seq.
    */
   async subscribe(conn: Connection, room: string, since?: number): Promise<SubscribeResult> {
     if (!parseRoom(room)) throw errors.invalid(`Unknown room ${room}.`, { room });
@@ -270,17 +274,22 @@ export class Gateway {
     if (existing) this.#detach(existing);
 
     this.#joining.set(room, (this.#joining.get(room) ?? 0) + 1);
-    let sub: Subscription;
-    let channel: RoomChannel;
+    let sub: Subscription | null = null;
+    const channel = this.#channel(room);
     try {
-      channel = this.#channel(room);
       await channel.ready;
-      sub = new Subscription(conn, room, since ?? channel.cursor);
-      channel.subscribers.add(sub);
+      if (!channel.closed) {
+        sub = new Subscription(conn, room, since ?? channel.cursor);
+        channel.subscribers.add(sub);
+      }
     } finally {
       this.#joining.set(room, (this.#joining.get(room) ?? 1) - 1);
       if (this.#joining.get(room) === 0) this.#joining.delete(room);
+      // A room that could not start (its head unreadable) is dropped, so the next join tries again.
+      if (!sub) this.#forget(channel);
     }
+    // Only a gateway shutting down closes a room that someone is joining.
+    if (!sub) throw errors.invalid('The server is shutting down.');
     conn.subscriptions.set(room, sub);
     if (conn.closed) {
       this.#detach(sub);
@@ -290,17 +299,18 @@ export class Gateway {
     let replayed = 0;
     let resync = false;
     try {
-      if (since !== undefined && (await this.#historyMissing(room, since))) {
-        resync = true;
-        sub.lastSeq = startedAt;
-        conn.send({ type: 'resync', room, seq: startedAt });
-      } else if (since !== undefined) {
-        for (;;) {
-          const page = await this.#ctx.events.readAfter(this.#ctx.db, room, sub.lastSeq, REPLAY_PAGE);
-          if (!sub.active) break;
-          for (const event of page) sub.replay(event);
-          replayed += page.length;
-          if (page.length < REPLAY_PAGE) break;
+      if (since !== undefined) {
+        // Decided from memory when the room holds every event after `since`: no database read.
+        const recent = channel.recentAfter(since);
+        if (recent) {
+          for (const { event, frame } of recent) sub.replay(event, frame);
+          replayed = recent.length;
+        } else if (await this.#historyMissing(room, since)) {
+          resync = true;
+          sub.lastSeq = startedAt;
+          conn.send({ type: 'resync', room, seq: startedAt });
+        } else {
+          replayed = await this.#replayFromLog(channel, sub);
         }
       }
     } catch (err) {
@@ -310,6 +320,30 @@ export class Gateway {
     sub.goLive();
     void this.#sendRoomState(conn, room);
     return { room, seq: sub.lastSeq, replayed, resync };
+  }
+
+  /**
+   * Replays the events after `sub.lastSeq` that the room no longer (or not yet) holds from the
+   * log, page by page, and the rest from the room's memory as soon as it reaches them.
+   */
+  async #replayFromLog(channel: RoomChannel, sub: Subscription): Promise<number> {
+    let replayed = 0;
+    for (;;) {
+      const recent = channel.recentAfter(sub.lastSeq);
+      if (recent) {
+        for (const { event, frame } of recent) sub.replay(event, frame);
+        return replayed + recent.length;
+      }
+      // Read only up to where the room's memory starts; the room may move on meanwhile, the loop then reads on.
+      const from = channel.recentFrom;
+      const limit = from !== null && from > sub.lastSeq ? Math.min(REPLAY_PAGE, from - sub.lastSeq) : REPLAY_PAGE;
+      const page = await this.#ctx.events.readAfter(this.#ctx.db, sub.room, sub.lastSeq, limit);
+      if (!sub.active) return replayed;
+      for (const event of page) sub.replay(event);
+      replayed += page.length;
+      // A short page reached the end of the log, which is at or past where this subscriber went live.
+      if (page.length < limit) return replayed;
+    }
   }
 
   /** Whether events after `since` are no longer (all) retained, or `since` is ahead of the room. */
@@ -346,15 +380,24 @@ export class Gateway {
     await this.presence.leave(conn, room);
   }
 
+  /** The room's channel, created on first use; a lingering one is kept again. */
   #channel(room: string): RoomChannel {
     let channel = this.#channels.get(room);
-    if (!channel) {
-      const { events, db, log } = this.#ctx;
-      channel = new RoomChannel(room, { readAfter: (r, since, limit) => events.readAfter(db, r, since, limit), head: (r) => events.head(db, r) }, (err) =>
-        log.warn({ err, room }, 'realtime: reading the event log failed'),
-      );
-      this.#channels.set(room, channel);
+    if (channel) {
+      channel.keep();
+      return channel;
     }
+    const { events, db, log, config } = this.#ctx;
+    channel = new RoomChannel(
+      room,
+      { readAfter: (r, since, limit) => events.readAfter(db, r, since, limit), head: (r) => events.head(db, r) },
+      (err) => log.warn({ err, room }, 'realtime: reading the event log failed'),
+      { events: config.replayBufferEvents },
+      this.counters,
+    );
+    this.#channels.set(room, channel);
+    // A room whose head cannot be read is of no use to anyone: the next subscriber starts afresh.
+    channel.ready.catch(() => this.#forget(channel));
     return channel;
   }
 
@@ -364,10 +407,31 @@ export class Gateway {
     const channel = this.#channels.get(sub.room);
     if (!channel) return;
     channel.subscribers.delete(sub);
-    if (channel.subscribers.size === 0 && !this.#joining.has(sub.room)) {
-      channel.close();
-      this.#channels.delete(sub.room);
+    this.#releaseIfEmpty(channel);
+  }
+
+  /**
+   * A room nobody on this node subscribes to (or is joining) lingers for ROOM_LINGER_MS with its
+   * recent events, then goes: after a dropped connection or a node's clients all reconnecting at
+   * once, they resume from memory instead of each reading the log.
+   */
+  #releaseIfEmpty(channel: RoomChannel): void {
+    if (channel.subscribers.size > 0 || this.#joining.has(channel.room)) return;
+    const lingerMs = this.#ctx.config.roomLingerMs;
+    if (lingerMs <= 0 || this.#closing) {
+      this.#forget(channel);
+      return;
     }
+    channel.linger(lingerMs, () => {
+      if (channel.subscribers.size === 0 && !this.#joining.has(channel.room)) this.#forget(channel);
+    });
+  }
+
+  /** Closes a room and drops it from the map (if it is still the room's channel). */
+  #forget(channel: RoomChannel): void {
+    if (channel.subscribers.size > 0 || this.#joining.has(channel.room)) return;
+    channel.close();
+    if (this.#channels.get(channel.room) === channel) this.#channels.delete(channel.room);
   }
 
   #onBus(message: BusMessage): void {

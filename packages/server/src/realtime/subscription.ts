@@ -30,9 +30,13 @@ export class Subscription {
     this.#send(event, frame);
   }
 
-  /** Sends a replayed event (already read from the log). */
-  replay(event: DurableEvent): void {
-    this.#send(event, Frame.of(event));
+  /**
+   * Sends a replayed event: from the room's recent events with the `frame` live subscribers got,
+   * or read from the log (serialised here).
+   */
+  replay(event: DurableEvent, frame?: Frame): void {
+    if (!this.active || event.seq <= this.lastSeq) return;
+    this.#send(event, frame ?? Frame.of(event));
   }
 
   /** Ends the replay: flushes buffered events newer than the replay and turns live. */

@@ -6,6 +6,7 @@ import { describeEachDatabase } from '../support/each-database.ts';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { connectWs } from '../support/ws-client.ts';
+import { watchEventLog } from './event-log-watch.ts';
 import { range, seqs, writeEvents } from './event-writer.ts';
 
 /**
@@ -59,6 +60,25 @@ describeEachDatabase('per-room ordering on one node', (db) => {
     expect(seqs(await client.collect(room, 3))).toEqual(range(start, 3));
     await new Promise((r) => setTimeout(r, 100));
     expect(client.events(room)).toHaveLength(3);
+    await client.close();
+  });
+
+  it('an event read from the log to fill a gap is kept with the others: a resume after it replays all from memory', async () => {
+    const client = await connectWs(server.url, owner);
+    const start = (await client.subscribe(room)).seq as number;
+    await storeSilently(server, room);
+    await writeEvents(server, room, 2);
+    const live = await client.collect(room, 3);
+
+    const back = await connectWs(server.url, owner);
+    const log = watchEventLog(server);
+    const ack = await back.subscribe(room, start);
+    log.stop();
+    expect(log.statements).toBe(0);
+    expect(ack.replayed).toBe(3);
+    expect(seqs(back.events(room))).toEqual(range(start, 3));
+    expect(back.events(room)).toEqual(live);
+    await back.close();
     await client.close();
   });
 
