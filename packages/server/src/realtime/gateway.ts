@@ -14,6 +14,7 @@ import { PresenceService } from './presence-service.ts';
 import { NO_COUNTERS, type RealtimeCounters } from './realtime-metrics.ts';
 import { Relay } from './relay.ts';
 import { RoomChannel } from './room-channel.ts';
+import { RoomStateSender } from './room-state.ts';
 import { SignalPublisher } from './signal-publisher.ts';
 import { Subscription } from './subscription.ts';
 
@@ -59,6 +60,9 @@ export class Gateway {
   readonly #joining = new Map<string, number>();
   readonly #inbox = new WeakMap<Connection, Promise<void>>();
   readonly #roomChecks = new Map<string, RoomCheck>();
+  /** Connections that asked for a lock: only they can hold leases to release when they close. */
+  readonly #lockTakers = new WeakSet<Connection>();
+  readonly #roomState: RoomStateSender;
   readonly #unsubscribeBus: (() => void)[] = [];
   readonly #tick: NodeJS.Timeout;
   readonly #ctx: AppContext;
@@ -82,6 +86,7 @@ export class Gateway {
     this.presence = new PresenceService(deps.presence, this.signals, { ttlMs: 2 * heartbeatMs, graceMs: presenceGraceMs });
     this.locks = new LockService(deps.locks, access, this.signals, lockTtlMs);
     this.relay = new Relay(access, this.signals);
+    this.#roomState = new RoomStateSender(this.presence, this.locks, (err, room) => ctx.log.warn({ err, room }, 'realtime: sending room state failed'));
     this.#unsubscribeBus.push(ctx.bus.onMessage((m) => this.#onBus(m)));
     this.#unsubscribeBus.push(ctx.bus.onReconnect(() => this.#catchUpAll()));
     // Leases and presence entries must be renewed well inside their TTL.
@@ -152,7 +157,7 @@ export class Gateway {
     conn.subscriptions.clear();
     this.relay.forget(conn);
     try {
-      await this.locks.disconnected(conn);
+      if (this.#lockTakers.has(conn)) await this.locks.disconnected(conn);
       await this.presence.disconnected(conn);
     } catch (err) {
       this.#ctx.log.warn({ err }, 'realtime: cleaning up a closed connection failed');
@@ -236,6 +241,7 @@ export class Gateway {
         this.#requireSubscribed(conn, message.room);
         return { relayed: this.relay.typing(conn, message.room) };
       case 'cell_lock': {
+        this.#lockTakers.add(conn);
         const lock = await this.locks.lock(conn, message.record_id, message.field_id ?? null, message.force ?? false);
         return { lock };
       }
@@ -318,7 +324,7 @@ export class Gateway {
       throw err;
     }
     sub.goLive();
-    void this.#sendRoomState(conn, room);
+    this.#roomState.send(conn, room);
     return { room, seq: sub.lastSeq, replayed, resync };
   }
 
@@ -355,22 +361,6 @@ export class Gateway {
     if (since < head - config.eventHistoryCount) return true;
     const oldest = await events.oldest(db, room);
     return oldest === null || oldest > since + 1;
-  }
-
-  /** Presence list and, for table rooms, current locks, right after subscribing. */
-  async #sendRoomState(conn: Connection, room: string): Promise<void> {
-    try {
-      const users = await this.presence.list(room);
-      if (!conn.subscriptions.has(room)) return;
-      conn.send({ type: 'presence_state', room, users });
-      const ref = parseRoom(room);
-      if (ref?.kind === 'table' && ref.id) {
-        const locks = await this.locks.ofTable(ref.id);
-        if (conn.subscriptions.has(room)) conn.send({ type: 'lock_state', room, locks });
-      }
-    } catch (err) {
-      this.#ctx.log.warn({ err, room }, 'realtime: sending room state failed');
-    }
   }
 
   /** Leaves a room (and its presence). */
