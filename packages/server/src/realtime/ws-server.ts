@@ -81,8 +81,8 @@ interface SocketHub {
   readonly maxFrameBytes: number;
   /** Send-buffer cap: past it the client is a slow consumer and is closed. */
   readonly maxBuffered: number;
-  /** Per-connection rate limit. */
-  readonly messagesPerSecond: number;
+  /** Per-connection rate limit of client frames (each connection keeps its own bucket's state). */
+  readonly frames: TokenBucket;
 }
 
 /**
@@ -105,19 +105,25 @@ class GatewaySocket extends WebSocket {
     this.on('close', this.#onClose);
   }
 
-  /** Feeds the client's frames and pongs to the accepted connection's transport. */
+  /** Feeds the client's frames to the accepted connection's transport; from now on pongs count. */
   accept(transport: WsTransport): void {
     this.#transport = transport;
-    this.on('pong', this.#onPong);
     this.on('message', this.#onMessage);
+  }
+
+  /**
+   * A pong is taken here rather than by a listener: a fourth event in a socket's listener table
+   * doubles that table (~100 bytes a socket). A socket never accepted keeps counting missed
+   * pongs, so the heartbeat cuts it if its close handshake stalls.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'pong') return super.emit(event, ...args);
+    if (this.#transport) this.missedPongs = 0;
+    return true;
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
     this.#transport?.receive(data, isBinary);
-  }
-
-  #onPong(): void {
-    this.missedPongs = 0;
   }
 
   #onClose(): void {
@@ -134,16 +140,15 @@ class GatewaySocket extends WebSocket {
 class WsTransport implements Transport {
   /** The gateway's connection; set right after the gateway opens it. */
   connection: Connection | null = null;
-  readonly #bucket: TokenBucket;
+  /** This connection's bucket of {@link SocketHub.frames}. */
+  #frameBucket = TokenBucket.FULL;
   #closing = false;
   #corked = false;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly hub: SocketHub,
-  ) {
-    this.#bucket = new TokenBucket(hub.messagesPerSecond);
-  }
+  ) {}
 
   get kind(): 'ws' {
     return 'ws';
@@ -158,9 +163,17 @@ class WsTransport implements Transport {
     const conn = this.connection;
     if (!conn) return;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
-    if (size > this.hub.maxFrameBytes) this.close(CLOSE_CODES.too_large, 'frame too large');
-    else if (!this.#bucket.take()) this.close(CLOSE_CODES.rate_limited, 'rate limited');
-    else if (isBinary) conn.send({ type: 'error', code: 'invalid_input', message: 'Frames must be text (JSON).' });
+    if (size > this.hub.maxFrameBytes) {
+      this.close(CLOSE_CODES.too_large, 'frame too large');
+      return;
+    }
+    const bucket = this.hub.frames.take(this.#frameBucket);
+    if (bucket === null) {
+      this.close(CLOSE_CODES.rate_limited, 'rate limited');
+      return;
+    }
+    this.#frameBucket = bucket;
+    if (isBinary) conn.send({ type: 'error', code: 'invalid_input', message: 'Frames must be text (JSON).' });
     else this.hub.gateway.receive(conn, data.toString());
   }
 
@@ -237,7 +250,7 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
     sockets: new Set(),
     maxFrameBytes: config.wsMaxFrameBytes,
     maxBuffered: config.wsSendBufferBytes,
-    messagesPerSecond: config.wsMessagesPerSecond,
+    frames: new TokenBucket(config.wsMessagesPerSecond),
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
