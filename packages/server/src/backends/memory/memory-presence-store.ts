@@ -58,7 +58,9 @@ export class MemoryPresenceStore implements PresenceStore {
     this.#order += 1;
     slots.set(connection, { entry, expiresAt: this.now() + ttlMs, order: this.#order });
     this.#hold(connection, room, entry.user_id);
-    return { joined, entry: this.#merged(slots) ?? entry };
+    // The newest live slot wins, and that is this one: no need to look at the user's other
+    // connections (thousands of them right after a reconnect storm, in the online room).
+    return { joined, entry: ttlMs > 0 ? entry : (this.#merged(slots) ?? entry) };
   }
 
   async remove(room: string, connection: ConnectionKey): Promise<RemoveResult> {
