@@ -171,7 +171,12 @@ export class Gateway {
   receive(conn: Connection, text: string): void {
     this.counters.frameReceived();
     const previous = this.#inbox.get(conn) ?? Promise.resolve();
-    const next = previous.then(() => this.#handleFrame(conn, text));
+    // Forgotten once handled, so an idle connection keeps no settled promise.
+    const next = previous
+      .then(() => this.#handleFrame(conn, text))
+      .then(() => {
+        if (this.#inbox.get(conn) === next) this.#inbox.delete(conn);
+      });
     this.#inbox.set(conn, next);
   }
 
@@ -285,7 +290,8 @@ export class Gateway {
     try {
       await channel.ready;
       if (!channel.closed) {
-        sub = new Subscription(conn, room, since ?? channel.cursor);
+        // The room's own name, not the one parsed from this frame: one string per room, not per subscriber.
+        sub = new Subscription(conn, channel.room, since ?? channel.cursor);
         channel.subscribers.add(sub);
       }
     } finally {
@@ -296,7 +302,7 @@ export class Gateway {
     }
     // Only a gateway shutting down closes a room that someone is joining.
     if (!sub) throw errors.invalid('The server is shutting down.');
-    conn.subscriptions.set(room, sub);
+    conn.subscriptions.set(sub.room, sub);
     if (conn.closed) {
       this.#detach(sub);
       throw errors.invalid('The connection is closed.');
