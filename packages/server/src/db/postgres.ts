@@ -9,6 +9,30 @@ const typeParsers = {
   },
 };
 
+/**
+ * Statement texts kept as named prepared statements, so PostgreSQL parses and plans each hot
+ * statement once per connection instead of on every call. Texts past the bound (ad-hoc filter
+ * queries) run unnamed, so no connection accumulates plans without limit.
+ */
+const MAX_PREPARED = 200;
+
+/** Names prepared statements by text, consistently for every connection of the pool. */
+class StatementNames {
+  readonly #names = new Map<string, string>();
+
+  /** A query config: named when the text is (or can become) one of the prepared ones. */
+  config(text: string, values: readonly SqlParam[]): pg.QueryConfig {
+    // Without parameters pg uses the simple protocol, which also runs multi-statement scripts.
+    if (values.length === 0) return { text };
+    let name = this.#names.get(text);
+    if (!name && this.#names.size < MAX_PREPARED) {
+      name = `tandem_${this.#names.size + 1}`;
+      this.#names.set(text, name);
+    }
+    return name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] };
+  }
+}
+
 /** Options of the PostgreSQL pool. */
 export interface PostgresOptions {
   readonly url: string;
@@ -34,10 +58,11 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
       if (err.code !== '23505' && err.code !== '42P06') throw err;
     });
   }
+  const statements = new StatementNames();
   return {
     kind: 'postgres',
     async query<T>(text: string, params: readonly SqlParam[] = []) {
-      const res = await pool.query(text, params as unknown[]);
+      const res = await pool.query(statements.config(text, params));
       return res.rows as T[];
     },
     async exec(script: string) {
@@ -52,7 +77,7 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
         await client.query('BEGIN');
         result = await fn({
           async query<R>(text: string, params: readonly SqlParam[] = []) {
-            const res = await client.query(text, params as unknown[]);
+            const res = await client.query(statements.config(text, params));
             return res.rows as R[];
           },
           async exec(script: string) {
