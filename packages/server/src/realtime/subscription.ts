@@ -9,7 +9,8 @@ import { Frame } from './frame.ts';
  */
 export class Subscription {
   #live = false;
-  #buffer: [DurableEvent, Frame][] = [];
+  /** Events that arrived during the replay; made by the first one (most replays see none). */
+  #buffer: [DurableEvent, Frame][] | null = null;
   /** False once unsubscribed or the connection closed; a running replay then stops. */
   active = true;
 
@@ -24,6 +25,7 @@ export class Subscription {
   receive(event: DurableEvent, frame: Frame): void {
     if (!this.active) return;
     if (!this.#live) {
+      this.#buffer ??= [];
       this.#buffer.push([event, frame]);
       return;
     }
@@ -41,8 +43,8 @@ export class Subscription {
 
   /** Ends the replay: flushes buffered events newer than the replay and turns live. */
   goLive(): void {
-    const buffered = this.#buffer;
-    this.#buffer = [];
+    const buffered = this.#buffer ?? [];
+    this.#buffer = null;
     this.#live = true;
     for (const [event, frame] of buffered) this.#send(event, frame);
   }
