@@ -20,7 +20,8 @@ export interface DeliveredEvent {
  * the seq the room started at and moves up as old events are dropped.
  */
 export class RecentEvents {
-  readonly #ring: (DeliveredEvent | undefined)[];
+  /** Grows up to `maxEvents` as events come, so a quiet room costs next to nothing. */
+  #ring: (DeliveredEvent | undefined)[] = [];
   /** Ring index of the oldest event held. */
   #first = 0;
   #size = 0;
@@ -33,9 +34,7 @@ export class RecentEvents {
     readonly maxEvents: number,
     /** Most JSON characters held over all frames. */
     readonly maxChars: number = RECENT_EVENTS_MAX_CHARS,
-  ) {
-    this.#ring = new Array(Math.max(maxEvents, 0));
-  }
+  ) {}
 
   /** The lowest `since` that {@link after} can answer. */
   get from(): number {
@@ -54,7 +53,7 @@ export class RecentEvents {
 
   /** Forgets everything: complete from `seq` on, with nothing held yet. */
   restart(seq: number): void {
-    this.#ring.fill(undefined);
+    this.#ring = [];
     this.#first = 0;
     this.#size = 0;
     this.#chars = 0;
@@ -72,7 +71,8 @@ export class RecentEvents {
       return;
     }
     if (this.#size === this.maxEvents) this.#dropOldest();
-    this.#ring[(this.#first + this.#size) % this.maxEvents] = delivered;
+    if (this.#size === this.#ring.length) this.#grow();
+    this.#ring[(this.#first + this.#size) % this.#ring.length] = delivered;
     this.#size += 1;
     this.#chars += delivered.frame.json.length;
     // May drop the event just added when it alone is over the budget; `from` then equals `head`.
@@ -84,14 +84,22 @@ export class RecentEvents {
     if (since < this.#from || since > this.#head) return null;
     const out: DeliveredEvent[] = [];
     // Held events are gapless from `from + 1`, so the first one wanted sits `since - from` places in.
-    for (let i = since - this.#from; i < this.#size; i++) out.push(this.#ring[(this.#first + i) % this.maxEvents] as DeliveredEvent);
+    for (let i = since - this.#from; i < this.#size; i++) out.push(this.#ring[(this.#first + i) % this.#ring.length] as DeliveredEvent);
     return out;
+  }
+
+  /** Doubles the ring (up to `maxEvents`), oldest event first. */
+  #grow(): void {
+    const next: (DeliveredEvent | undefined)[] = new Array(Math.min(this.maxEvents, Math.max(16, this.#ring.length * 2)));
+    for (let i = 0; i < this.#size; i++) next[i] = this.#ring[(this.#first + i) % this.#ring.length];
+    this.#ring = next;
+    this.#first = 0;
   }
 
   #dropOldest(): void {
     const oldest = this.#ring[this.#first] as DeliveredEvent;
     this.#ring[this.#first] = undefined;
-    this.#first = (this.#first + 1) % this.maxEvents;
+    this.#first = (this.#first + 1) % this.#ring.length;
     this.#size -= 1;
     this.#chars -= oldest.frame.json.length;
     this.#from = oldest.event.seq;

@@ -79,6 +79,21 @@ describe('recent events of a room', () => {
     expect(recent.after(10)).toBeNull();
   });
 
+  it('stays gapless and in order while it grows, wraps around and drops by count and by size', () => {
+    const small = delivered(1).frame.json.length;
+    const recent = new RecentEvents(100, small * 40);
+    recent.restart(0);
+    // Big events first, so the budget drops from the front while the ring is still growing.
+    for (let seq = 1; seq <= 300; seq++) {
+      recent.append(delivered(seq, seq <= 12 ? { pad: 'x'.repeat(small * 3) } : {}));
+      const held = recent.after(recent.from) ?? [];
+      expect(held.map((d) => d.event.seq)).toEqual(Array.from({ length: recent.size }, (_, i) => recent.from + 1 + i));
+      expect(held.at(-1)?.event.seq).toBe(seq);
+      expect(held.reduce((n, d) => n + d.frame.json.length, 0)).toBeLessThanOrEqual(small * 40);
+    }
+    expect(recent.size).toBeGreaterThan(30);
+  });
+
   it('wraps around its ring in order', () => {
     const recent = new RecentEvents(4);
     recent.restart(0);
