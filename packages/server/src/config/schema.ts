@@ -140,7 +140,7 @@ export const CONFIG_OPTIONS = {
   replayBufferEvents: option({
     env: 'REPLAY_BUFFER_EVENTS',
     description:
-      'Newest durable events each room keeps in memory (up to about 1 MB of them), so a client resuming from a recent seq is replayed without reading the event log. 0: every resume reads the log.',
+      'Newest durable events each room keeps in memory (up to about 1 MB of them), so a client resuming from a recent seq is replayed without reading the event log; never more than `EVENT_HISTORY_COUNT`. 0: every resume reads the log.',
     schema: int(0, 100000).default(500),
   }),
   roomLingerMs: option({

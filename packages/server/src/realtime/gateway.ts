@@ -388,7 +388,8 @@ export class Gateway {
       room,
       { readAfter: (r, since, limit) => events.readAfter(db, r, since, limit), head: (r) => events.head(db, r) },
       (err) => log.warn({ err, room }, 'realtime: reading the event log failed'),
-      { events: config.replayBufferEvents },
+      // Never more than the log retains: a client away for longer gets `resync` either way.
+      { events: Math.min(config.replayBufferEvents, config.eventHistoryCount) },
       this.counters,
     );
     this.#channels.set(room, channel);
