@@ -100,7 +100,13 @@ export interface ConnectSummary {
  * Opens `total` connections of a group, split in contiguous ranges over the subscriber
  * processes, all at the same time.
  */
-export async function connectSpread(pool: WorkerPool, group: Omit<ConnectionGroup, 'first' | 'count'>, total: number): Promise<ConnectSummary> {
+export async function connectSpread(
+  pool: WorkerPool,
+  group: Omit<ConnectionGroup, 'first' | 'count'>,
+  total: number,
+  /** Index of the first connection (to add more to a group that already holds some). */
+  offset = 0,
+): Promise<ConnectSummary> {
   const workers = pool.subscribers;
   const per = Math.ceil(total / workers.length);
   const started = performance.now();
@@ -108,7 +114,7 @@ export async function connectSpread(pool: WorkerPool, group: Omit<ConnectionGrou
   const results = await Promise.all(
     workers.map((w, i) => {
       const count = perWorker[i] ?? 0;
-      return count === 0 ? null : w.send<ConnectResult>({ cmd: 'connect', group: { ...group, first: i * per, count } });
+      return count === 0 ? null : w.send<ConnectResult>({ cmd: 'connect', group: { ...group, first: offset + i * per, count } });
     }),
   );
   const summary = summariseConnects(
