@@ -45,9 +45,12 @@ export interface ActivityEntry {
  */
 export async function writeActivity(tx: Transaction, events: EventLog, input: ActivityInput): Promise<ActivityEntry> {
   const id = randomUUID();
-  const [row] = await tx.query<{ created_at: Date }>(
-    `INSERT INTO activity (id, workspace_id, table_id, record_id, entity_type, entity_id, action, actor_id, changes, meta)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb) RETURNING created_at`,
+  // The server's clock rather than the transaction's: the entry is complete without a round trip,
+  // so its insert can travel with the transaction's other deferred writes just before COMMIT.
+  const createdAt = new Date();
+  tx.defer(
+    `INSERT INTO activity (id, workspace_id, table_id, record_id, entity_type, entity_id, action, actor_id, changes, meta, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)`,
     [
       id,
       input.workspaceId,
@@ -59,6 +62,7 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
       input.actor?.id ?? null,
       JSON.stringify(input.changes ?? []),
       JSON.stringify(input.meta ?? {}),
+      createdAt,
     ],
   );
   const entry: ActivityEntry = {
@@ -72,7 +76,7 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
     actor: input.actor,
     changes: input.changes ?? [],
     meta: input.meta ?? {},
-    created_at: (row?.created_at ?? new Date()).toISOString(),
+    created_at: createdAt.toISOString(),
   };
   const rooms = [roomName('workspace', input.workspaceId)];
   if (input.tableId) rooms.push(roomName('table', input.tableId));

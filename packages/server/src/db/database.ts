@@ -11,6 +11,13 @@ export interface Queryable {
 
 /** An open transaction; `afterCommit` callbacks run once it has committed, never on rollback. */
 export interface Transaction extends Queryable {
+  /**
+   * Queues a data-changing statement whose result nobody reads and that nothing later in the
+   * transaction reads back. Queued statements run together, as one statement, right before COMMIT
+   * (after the `beforeCommit` hooks): one round trip instead of one each. They see the same
+   * snapshot, so none may depend on another's effect.
+   */
+  defer(text: string, params?: readonly SqlParam[]): void;
   /** Runs `fn` after the work of the transaction, just before COMMIT (still inside it). */
   beforeCommit(fn: () => Promise<void>): void;
   /** Runs `fn` once the transaction has committed; never on rollback. */
@@ -26,6 +33,34 @@ export interface Database extends Queryable {
   /** Runs `fn` in one transaction (READ COMMITTED), committing when it resolves. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Statements a transaction deferred to its end (see {@link Transaction.defer}). */
+export class DeferredStatements {
+  readonly #statements: { text: string; params: readonly SqlParam[] }[] = [];
+
+  add(text: string, params: readonly SqlParam[] = []): void {
+    this.#statements.push({ text, params });
+  }
+
+  /** Runs the queued statements in one round trip: each becomes a data-modifying CTE of one statement. */
+  async run(query: (text: string, params: readonly SqlParam[]) => Promise<unknown>): Promise<void> {
+    const statements = this.#statements.splice(0);
+    if (statements.length === 0) return;
+    const [only] = statements;
+    if (statements.length === 1 && only) {
+      await query(only.text, only.params);
+      return;
+    }
+    const params: SqlParam[] = [];
+    const parts = statements.map((s, i) => {
+      const offset = params.length;
+      params.push(...s.params);
+      return `s${i} AS (${s.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+    });
+    // PostgreSQL runs every data-modifying CTE to completion even though the query reads none.
+    await query(`WITH ${parts.join(', ')} SELECT 1`, params);
+  }
 }
 
 /** Collects before-commit hooks for an engine's transaction wrapper; they may add more while running. */

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
-import { AfterCommitQueue, BeforeCommitQueue, type Database, type SqlParam, type Transaction } from './database.ts';
+import { AfterCommitQueue, BeforeCommitQueue, type Database, DeferredStatements, type SqlParam, type Transaction } from './database.ts';
 
 const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) };
 
@@ -23,19 +23,20 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       const queue = new AfterCommitQueue();
       const before = new BeforeCommitQueue();
+      const deferred = new DeferredStatements();
       const result = await pg.transaction(async (inner) => {
+        const query = async <R>(text: string, params: readonly SqlParam[] = []) => (await inner.query<R>(text, params as unknown[])).rows;
         const value = await fn({
-          async query<R>(text: string, params: readonly SqlParam[] = []) {
-            const res = await inner.query<R>(text, params as unknown[]);
-            return res.rows;
-          },
+          query,
           async exec(script: string) {
             await inner.exec(script);
           },
+          defer: (text, params) => deferred.add(text, params),
           beforeCommit: (cb) => before.add(cb),
           afterCommit: (cb) => queue.add(cb),
         });
         await before.run();
+        await deferred.run(query);
         return value;
       });
       await queue.run(onCallbackError);

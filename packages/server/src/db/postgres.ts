@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AfterCommitQueue, BeforeCommitQueue, type Database, type SqlParam, type Transaction } from './database.ts';
+import { AfterCommitQueue, BeforeCommitQueue, type Database, DeferredStatements, type SqlParam, type Transaction } from './database.ts';
 
 const typeParsers = {
   getTypeParser(oid: number, format?: string) {
@@ -72,21 +72,25 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
       const client = await pool.connect();
       const queue = new AfterCommitQueue();
       const before = new BeforeCommitQueue();
+      const deferred = new DeferredStatements();
+      const query = async <R>(text: string, params: readonly SqlParam[] = []) => {
+        const res = await client.query(statements.config(text, params));
+        return res.rows as R[];
+      };
       let result: T;
       try {
         await client.query('BEGIN');
         result = await fn({
-          async query<R>(text: string, params: readonly SqlParam[] = []) {
-            const res = await client.query(statements.config(text, params));
-            return res.rows as R[];
-          },
+          query,
           async exec(script: string) {
             await client.query(script);
           },
+          defer: (text, params) => deferred.add(text, params),
           beforeCommit: (cb) => before.add(cb),
           afterCommit: (cb) => queue.add(cb),
         });
         await before.run();
+        await deferred.run(query);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

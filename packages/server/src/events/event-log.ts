@@ -107,7 +107,7 @@ export class EventLog {
           tx.afterCommit(() => this.#publish(events));
           return;
         }
-        await this.#stage(tx, list);
+        this.#stage(tx, list);
         tx.afterCommit(() => this.#passes.request());
       });
     }
@@ -143,12 +143,12 @@ export class EventLog {
     });
   }
 
-  /** Stages the transaction's events in `event_outbox` in one statement, in append order. */
-  async #stage(tx: Transaction, drafts: readonly Draft[]): Promise<void> {
+  /** Stages the transaction's events in `event_outbox` in one statement, in append order, deferred to travel with the transaction's other last writes. */
+  #stage(tx: Transaction, drafts: readonly Draft[]): void {
     const at = Date.now();
     const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
     for (const row of rows) this.#staged.set(row.id, { room: row.room, draft: row.draft, at });
-    await tx.query(
+    tx.defer(
       `INSERT INTO event_outbox (id, room, type, actor, data, node)
        SELECT d.id, d.room, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb, $6
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, room, type, actor, data, ord)
