@@ -27,7 +27,7 @@ export interface NumberedRow {
  */
 const NUMBER_SQL = `
   WITH batch AS (
-    DELETE FROM event_outbox WHERE pos IN (SELECT pos FROM event_outbox ORDER BY pos LIMIT $2)
+    DELETE FROM event_outbox WHERE pos IN (SELECT pos FROM event_outbox ORDER BY pos LIMIT ${BATCH})
     RETURNING pos, id, room, type, actor, data, node
   ), ranked AS (
     SELECT b.*, row_number() OVER (PARTITION BY room ORDER BY pos) AS n, count(*) OVER (PARTITION BY room) AS total FROM batch b
@@ -60,7 +60,7 @@ export async function numberStagedIn(tx: Queryable, nodeId: string): Promise<Num
   await tx.query(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
   const out: NumberedRow[] = [];
   for (;;) {
-    const rows = await tx.query<NumberedRow>(NUMBER_SQL, [nodeId, BATCH]);
+    const rows = await tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
     out.push(...rows);
     if (rows.length < BATCH) return out;
   }
@@ -86,14 +86,27 @@ export async function readNumbered(db: Queryable, ids: readonly string[]): Promi
 export class PassScheduler {
   #current: Promise<void> | null = null;
   #next: Promise<void> | null = null;
+  #lastStart = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly pass: () => Promise<void>) {}
+  /**
+   * @param pass one numbering pass; must not reject
+   * @param minGapMs least time between the starts of back-to-back passes: under load, writers
+   *   that commit meanwhile share the next pass instead of each paying for a transaction of its own
+   */
+  constructor(
+    private readonly pass: () => Promise<void>,
+    private readonly minGapMs = 0,
+  ) {}
 
   /** Resolves after a pass that starts no earlier than now has finished (whether or not it failed). */
   request(): Promise<void> {
     if (this.#next) return this.#next;
     if (this.#current) {
-      this.#next = this.#current.then(() => this.#start());
+      this.#next = this.#current.then(async () => {
+        const wait = this.#lastStart + this.minGapMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        return this.#start();
+      });
       return this.#next;
     }
     return this.#start();
@@ -106,6 +119,7 @@ export class PassScheduler {
 
   #start(): Promise<void> {
     this.#next = null;
+    this.#lastStart = performance.now();
     const run: Promise<void> = this.pass().finally(() => {
       if (this.#current === run) this.#current = null;
     });
