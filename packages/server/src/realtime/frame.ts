@@ -5,6 +5,7 @@
  */
 export class Frame {
   #bytes: Buffer | null = null;
+  #wire: Buffer | null = null;
 
   constructor(readonly json: string) {}
 
@@ -18,4 +19,32 @@ export class Frame {
     this.#bytes ??= Buffer.from(this.json);
     return this.#bytes;
   }
+
+  /**
+   * The complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as every
+   * server-to-client frame is), built once, so fanning out to a thousand sockets writes the same
+   * buffer a thousand times instead of framing the message for each.
+   */
+  get wire(): Buffer {
+    this.#wire ??= wsTextFrame(this.bytes);
+    return this.#wire;
+  }
+}
+
+function wsTextFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81;
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
 }

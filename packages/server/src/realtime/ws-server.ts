@@ -200,8 +200,11 @@ class WsTransport implements Transport {
       this.close(CLOSE_CODES.slow_consumer, 'slow consumer');
       return;
     }
-    this.#cork();
-    this.ws.send(frame.bytes, { binary: false });
+    const socket = this.#cork();
+    // ws frames synchronously when nothing is compressed (permessage-deflate is off), so writing the
+    // prebuilt frame to its socket keeps the order of everything ws itself sends (pings, close).
+    if (socket) socket.write(frame.wire);
+    else this.ws.send(frame.bytes, { binary: false });
   }
 
   /**
@@ -209,18 +212,19 @@ class WsTransport implements Transport {
    * write: on small VMs the syscall per frame, not the bytes, is what fan-out costs. `ws` has no
    * public cork, so this reaches for the socket it writes to.
    */
-  #cork(): void {
+  #cork(): Duplex | undefined {
     const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
-    if (!socket) return;
+    if (!socket) return undefined;
     if (this.#corked) {
       // A long burst (a big replay) is written out early, so only a client that really stops
       // reading reaches the send-buffer cap.
       if (this.ws.bufferedAmount > this.hub.maxBuffered / 4) this.#uncork(socket);
-      return;
+      return socket;
     }
     this.#corked = true;
     socket.cork();
     process.nextTick(() => this.#uncork(socket));
+    return socket;
   }
 
   #uncork(socket: Duplex): void {
@@ -242,6 +246,8 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
     noServer: true,
     maxPayload: config.wsMaxFrameBytes * HARD_FRAME_FACTOR,
     clientTracking: false,
+    // Off (the ws default, stated because WsTransport writes prebuilt uncompressed frames itself).
+    perMessageDeflate: false,
     WebSocket: GatewaySocket,
   });
   const hub: SocketHub = {
