@@ -3,9 +3,6 @@ import type { Database, Queryable } from '../db/database.ts';
 
 /** Advisory lock key held by whichever node is numbering events (one at a time, cluster-wide). */
 const SEQUENCER_LOCK = 7243812;
-/** Staged events numbered per statement; a pass repeats until the outbox is empty. */
-const BATCH = 5000;
-
 /** A staged event after numbering. `type`, `actor` and `data` are null when this node staged it (it still holds them). */
 export interface NumberedRow {
   readonly id: string;
@@ -20,14 +17,16 @@ export interface NumberedRow {
 }
 
 /**
- * Moves up to `limit` committed events from `event_outbox` to `events`, oldest staged first,
- * numbering each in its room: every room's counter moves once per batch, by the batch's count
- * for that room. The caller must hold {@link SEQUENCER_LOCK} (see {@link numberStagedEvents}),
- * so two batches never interleave and each room's seq stays gapless.
+ * Moves every committed event from `event_outbox` to `events`, numbering each in its room in
+ * staging order: every room's counter moves once, by the batch's count for that room. The caller
+ * must hold {@link SEQUENCER_LOCK} (see {@link numberStagedEvents}), so two batches never
+ * interleave and each room's seq stays gapless. It takes the whole outbox rather than the oldest
+ * N rows: the outbox only holds what committed since the last pass, and an `IN (… LIMIT N)`
+ * subquery let the planner pick a nested loop that made a pass quadratic in its size.
  */
 const NUMBER_SQL = `
   WITH batch AS (
-    DELETE FROM event_outbox WHERE pos IN (SELECT pos FROM event_outbox ORDER BY pos LIMIT ${BATCH})
+    DELETE FROM event_outbox
     RETURNING pos, id, room, type, actor, data, node
   ), ranked AS (
     SELECT b.*, row_number() OVER (PARTITION BY room ORDER BY pos) AS n, count(*) OVER (PARTITION BY room) AS total FROM batch b
@@ -58,12 +57,7 @@ export function numberStagedEvents(db: Database, nodeId: string): Promise<Number
 /** {@link numberStagedEvents} inside a transaction the caller opened (it then sees its own staged rows too). */
 export async function numberStagedIn(tx: Queryable, nodeId: string): Promise<NumberedRow[]> {
   await tx.query(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
-  const out: NumberedRow[] = [];
-  for (;;) {
-    const rows = await tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
-    out.push(...rows);
-    if (rows.length < BATCH) return out;
-  }
+  return tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
 }
 
 /** Payloads of numbered events by id, read back from the log (for rows whose payload this node no longer holds). */
