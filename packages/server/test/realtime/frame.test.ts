@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver } from 'ws';
+import * as wsModule from 'ws';
 import { Frame } from '../../src/realtime/frame.ts';
+
+/** ws's frame parser (exported by the package, not declared by its types). */
+const { Receiver } = wsModule as any;
 
 /** What a WebSocket client's parser makes of a server frame. */
 function received(wire: Buffer): Promise<string> {
