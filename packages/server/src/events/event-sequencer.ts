@@ -26,7 +26,7 @@ export interface NumberedRow {
  */
 const NUMBER_SQL = `
   WITH batch AS (
-    DELETE FROM event_outbox
+    DELETE FROM event_outbox WHERE pos > 0
     RETURNING pos, id, room, type, actor, data, node
   ), ranked AS (
     SELECT b.*, row_number() OVER (PARTITION BY room ORDER BY pos) AS n, count(*) OVER (PARTITION BY room) AS total FROM batch b
@@ -56,7 +56,10 @@ export function numberStagedEvents(db: Database, nodeId: string): Promise<Number
 
 /** {@link numberStagedEvents} inside a transaction the caller opened (it then sees its own staged rows too). */
 export async function numberStagedIn(tx: Queryable, nodeId: string): Promise<NumberedRow[]> {
-  await tx.query(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+  // The outbox is a queue: its heap is mostly rows earlier passes deleted. A sequential scan
+  // re-checks every one of them on every pass (measured: half a second per pass under load); an
+  // index scan on pos marks dead entries once and skips them after.
+  await tx.query(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}), set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`);
   return tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
 }
 
