@@ -56,10 +56,12 @@ export function numberStagedEvents(db: Database, nodeId: string): Promise<Number
 
 /** {@link numberStagedEvents} inside a transaction the caller opened (it then sees its own staged rows too). */
 export async function numberStagedIn(tx: Queryable, nodeId: string): Promise<NumberedRow[]> {
-  // The outbox is a queue: its heap is mostly rows earlier passes deleted. A sequential scan
-  // re-checks every one of them on every pass (measured: half a second per pass under load); an
-  // index scan on pos marks dead entries once and skips them after.
-  await tx.query(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}), set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`);
+  // The outbox is a queue whose heap is mostly rows earlier passes deleted: read it through its
+  // pos index. And the statement joins its own CTEs, whose sizes the planner cannot know: a nested
+  // loop there made a pass quadratic in its rows (half a second for a few hundred under load).
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}), set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_nestloop', 'off', true)`,
+  );
   return tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
 }
 
