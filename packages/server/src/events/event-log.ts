@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, DurableEvent, DurableEventType } from '@tandem/protocol';
 import type { Bus } from '../backends/bus.ts';
 import type { Database, Queryable, Transaction } from '../db/database.ts';
-import { type NumberedRow, numberStagedEvents, PassScheduler, readNumbered } from './event-sequencer.ts';
+import { type NumberedRow, numberStagedEvents, PassScheduler } from './event-sequencer.ts';
 
 interface Draft {
   readonly rooms: readonly string[];
@@ -13,7 +13,6 @@ interface Draft {
 
 /** An event this node staged and has not yet seen numbered, kept so its payload need not travel back. */
 interface Staged {
-  readonly room: string;
   readonly draft: Draft;
   /** When it was staged (ms), so entries of rolled-back transactions are dropped eventually. */
   readonly at: number;
@@ -122,11 +121,6 @@ export class EventLog {
     drafts.push({ rooms: [...new Set(rooms)], type, actor, data });
   }
 
-  /** Numbers and publishes whatever is staged now; resolves when done (tests, shutdown). */
-  flush(): Promise<void> {
-    return this.#passes.request();
-  }
-
   /** Stops the periodic pass and waits for a running one. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -136,14 +130,8 @@ export class EventLog {
 
   /** Numbers the transaction's events inside it (PGlite) and returns them as they will be published. */
   async #numberInline(tx: Transaction, drafts: readonly Draft[]): Promise<DurableEvent[]> {
-    const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
-    const stored = await tx.query<{ id: string; seq: number; ts: Date }>(NUMBER_INLINE_SQL, [
-      rows.map((r) => r.id),
-      rows.map((r) => r.room),
-      rows.map((r) => r.draft.type),
-      rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
-      rows.map((r) => JSON.stringify(r.draft.data ?? null)),
-    ]);
+    const rows = eventRows(drafts);
+    const stored = await tx.query<{ id: string; seq: number; ts: Date }>(NUMBER_INLINE_SQL, eventParams(rows));
     const byId = new Map(stored.map((s) => [s.id, s]));
     return rows.flatMap(({ id, room, draft }) => {
       const s = byId.get(id);
@@ -154,21 +142,14 @@ export class EventLog {
   /** Stages the transaction's events in `event_outbox` in one statement, in append order, deferred to travel with the transaction's other last writes. */
   #stage(tx: Transaction, drafts: readonly Draft[]): void {
     const at = Date.now();
-    const rows = drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
-    for (const row of rows) this.#staged.set(row.id, { room: row.room, draft: row.draft, at });
+    const rows = eventRows(drafts);
+    for (const row of rows) this.#staged.set(row.id, { draft: row.draft, at });
     tx.defer(
       `INSERT INTO event_outbox (id, room, type, actor, data, node)
        SELECT d.id, d.room, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb, $6
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, room, type, actor, data, ord)
        ORDER BY d.ord`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.room),
-        rows.map((r) => r.draft.type),
-        rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
-        rows.map((r) => JSON.stringify(r.draft.data ?? null)),
-        this.nodeId,
-      ],
+      [...eventParams(rows), this.nodeId],
     );
   }
 
@@ -189,7 +170,7 @@ export class EventLog {
   /** The numbered rows as events, with the payloads this node kept (or, when it no longer has one, read back). */
   async #events(rows: readonly NumberedRow[]): Promise<DurableEvent[]> {
     const missing = rows.filter((row) => row.mine && !this.#staged.has(row.id)).map((row) => row.id);
-    const readBack = await readNumbered(this.db, missing);
+    const readBack = await this.#readById(missing);
     const events: DurableEvent[] = [];
     for (const row of rows) {
       const staged = row.mine ? this.#staged.get(row.id) : undefined;
@@ -239,6 +220,13 @@ export class EventLog {
     for (const [id, staged] of this.#staged) if (staged.at < limit) this.#staged.delete(id);
   }
 
+  /** Events by id, read back from the log (for numbered rows whose payload this node no longer holds). */
+  async #readById(ids: readonly string[]): Promise<Map<string, DurableEvent>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.query<EventRow & { id: string }>('SELECT id, room, seq, type, actor, data, ts FROM events WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((row) => [row.id, toEvent(row)]));
+  }
+
   /** Events of `room` after `since`, oldest first, at most `limit`. */
   async readAfter(db: Queryable, room: string, since: number, limit = 1000): Promise<DurableEvent[]> {
     const rows = await db.query<EventRow>('SELECT room, seq, type, actor, data, ts FROM events WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
@@ -273,6 +261,22 @@ export class EventLog {
     );
     return (old[0]?.n ?? 0) + (extra[0]?.n ?? 0);
   }
+}
+
+/** One row per event and room, each with its own id, in append order. */
+function eventRows(drafts: readonly Draft[]): { id: string; room: string; draft: Draft }[] {
+  return drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
+}
+
+/** The `$1…$5` arrays (id, room, type, actor, data) both the outbox and the inline numbering unnest. */
+function eventParams(rows: readonly { id: string; room: string; draft: Draft }[]): string[][] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.room),
+    rows.map((r) => r.draft.type),
+    rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
+    rows.map((r) => JSON.stringify(r.draft.data ?? null)),
+  ];
 }
 
 function toEvent(row: EventRow): DurableEvent {

@@ -1,4 +1,4 @@
-import type { Actor, DurableEvent } from '@tandem/protocol';
+import type { Actor } from '@tandem/protocol';
 import type { Database, Queryable } from '../db/database.ts';
 
 /** Advisory lock key held by whichever node is numbering events (one at a time, cluster-wide). */
@@ -63,16 +63,6 @@ export async function numberStagedIn(tx: Queryable, nodeId: string): Promise<Num
     `SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}), set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_nestloop', 'off', true)`,
   );
   return tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
-}
-
-/** Payloads of numbered events by id, read back from the log (for rows whose payload this node no longer holds). */
-export async function readNumbered(db: Queryable, ids: readonly string[]): Promise<Map<string, DurableEvent>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.query<{ id: string; room: string; seq: number; type: string; actor: Actor | null; data: unknown; ts: Date }>(
-    'SELECT id, room, seq, type, actor, data, ts FROM events WHERE id = ANY($1::uuid[])',
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, { type: r.type, room: r.room, seq: r.seq, ts: r.ts.toISOString(), actor: r.actor, data: r.data }]));
 }
 
 /**
