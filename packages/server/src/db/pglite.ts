@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import { AfterCommitQueue, BeforeCommitQueue, type Database, DeferredStatements, type SqlParam, type Transaction } from './database.ts';
+import { PgliteStatements } from './pglite-statements.ts';
 
 const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) };
 
@@ -11,11 +12,13 @@ const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: s
 export async function openPglite(dir: string | null, onCallbackError: (err: unknown) => void): Promise<Database> {
   if (dir) await mkdir(dir, { recursive: true });
   const pg = await PGlite.create(dir ?? undefined, { parsers });
+  const statements = new PgliteStatements(pg);
   return {
     kind: 'pglite',
     async query<T>(text: string, params: readonly SqlParam[] = []) {
-      const res = await pg.query<T>(text, params as unknown[]);
-      return res.rows;
+      // Statements without parameters are one-offs (set-up, maintenance): PGlite's own path.
+      if (params.length === 0) return (await pg.query<T>(text)).rows;
+      return statements.run<T>(text, params);
     },
     async exec(script: string) {
       await pg.exec(script);
@@ -25,7 +28,8 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
       const before = new BeforeCommitQueue();
       const deferred = new DeferredStatements();
       const result = await pg.transaction(async (inner) => {
-        const query = async <R>(text: string, params: readonly SqlParam[] = []) => (await inner.query<R>(text, params as unknown[])).rows;
+        const query = async <R>(text: string, params: readonly SqlParam[] = []) =>
+          params.length === 0 ? (await inner.query<R>(text)).rows : statements.runInTransaction<R>(text, params);
         const value = await fn({
           query,
           async exec(script: string) {
