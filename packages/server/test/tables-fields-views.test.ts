@@ -243,13 +243,21 @@ describeEachDatabase('tables, fields and views', (db) => {
       await owner.post(`/tables/${table.id}/fields`, { name: 'Qty', type: 'number' });
       const { ctx } = server.tandem;
       const inRecord = await ctx.events.readAfter(ctx.db, `record:${record.id}`, 0);
+      // The record's room carries its changes and its timeline (activity), each write's entry first.
       expect(inRecord.map((e) => [e.type, e.seq])).toEqual([
-        ['record_created', 1],
-        ['record_updated', 2],
+        ['activity_created', 1],
+        ['record_created', 2],
+        ['activity_created', 3],
+        ['record_updated', 4],
       ]);
-      expect(inRecord[1]?.data).toMatchObject({ id: record.id, version: 2, changed_fields: [table.f.Title], values: { [table.f.Title]: 'two' } });
+      expect(inRecord[3]?.data).toMatchObject({ id: record.id, version: 2, changed_fields: [table.f.Title], values: { [table.f.Title]: 'two' } });
+      expect(inRecord[2]?.data).toMatchObject({ record_id: record.id, action: 'updated', changes: [{ field_id: table.f.Title, before: 'one', after: 'two' }] });
+      // The table's room gets each record change once, and activity only for the table's own changes (the new field).
       const inTable = (await ctx.events.readAfter(ctx.db, `table:${table.id}`, 0)).map((e) => e.type);
-      expect(inTable).toEqual(expect.arrayContaining(['record_created', 'record_updated', 'field_created', 'activity_created']));
+      expect(inTable.filter((type) => type.startsWith('record_'))).toEqual(['record_created', 'record_updated']);
+      expect(inTable).toEqual(expect.arrayContaining(['field_created', 'activity_created']));
+      const activityInTable = (await ctx.events.readAfter(ctx.db, `table:${table.id}`, 0)).filter((e) => e.type === 'activity_created');
+      expect(activityInTable.every((e) => (e.data as { record_id: string | null }).record_id === null)).toBe(true);
       const inWorkspace = (await ctx.events.readAfter(ctx.db, `workspace:${ws}`, 0)).filter((e) => (e.data as { id?: string }).id === table.id);
       expect(inWorkspace.map((e) => e.type)).toContain('table_created');
     });

@@ -41,7 +41,8 @@ export interface ActivityEntry {
 
 /**
  * Writes one activity entry in the caller's transaction and stages `activity_created` for the
- * workspace and table rooms, so the audit trail can never disagree with the data.
+ * workspace room and the room of what it is about (the record's, or the table's for a change to
+ * the table itself), so the audit trail can never disagree with the data.
  */
 export async function writeActivity(tx: Transaction, events: EventLog, input: ActivityInput): Promise<ActivityEntry> {
   const id = randomUUID();
@@ -78,8 +79,12 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
     meta: input.meta ?? {},
     created_at: createdAt.toISOString(),
   };
+  // The workspace room carries the whole audit trail. An entry about a record goes to the record's
+  // room, where its timeline is shown, and not to the table's: table subscribers already get the
+  // change itself (`record_*`), and a second frame per write would double a busy table's fan-out.
   const rooms = [roomName('workspace', input.workspaceId)];
-  if (input.tableId) rooms.push(roomName('table', input.tableId));
+  if (input.recordId) rooms.push(roomName('record', input.recordId));
+  else if (input.tableId) rooms.push(roomName('table', input.tableId));
   events.append(tx, rooms, 'activity_created', input.actor, entry);
   return entry;
 }
