@@ -31,8 +31,8 @@ describeEachDatabase('statements run as prepared statements', (kind) => {
     expect(first).toEqual([{ id: 1, big: 9_007_199_254_740_000, at, tags: ['a', 'b,c'], doc: { k: [1, 'x'] }, flag: true }]);
     expect(second).toEqual([{ id: 2, big: null, at: null, tags: [], doc: 'plain', flag: false }]);
     const select = 'SELECT id FROM probe WHERE id = ANY($1::int[]) ORDER BY id';
-    expect(await db.query(select, [[2]])).toEqual([{ id: 2 }]);
-    expect(await db.query(select, [[1, 2, 3]])).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await db.query(select, [['2']])).toEqual([{ id: 2 }]);
+    expect(await db.query(select, [['1', '2', '3']])).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('an error carries its SQLSTATE, rolls its transaction back and leaves the session usable', async () => {
@@ -44,7 +44,7 @@ describeEachDatabase('statements run as prepared statements', (kind) => {
     });
     await expect(failed).rejects.toMatchObject({ code: '23505' });
     await expect(db.query('SELECT $1::int AS n', ['not a number'])).rejects.toMatchObject({ code: '22P02' });
-    const rows = await db.query<{ id: number }>('SELECT id FROM probe WHERE id = ANY($1::int[]) ORDER BY id', [[10, 11]]);
+    const rows = await db.query<{ id: number }>('SELECT id FROM probe WHERE id = ANY($1::int[]) ORDER BY id', [['10', '11']]);
     expect(rows).toEqual([{ id: 10 }]);
     expect(await db.transaction((tx) => tx.query('SELECT count(*)::int AS n FROM probe WHERE id >= $1', [10]))).toEqual([{ n: 1 }]);
   });

@@ -1,8 +1,6 @@
 import type { Actor } from '@tandem/protocol';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 
-/** Advisory lock key held by whichever node is numbering events (one at a time, cluster-wide). */
-const SEQUENCER_LOCK = 7243812;
 /** A staged event after numbering. `type`, `actor` and `data` are null when this node staged it (it still holds them). */
 export interface NumberedRow {
   readonly id: string;
@@ -17,52 +15,14 @@ export interface NumberedRow {
 }
 
 /**
- * Moves every committed event from `event_outbox` to `events`, numbering each in its room in
- * staging order: every room's counter moves once, by the batch's count for that room. The caller
- * must hold {@link SEQUENCER_LOCK} (see {@link numberStagedEvents}), so two batches never
- * interleave and each room's seq stays gapless. It takes the whole outbox rather than the oldest
- * N rows: the outbox only holds what committed since the last pass, and an `IN (… LIMIT N)`
- * subquery let the planner pick a nested loop that made a pass quadratic in its size.
+ * Numbers every committed, staged event in one statement: `tandem_number_events` (events
+ * migration 13) takes the cluster-wide sequencer lock and moves the outbox to `events`, each event
+ * its room's next seq in staging order. Outside a transaction that is one round trip and the lock
+ * ends with it; inside one (`db` a transaction) it sees that transaction's own staged rows and
+ * holds the lock to its end. Events staged by `nodeId` come back without their payload (that node still has it).
  */
-const NUMBER_SQL = `
-  WITH batch AS (
-    DELETE FROM event_outbox WHERE pos > 0
-    RETURNING pos, id, room, type, actor, data, node
-  ), ranked AS (
-    SELECT b.*, row_number() OVER (PARTITION BY room ORDER BY pos) AS n, count(*) OVER (PARTITION BY room) AS total FROM batch b
-  ), counters AS (
-    INSERT INTO room_seqs AS r (room, seq) SELECT room, max(total) FROM ranked GROUP BY room
-    ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
-    RETURNING r.room, r.seq
-  ), stored AS (
-    INSERT INTO events (id, room, seq, type, actor, data)
-    SELECT k.id, k.room, c.seq - k.total + k.n, k.type, k.actor, k.data FROM ranked k JOIN counters c ON c.room = k.room
-    RETURNING id, seq, ts
-  )
-  SELECT k.id, k.room, s.seq, s.ts, k.node = $1 AS mine,
-    CASE WHEN k.node = $1 THEN NULL ELSE k.type END AS type,
-    CASE WHEN k.node = $1 THEN NULL ELSE k.actor END AS actor,
-    CASE WHEN k.node = $1 THEN NULL ELSE k.data END AS data
-  FROM ranked k JOIN stored s ON s.id = k.id
-  ORDER BY k.pos`;
-
-/**
- * Numbers every committed, staged event in one transaction under the cluster-wide sequencer
- * lock. Events staged by `nodeId` come back without their payload (that node still has it).
- */
-export function numberStagedEvents(db: Database, nodeId: string): Promise<NumberedRow[]> {
-  return db.transaction((tx) => numberStagedIn(tx, nodeId));
-}
-
-/** {@link numberStagedEvents} inside a transaction the caller opened (it then sees its own staged rows too). */
-export async function numberStagedIn(tx: Queryable, nodeId: string): Promise<NumberedRow[]> {
-  // The outbox is a queue whose heap is mostly rows earlier passes deleted: read it through its
-  // pos index. And the statement joins its own CTEs, whose sizes the planner cannot know: a nested
-  // loop there made a pass quadratic in its rows (half a second for a few hundred under load).
-  await tx.query(
-    `SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}), set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_nestloop', 'off', true)`,
-  );
-  return tx.query<NumberedRow>(NUMBER_SQL, [nodeId]);
+export function numberStagedEvents(db: Queryable, nodeId: string): Promise<NumberedRow[]> {
+  return db.query<NumberedRow>('SELECT id, room, seq, ts, mine, type, actor, data FROM tandem_number_events($1)', [nodeId]);
 }
 
 /**

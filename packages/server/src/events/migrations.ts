@@ -60,4 +60,54 @@ export const EVENT_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE event_outbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 500, autovacuum_vacuum_cost_delay = 0);
     `,
   },
+  {
+    id: 13,
+    name: 'a numbering pass is one statement',
+    sql: `
+      -- A pass used to be four round trips (BEGIN, the lock and planner settings, the numbering
+      -- statement, COMMIT); as one function call outside any transaction it is one, and passes
+      -- run every few milliseconds under load. The function takes the sequencer lock (held to the
+      -- end of the caller's transaction), then numbers every committed staged event in its room in
+      -- staging order: each room's counter moves once, by the batch's count for that room, so two
+      -- batches never interleave and each room's seq stays gapless. A volatile function's
+      -- statement takes its snapshot after the lock, so it sees everything the previous pass left.
+      --
+      -- Planner settings: the outbox is a queue whose heap is mostly rows earlier passes deleted,
+      -- so it is read through its pos index; and the statement joins its own CTEs, whose sizes the
+      -- planner cannot know: a nested loop there made a pass quadratic in its rows. It takes the
+      -- whole outbox rather than the oldest N rows, since an IN (... LIMIT N) subquery invited
+      -- that nested loop. Events staged by p_node come back without their payload (it has it).
+      CREATE FUNCTION tandem_number_events(p_node text)
+      RETURNS TABLE (id uuid, room text, seq bigint, ts timestamptz, mine boolean, type text, actor jsonb, data jsonb)
+      LANGUAGE plpgsql
+      SET enable_seqscan = off SET enable_bitmapscan = off SET enable_nestloop = off
+      AS $fn$
+      #variable_conflict use_column
+      BEGIN
+        PERFORM pg_advisory_xact_lock(7243812);
+        RETURN QUERY
+          WITH batch AS (
+            DELETE FROM event_outbox WHERE pos > 0
+            RETURNING pos, id, room, type, actor, data, node
+          ), ranked AS (
+            SELECT b.*, row_number() OVER (PARTITION BY b.room ORDER BY b.pos) AS n, count(*) OVER (PARTITION BY b.room) AS total FROM batch b
+          ), counters AS (
+            INSERT INTO room_seqs AS r (room, seq) SELECT k.room, max(k.total) FROM ranked k GROUP BY k.room
+            ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
+            RETURNING r.room, r.seq
+          ), stored AS (
+            INSERT INTO events (id, room, seq, type, actor, data)
+            SELECT k.id, k.room, c.seq - k.total + k.n, k.type, k.actor, k.data FROM ranked k JOIN counters c ON c.room = k.room
+            RETURNING events.id, events.seq, events.ts
+          )
+          SELECT k.id, k.room, s.seq, s.ts, k.node = p_node,
+            CASE WHEN k.node = p_node THEN NULL ELSE k.type END,
+            CASE WHEN k.node = p_node THEN NULL ELSE k.actor END,
+            CASE WHEN k.node = p_node THEN NULL ELSE k.data END
+          FROM ranked k JOIN stored s ON s.id = k.id
+          ORDER BY k.pos;
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -145,12 +145,17 @@ export class RecordService {
       }
       if (changed.length === 0) return recordJson(current);
 
-      const [row] = await tx.query<RecordRow>(
-        `UPDATE records SET "values" = $2::jsonb, field_versions = $3::jsonb, version = $4, updated_by = $5, updated_at = now()
-         WHERE id = $1 RETURNING ${RECORD_COLUMNS}`,
-        [recordId, JSON.stringify(values), JSON.stringify(versions), version, auth.user.id],
-      );
-      if (!row) throw errors.notFound('Record');
+      // The row is locked and everything the update sets is known here, so it travels with the
+      // transaction's other last writes (its activity entry, its events) in one round trip.
+      const row: RecordRow = { ...current, values, field_versions: versions, version, updated_by: auth.user.id, updated_at: new Date() };
+      tx.defer(`UPDATE records SET "values" = $2::jsonb, field_versions = $3::jsonb, version = $4, updated_by = $5, updated_at = $6 WHERE id = $1`, [
+        recordId,
+        JSON.stringify(values),
+        JSON.stringify(versions),
+        version,
+        auth.user.id,
+        row.updated_at,
+      ]);
       const diff = fieldChanges(fields, current.values, row.values, changed);
       await this.#written(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff, fields }, { version });
       const json = recordJson(row);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DurableEvent } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { numberStagedIn } from '../../src/events/event-sequencer.ts';
+import { numberStagedEvents } from '../../src/events/event-sequencer.ts';
 import { describeEachDatabase } from '../support/each-database.ts';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -19,7 +19,7 @@ async function storeSilently(server: TestServer, room: string): Promise<DurableE
   const id = randomUUID();
   const numbered = await db.transaction(async (tx) => {
     await tx.query(`INSERT INTO event_outbox (id, room, type, actor, data) VALUES ($1, $2, 'record_updated', NULL, '{}'::jsonb)`, [id, room]);
-    return numberStagedIn(tx, 'silent-writer');
+    return numberStagedEvents(tx, 'silent-writer');
   });
   const stored = numbered.find((row) => row.id === id);
   if (!stored) throw new Error('the staged event was not numbered');
