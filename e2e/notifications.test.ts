@@ -109,7 +109,10 @@ describe.runIf(chromiumAvailable())('comments, mentions, notifications and appro
     await alice.page.locator('.notification-row.unread').first().waitFor();
     await alice.page.getByRole('button', { name: 'Mark all read' }).click();
     await eventually(() => alice.page.locator('.notification-row.unread').count()).toBe(0);
+    // Marking read refetches the list: count its rows once it is back, not while it reloads.
+    await alice.page.locator('.notification-row').first().waitFor();
     const rows = await alice.page.locator('.notification-row').count();
+    expect(rows).toBeGreaterThan(0);
     await alice.page.getByRole('button', { name: 'Archive', exact: true }).first().click();
     await eventually(() => alice.page.locator('.notification-row').count()).toBe(rows - 1);
     await alice.page.getByRole('button', { name: 'Archived', exact: true }).click();
