@@ -47,7 +47,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
 /** Bus, presence and locks over one Redis: three connections per node (see docs/operations.md). */
 async function createRedisBackends(url: string, prefix: string, nodeId: string, log: Logger): Promise<Backends> {
   const connections = await openRedisConnections({ url, prefix, nodeId, log });
-  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, log });
+  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId, log });
   try {
     await bus.start();
   } catch (err) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DurableEvent } from '@tandem/protocol';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
@@ -20,7 +21,7 @@ interface Node {
 
 async function openNode(prefix: string): Promise<Node> {
   const connections = await openTestConnections(prefix);
-  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, log });
+  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId: randomUUID(), log });
   await bus.start();
   return { connections, bus };
 }
@@ -124,7 +125,7 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     await link.up();
     const prefix = freshRedisPrefix('bus');
     const connections = await openRedisConnections({ url: link.url, prefix, nodeId: 'cut', log });
-    const cut = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, log });
+    const cut = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId: 'cut', log });
     await cut.start();
     const other = await openNode(prefix);
     opened.push(other);
@@ -144,6 +145,39 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     await link.cut();
     await cut.publish(event('queued', 3));
     await cut.close();
+    await connections.close();
+  });
+
+  it('a node hears its own messages at once, without Redis, and only once when Redis echoes them', async () => {
+    const link = new RedisLink();
+    await link.up();
+    const prefix = freshRedisPrefix('bus');
+    const connections = await openRedisConnections({ url: link.url, prefix, nodeId: 'self', log });
+    const self = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId: 'self', log });
+    await self.start();
+    const other = await openNode(prefix);
+    opened.push(other);
+    const onSelf: BusMessage[] = [];
+    const onOther: BusMessage[] = [];
+    self.onMessage((m) => onSelf.push(m));
+    other.bus.onMessage((m) => onOther.push(m));
+
+    await link.cut();
+    await self.publish(event('local', 1));
+    await self.publish(event('local', 2));
+    await Promise.resolve();
+    expect(seqs(onSelf)).toEqual([1, 2]);
+    expect(onOther).toEqual([]);
+
+    await link.up();
+    await self.publish(event('local', 3));
+    await until(other, () => seqs(onOther).includes(3));
+    expect(seqs(onOther).filter((seq) => seq === 3)).toEqual([3]);
+    // Redis passes on messages in the order it took them: the echo of 3 reaches this node before 4 does.
+    await other.bus.publish(event('remote', 4));
+    await until({ connections, bus: self }, () => seqs(onSelf).includes(4));
+    expect(seqs(onSelf)).toEqual([1, 2, 3, 4]);
+    await self.close();
     await connections.close();
   });
 

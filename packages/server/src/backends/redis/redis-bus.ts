@@ -10,6 +10,8 @@ export interface RedisBusOptions {
   readonly subscriber: Redis;
   /** Key and channel prefix (`REDIS_PREFIX`); the channel is `<prefix>bus`. */
   readonly prefix: string;
+  /** This node's id: its own messages come back from Redis marked with it and are skipped (it delivered them already). */
+  readonly nodeId: string;
   readonly log: Logger;
   /**
    * Publishes not yet acknowledged by Redis beyond which new ones are dropped (they pile up only
@@ -19,9 +21,12 @@ export interface RedisBusOptions {
 }
 
 /**
- * The bus over Redis pub/sub: every node subscribes to one channel and receives every message,
- * its own included, so each handler sees messages in the same order everywhere a publisher's
- * messages go. A message is serialised once on publish and parsed once per node on receipt.
+ * The bus over Redis pub/sub: every node subscribes to one channel. A node delivers its own
+ * messages to its handlers at once (on the next microtask, as the in-process bus does) and other
+ * nodes get them through Redis, so subscribers on the publishing node never wait for the Redis
+ * round trip and the publisher never parses its own messages; each payload carries its node's id
+ * so the copy Redis echoes back is skipped. Messages of one publisher reach every node in publish
+ * order. A message is serialised once on publish and parsed once per other node on receipt.
  *
  * Failure behaviour: while the subscriber connection is down, messages for this node are lost;
  * once it is back and subscribed again, `onReconnect` handlers run so the gateway can read what
@@ -34,6 +39,8 @@ export class RedisBus implements Bus {
   readonly #channel: string;
   readonly #log: Logger;
   readonly #maxPending: number;
+  /** Prefix of this node's payloads: its id and a newline (ids never contain one). */
+  readonly #origin: string;
   readonly #handlers = new Set<(message: BusMessage) => void>();
   readonly #reconnectHandlers = new Set<() => void>();
   #pending = 0;
@@ -43,14 +50,19 @@ export class RedisBus implements Bus {
   #lost = false;
 
   readonly #onMessage = (channel: string, payload: string) => {
-    if (this.#closed || channel !== this.#channel) return;
+    if (this.#closed || channel !== this.#channel || payload.startsWith(this.#origin)) return;
     let message: BusMessage;
     try {
-      message = JSON.parse(payload) as BusMessage;
+      message = JSON.parse(payload.slice(payload.indexOf('\n') + 1)) as BusMessage;
     } catch (err) {
       this.#log.error({ err }, 'unreadable bus message ignored');
       return;
     }
+    this.#deliver(message);
+  };
+
+  #deliver(message: BusMessage): void {
+    if (this.#closed) return;
     for (const handler of this.#handlers) {
       try {
         handler(message);
@@ -59,7 +71,7 @@ export class RedisBus implements Bus {
         this.#log.error({ err }, 'bus handler failed');
       }
     }
-  };
+  }
 
   readonly #onClose = () => {
     if (!this.#closed) this.#lost = true;
@@ -76,6 +88,7 @@ export class RedisBus implements Bus {
     this.#channel = `${options.prefix}bus`;
     this.#log = options.log;
     this.#maxPending = options.maxPending ?? 10_000;
+    this.#origin = `${options.nodeId}\n`;
     this.#subscriber.on('message', this.#onMessage);
     this.#subscriber.on('close', this.#onClose);
     this.#subscriber.on('ready', this.#onReady);
@@ -92,12 +105,13 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * Hands the message to the publisher connection at once (which fixes its order) and resolves
-   * without waiting for Redis: a committed write must not stall on a Redis outage, and the event
-   * log is the source of truth for anything lost.
+   * Delivers the message on this node and hands it to the publisher connection at once (which
+   * fixes its order for the other nodes); resolves without waiting for Redis: a committed write
+   * must not stall on a Redis outage, and the event log is the source of truth for anything lost.
    */
   async publish(message: BusMessage): Promise<void> {
     if (this.#closed) throw new Error('bus closed');
+    queueMicrotask(() => this.#deliver(message));
     if (this.#pending >= this.#maxPending) {
       this.#dropped += 1;
       // Log the first drop and then every thousandth, not one line per message.
@@ -105,7 +119,7 @@ export class RedisBus implements Bus {
       return;
     }
     this.#pending += 1;
-    this.#publisher.publish(this.#channel, JSON.stringify(message)).then(
+    this.#publisher.publish(this.#channel, this.#origin + JSON.stringify(message)).then(
       () => {
         this.#pending -= 1;
       },
