@@ -92,7 +92,8 @@ export class EventLog {
   constructor(
     private readonly bus: Bus,
     private readonly db: Database,
-    private readonly nodeId: string,
+    /** This process's id in the outbox: rows it staged come back from a pass without their payload. */
+    readonly nodeId: string,
     private readonly onError: (err: unknown) => void,
   ) {
     this.#inline = db.kind === 'pglite';
@@ -169,8 +170,8 @@ export class EventLog {
 
   /** The numbered rows as events, with the payloads this node kept (or, when it no longer has one, read back). */
   async #events(rows: readonly NumberedRow[]): Promise<DurableEvent[]> {
-    const missing = rows.filter((row) => row.mine && !this.#staged.has(row.id)).map((row) => row.id);
-    const readBack = await this.#readById(missing);
+    const missing = rows.filter((row) => row.mine && !this.#staged.has(row.id));
+    const readBack = await this.#readStored(missing);
     const events: DurableEvent[] = [];
     for (const row of rows) {
       const staged = row.mine ? this.#staged.get(row.id) : undefined;
@@ -180,7 +181,7 @@ export class EventLog {
         events.push({ type: draft.type, room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data });
       } else if (row.mine) {
         // Missing only if history trimming removed it already; the gateway reads gaps from the log.
-        const event = readBack.get(row.id);
+        const event = readBack.get(`${row.seq} ${row.room}`);
         if (event) events.push(event);
       } else {
         events.push({ type: row.type ?? '', room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: row.actor, data: row.data });
@@ -220,11 +221,15 @@ export class EventLog {
     for (const [id, staged] of this.#staged) if (staged.at < limit) this.#staged.delete(id);
   }
 
-  /** Events by id, read back from the log (for numbered rows whose payload this node no longer holds). */
-  async #readById(ids: readonly string[]): Promise<Map<string, DurableEvent>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db.query<EventRow & { id: string }>('SELECT id, room, seq, type, actor, data, ts FROM events WHERE id = ANY($1::uuid[])', [ids]);
-    return new Map(rows.map((row) => [row.id, toEvent(row)]));
+  /** Numbered events read back from the log by room and seq (for rows whose payload this node no longer holds), keyed `"<seq> <room>"`. */
+  async #readStored(rows: readonly NumberedRow[]): Promise<Map<string, DurableEvent>> {
+    if (rows.length === 0) return new Map();
+    const stored = await this.db.query<EventRow>(
+      `SELECT e.room, e.seq, e.type, e.actor, e.data, e.ts FROM unnest($1::text[], $2::bigint[]) AS k(room, seq)
+       JOIN events e ON e.room = k.room AND e.seq = k.seq`,
+      [rows.map((row) => row.room), rows.map((row) => String(row.seq))],
+    );
+    return new Map(stored.map((row) => [`${row.seq} ${row.room}`, toEvent(row)]));
   }
 
   /** Events of `room` after `since`, oldest first, at most `limit`. */

@@ -110,4 +110,15 @@ export const EVENT_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    id: 14,
+    name: 'events keep only their primary key index',
+    sql: `
+      -- Every write stores several event rows (one per room), and each secondary index is one
+      -- more insertion per row. Nothing needs them: a payload is read back by (room, seq), the
+      -- primary key, and the hourly trim by age scans the table as its trim by count already does.
+      DROP INDEX events_id_key;
+      DROP INDEX events_ts_idx;
+    `,
+  },
 ];

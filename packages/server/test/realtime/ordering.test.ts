@@ -95,6 +95,20 @@ describeEachDatabase('per-room ordering on one node', (db) => {
     await b.close();
   });
 
+  it('an event this node staged but no longer holds in memory is read back from the log and delivered whole', async () => {
+    const client = await connectWs(server.url, owner);
+    const start = (await client.subscribe(room)).seq as number;
+    const { db, events } = server.tandem.ctx;
+    // Staged under this node's id but never through its own append, so the pass finds no payload in memory.
+    await db.query(
+      `INSERT INTO event_outbox (id, room, type, actor, data, node) VALUES ($1, $2, 'record_updated', '{"id":"y","name":"Forgotten"}'::jsonb, '{"kept":"in the log"}'::jsonb, $3)`,
+      [randomUUID(), room, events.nodeId],
+    );
+    const [event] = await client.collect(room, 1);
+    expect(event).toMatchObject({ type: 'record_updated', seq: start + 1, actor: { name: 'Forgotten' }, data: { kept: 'in the log' } });
+    await client.close();
+  });
+
   it('events another process staged and committed but never numbered (it died) are numbered and delivered with their payload', async () => {
     const client = await connectWs(server.url, owner);
     const start = (await client.subscribe(room)).seq as number;
