@@ -35,20 +35,29 @@ export interface Retention {
   readonly hours: number;
 }
 
-/** Numbers events inside the writing transaction: each room's counter moves once, by its count. */
+/**
+ * Numbers events inside the writing transaction: each event gets the next seq of each of its
+ * rooms (in append order, and within an event in the order of its rooms); each room's counter
+ * moves once, by its count. Payloads are parsed once per event (the materialised `src`), not once
+ * per room.
+ */
 const NUMBER_INLINE_SQL = `
-  WITH d AS (
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, room, type, actor, data, ord)
+  WITH src AS MATERIALIZED (
+    SELECT u.id, u.rooms, u.type, NULLIF(u.actor, '')::jsonb AS actor, u.data::jsonb AS data, u.ord
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, rooms, type, actor, data, ord)
+  ), d AS (
+    SELECT s.id, r.room, s.type, s.actor, s.data, s.ord, r.ord AS room_ord
+    FROM src s CROSS JOIN LATERAL unnest(string_to_array(s.rooms, E'\\n')) WITH ORDINALITY AS r(room, ord)
   ), ranked AS (
-    SELECT d.*, row_number() OVER (PARTITION BY room ORDER BY ord) AS n, count(*) OVER (PARTITION BY room) AS total FROM d
+    SELECT d.*, row_number() OVER (PARTITION BY room ORDER BY ord, room_ord) AS n, count(*) OVER (PARTITION BY room) AS total FROM d
   ), counters AS (
     INSERT INTO room_seqs AS r (room, seq) SELECT room, max(total) FROM ranked GROUP BY room
     ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
     RETURNING r.room, r.seq
   )
   INSERT INTO events (id, room, seq, type, actor, data)
-  SELECT k.id, k.room, c.seq - k.total + k.n, k.type, NULLIF(k.actor, '')::jsonb, k.data::jsonb FROM ranked k JOIN counters c ON c.room = k.room
-  RETURNING id, seq, ts`;
+  SELECT k.id, k.room, c.seq - k.total + k.n, k.type, k.actor, k.data FROM ranked k JOIN counters c ON c.room = k.room
+  RETURNING id, room, seq, ts`;
 
 /** Least time between back-to-back numbering passes (a few ms of latency under load, far fewer transactions). */
 const PASS_GAP_MS = 5;
@@ -131,24 +140,26 @@ export class EventLog {
 
   /** Numbers the transaction's events inside it (PGlite) and returns them as they will be published. */
   async #numberInline(tx: Transaction, drafts: readonly Draft[]): Promise<DurableEvent[]> {
-    const rows = eventRows(drafts);
-    const stored = await tx.query<{ id: string; seq: number; ts: Date }>(NUMBER_INLINE_SQL, eventParams(rows));
-    const byId = new Map(stored.map((s) => [s.id, s]));
-    return rows.flatMap(({ id, room, draft }) => {
-      const s = byId.get(id);
-      return s ? [{ type: draft.type, room, seq: s.seq, ts: s.ts.toISOString(), actor: draft.actor, data: draft.data }] : [];
-    });
+    const rows = stagedRows(drafts);
+    const stored = await tx.query<{ id: string; room: string; seq: number; ts: Date }>(NUMBER_INLINE_SQL, eventParams(rows));
+    const byKey = new Map(stored.map((s) => [`${s.id} ${s.room}`, s]));
+    return rows.flatMap(({ id, draft }) =>
+      draft.rooms.flatMap((room) => {
+        const s = byKey.get(`${id} ${room}`);
+        return s ? [{ type: draft.type, room, seq: s.seq, ts: s.ts.toISOString(), actor: draft.actor, data: draft.data }] : [];
+      }),
+    );
   }
 
   /** Stages the transaction's events in `event_outbox` in one statement, in append order, deferred to travel with the transaction's other last writes. */
   #stage(tx: Transaction, drafts: readonly Draft[]): void {
     const at = Date.now();
-    const rows = eventRows(drafts);
+    const rows = stagedRows(drafts);
     for (const row of rows) this.#staged.set(row.id, { draft: row.draft, at });
     tx.defer(
-      `INSERT INTO event_outbox (id, room, type, actor, data, node)
-       SELECT d.id, d.room, d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb, $6
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, room, type, actor, data, ord)
+      `INSERT INTO event_outbox (id, rooms, type, actor, data, node)
+       SELECT d.id, string_to_array(d.rooms, E'\\n'), d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb, $6
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, rooms, type, actor, data, ord)
        ORDER BY d.ord`,
       [...eventParams(rows), this.nodeId],
     );
@@ -175,7 +186,6 @@ export class EventLog {
     const events: DurableEvent[] = [];
     for (const row of rows) {
       const staged = row.mine ? this.#staged.get(row.id) : undefined;
-      this.#staged.delete(row.id);
       if (staged) {
         const { draft } = staged;
         events.push({ type: draft.type, room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data });
@@ -187,6 +197,8 @@ export class EventLog {
         events.push({ type: row.type ?? '', room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: row.actor, data: row.data });
       }
     }
+    // After the loop: a staged event comes back once for each of its rooms.
+    for (const row of rows) this.#staged.delete(row.id);
     return events;
   }
 
@@ -268,16 +280,20 @@ export class EventLog {
   }
 }
 
-/** One row per event and room, each with its own id, in append order. */
-function eventRows(drafts: readonly Draft[]): { id: string; room: string; draft: Draft }[] {
-  return drafts.flatMap((draft) => draft.rooms.map((room) => ({ id: randomUUID(), room, draft })));
+/** One row per event (for all its rooms), each with its own id, in append order. */
+function stagedRows(drafts: readonly Draft[]): { id: string; draft: Draft }[] {
+  return drafts.map((draft) => ({ id: randomUUID(), draft }));
 }
 
-/** The `$1…$5` arrays (id, room, type, actor, data) both the outbox and the inline numbering unnest. */
-function eventParams(rows: readonly { id: string; room: string; draft: Draft }[]): string[][] {
+/**
+ * The `$1…$5` arrays (id, rooms, type, actor, data) both the outbox and the inline numbering
+ * unnest. An event's rooms travel as one text, one room per line (room names never hold a line
+ * break: they are a kind and an id), since SQL arrays cannot be ragged.
+ */
+function eventParams(rows: readonly { id: string; draft: Draft }[]): string[][] {
   return [
     rows.map((r) => r.id),
-    rows.map((r) => r.room),
+    rows.map((r) => r.draft.rooms.join('\n')),
     rows.map((r) => r.draft.type),
     rows.map((r) => (r.draft.actor ? JSON.stringify(r.draft.actor) : '')),
     rows.map((r) => JSON.stringify(r.draft.data ?? null)),

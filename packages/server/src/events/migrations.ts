@@ -112,13 +112,70 @@ export const EVENT_MIGRATIONS: readonly Migration[] = [
   },
   {
     id: 14,
-    name: 'events keep only their primary key index',
+    name: 'events and the outbox keep one index each',
     sql: `
-      -- Every write stores several event rows (one per room), and each secondary index is one
-      -- more insertion per row. Nothing needs them: a payload is read back by (room, seq), the
-      -- primary key, and the hourly trim by age scans the table as its trim by count already does.
+      -- Every write stores several event rows (one per room), each staged in the outbox first, and
+      -- every index is one more insertion per row. Nothing needs these: a payload is read back by
+      -- (room, seq), the primary key of events; the hourly trim by age scans the table as its trim
+      -- by count already does; and a pass reads the outbox by pos, never by id.
       DROP INDEX events_id_key;
       DROP INDEX events_ts_idx;
+      ALTER TABLE event_outbox DROP CONSTRAINT event_outbox_pkey;
+    `,
+  },
+  {
+    id: 15,
+    name: 'an event is staged once for all its rooms',
+    sql: `
+      -- A write's events go to two rooms each (a record change to the record's and the table's),
+      -- and staging a row per room wrote and parsed every payload twice on its way through the
+      -- outbox. A staged row now lists its rooms; the pass gives it one seq in each, in staging
+      -- order and, within a row, in the order of its rooms. Rows staged with a single room (by a
+      -- node still running the previous version) are numbered as before.
+      --
+      -- The rooms are unnested in the select list, not by a lateral join: a lateral join is a
+      -- nested loop, which the pass forbids, and the planner's penalty for using one anyway made
+      -- the statement look costly enough to JIT-compile, half a second per pass. JIT is off too:
+      -- a pass handles a few hundred rows at most and compiling never pays.
+      ALTER TABLE event_outbox ALTER COLUMN room DROP NOT NULL, ADD COLUMN rooms text[];
+      CREATE OR REPLACE FUNCTION tandem_number_events(p_node text)
+      RETURNS TABLE (id uuid, room text, seq bigint, ts timestamptz, mine boolean, type text, actor jsonb, data jsonb)
+      LANGUAGE plpgsql
+      SET enable_seqscan = off SET enable_bitmapscan = off SET enable_nestloop = off SET jit = off
+      AS $fn$
+      #variable_conflict use_column
+      BEGIN
+        PERFORM pg_advisory_xact_lock(7243812);
+        RETURN QUERY
+          WITH batch AS (
+            DELETE FROM event_outbox WHERE pos > 0
+            RETURNING pos, id, room, rooms, type, actor, data, node
+          ), listed AS (
+            SELECT b.*, coalesce(b.rooms, ARRAY[b.room]) AS targets FROM batch b
+          ), expanded AS (
+            -- Two set-returning functions in one select list advance together: each room with its position.
+            SELECT l.pos, l.id, unnest(l.targets) AS room, generate_subscripts(l.targets, 1) AS ord, l.type, l.actor, l.data, l.node FROM listed l
+          ), ranked AS (
+            SELECT e.*, row_number() OVER (PARTITION BY e.room ORDER BY e.pos, e.ord) AS n, count(*) OVER (PARTITION BY e.room) AS total FROM expanded e
+          ), counters AS (
+            INSERT INTO room_seqs AS r (room, seq) SELECT k.room, max(k.total) FROM ranked k GROUP BY k.room
+            ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
+            RETURNING r.room, r.seq
+          ), numbered AS (
+            SELECT k.*, c.seq - k.total + k.n AS event_seq FROM ranked k JOIN counters c ON c.room = k.room
+          ), stored AS (
+            -- ts is the transaction's now(), the same value the final select reports.
+            INSERT INTO events (id, room, seq, type, actor, data)
+            SELECT n.id, n.room, n.event_seq, n.type, n.actor, n.data FROM numbered n
+          )
+          SELECT n.id, n.room, n.event_seq, now(), n.node = p_node,
+            CASE WHEN n.node = p_node THEN NULL ELSE n.type END,
+            CASE WHEN n.node = p_node THEN NULL ELSE n.actor END,
+            CASE WHEN n.node = p_node THEN NULL ELSE n.data END
+          FROM numbered n
+          ORDER BY n.pos, n.ord;
+      END
+      $fn$;
     `,
   },
 ];
