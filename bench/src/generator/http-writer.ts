@@ -20,6 +20,7 @@ export async function publishByHttp(plan: HttpPublishPlan, phase: number, nextMs
   let inFlight = 0;
   let sent = 0;
   let failed = 0;
+  let lastIssued = 0;
   const started = clockMs();
   // No new write is issued past this; a server that fell behind shows as a lower achieved rate.
   const issueUntil = started + plan.durationMs * 1.5 + 1000;
@@ -29,6 +30,7 @@ export async function publishByHttp(plan: HttpPublishPlan, phase: number, nextMs
   const write = (k: number) => {
     const recordId = plan.recordIds[k % plan.recordIds.length];
     const stamp = clockMs();
+    lastIssued = stamp;
     const body = JSON.stringify({ values: { [plan.fieldId]: encodeMarker(phase, nextMsgno(), stamp) } });
     inFlight++;
     const req = request(
@@ -70,5 +72,5 @@ export async function publishByHttp(plan: HttpPublishPlan, phase: number, nextMs
   while (inFlight > 0 && clockMs() < deadline) await sleep(5);
   if (inFlight > 0 && errors.length < 5) errors.push(`${inFlight} writes unanswered after 60 s`);
   agent.destroy();
-  return { sent, failed: failed + inFlight, errors, writeLatency: latency.toJSON(), elapsedMs: clockMs() - started };
+  return { sent, failed: failed + inFlight, errors, writeLatency: latency.toJSON(), issuedMs: lastIssued - started, elapsedMs: clockMs() - started };
 }

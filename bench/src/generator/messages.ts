@@ -91,6 +91,8 @@ export interface PublishResult {
   readonly errors: readonly string[];
   /** HTTP response time of writes (http plans only). */
   readonly writeLatency: SerializedHistogram | null;
+  /** From the start until the last write was issued (http plans only). */
+  readonly issuedMs?: number;
   readonly elapsedMs: number;
 }
 

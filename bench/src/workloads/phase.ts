@@ -105,9 +105,20 @@ export async function measurePhase(req: PhaseRequest): Promise<StepResult> {
     generatorSaturated: generatorCpu >= GENERATOR_SATURATED,
     machineBusyPct: Math.round(machine * 100),
     writes: writes?.writeLatency
-      ? { achievedPerSec: Math.round(sent / (publishMs / 1000)), failed, latency: Histogram.from(writes.writeLatency).summary() }
+      ? { achievedPerSec: achievedRate(sent, writes.issuedMs ?? publishMs, req.durationMs), failed, latency: Histogram.from(writes.writeLatency).summary() }
       : null,
     pgWaits,
     errors: published.flatMap((p) => p.errors).slice(0, 5),
   };
+}
+
+/**
+ * Writes per second a server kept up with: writes answered over the time until the last one was
+ * issued (at least the step's duration). A server that keeps up lets the writer issue on schedule
+ * and shows the asked rate; one that falls behind holds the writer at its in-flight cap, which
+ * stretches the issuing, and shows less. (Dividing by the time to the last answer instead added
+ * that answer's latency to every step, so no step could ever show its asked rate.)
+ */
+export function achievedRate(answered: number, issuedMs: number, durationMs: number): number {
+  return Math.round(answered / (Math.max(issuedMs, durationMs) / 1000));
 }
