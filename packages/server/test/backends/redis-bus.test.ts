@@ -161,6 +161,7 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     const onOther: BusMessage[] = [];
     self.onMessage((m) => onSelf.push(m));
     other.bus.onMessage((m) => onOther.push(m));
+    const reconnected = new Promise<void>((resolve) => self.onReconnect(resolve));
 
     await link.cut();
     await self.publish(event('local', 1));
@@ -170,6 +171,8 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     expect(onOther).toEqual([]);
 
     await link.up();
+    // Messages from other nodes reach this one again only once its subscription is back.
+    await reconnected;
     await self.publish(event('local', 3));
     await until(other, () => seqs(onOther).includes(3));
     expect(seqs(onOther).filter((seq) => seq === 3)).toEqual([3]);
