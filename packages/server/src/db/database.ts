@@ -35,6 +35,31 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * What every engine's transaction wrapper shares: runs `fn` with a {@link Transaction} over the
+ * engine's open transaction (`query`, `exec`), then its before-commit hooks, then its deferred
+ * statements. The engine commits once this resolves and then runs the returned after-commit
+ * callbacks (`afterCommit.run`); on a throw it rolls back and they never run.
+ */
+export async function transactionBody<T>(
+  open: Queryable,
+  fn: (tx: Transaction) => Promise<T>,
+): Promise<{ readonly result: T; readonly afterCommit: AfterCommitQueue }> {
+  const afterCommit = new AfterCommitQueue();
+  const before = new BeforeCommitQueue();
+  const deferred = new DeferredStatements();
+  const result = await fn({
+    query: (text, params) => open.query(text, params),
+    exec: (script) => open.exec(script),
+    defer: (text, params) => deferred.add(text, params),
+    beforeCommit: (cb) => before.add(cb),
+    afterCommit: (cb) => afterCommit.add(cb),
+  });
+  await before.run();
+  await deferred.run((text, params) => open.query(text, params));
+  return { result, afterCommit };
+}
+
 /** Statements a transaction deferred to its end (see {@link Transaction.defer}). */
 export class DeferredStatements {
   readonly #statements: { text: string; params: readonly SqlParam[] }[] = [];

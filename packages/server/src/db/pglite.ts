@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
-import { AfterCommitQueue, BeforeCommitQueue, type Database, DeferredStatements, type SqlParam, type Transaction } from './database.ts';
+import { type Database, type SqlParam, type Transaction, transactionBody } from './database.ts';
 import { PgliteStatements } from './pglite-statements.ts';
 
 const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) };
@@ -24,26 +24,19 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
       await pg.exec(script);
     },
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
-      const queue = new AfterCommitQueue();
-      const before = new BeforeCommitQueue();
-      const deferred = new DeferredStatements();
-      const result = await pg.transaction(async (inner) => {
-        const query = async <R>(text: string, params: readonly SqlParam[] = []) =>
-          params.length === 0 ? (await inner.query<R>(text)).rows : statements.runInTransaction<R>(text, params);
-        const value = await fn({
-          query,
-          async exec(script: string) {
-            await inner.exec(script);
+      const { result, afterCommit } = await pg.transaction((inner) =>
+        transactionBody(
+          {
+            query: async <R>(text: string, params: readonly SqlParam[] = []) =>
+              params.length === 0 ? (await inner.query<R>(text)).rows : statements.runInTransaction<R>(text, params),
+            exec: async (script: string) => {
+              await inner.exec(script);
+            },
           },
-          defer: (text, params) => deferred.add(text, params),
-          beforeCommit: (cb) => before.add(cb),
-          afterCommit: (cb) => queue.add(cb),
-        });
-        await before.run();
-        await deferred.run(query);
-        return value;
-      });
-      await queue.run(onCallbackError);
+          fn,
+        ),
+      );
+      await afterCommit.run(onCallbackError);
       return result;
     },
     async close() {

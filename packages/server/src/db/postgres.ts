@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AfterCommitQueue, BeforeCommitQueue, type Database, DeferredStatements, type SqlParam, type Transaction } from './database.ts';
+import { type Database, type SqlParam, type Transaction, transactionBody } from './database.ts';
 
 const typeParsers = {
   getTypeParser(oid: number, format?: string) {
@@ -70,27 +70,18 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     },
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       const client = await pool.connect();
-      const queue = new AfterCommitQueue();
-      const before = new BeforeCommitQueue();
-      const deferred = new DeferredStatements();
-      const query = async <R>(text: string, params: readonly SqlParam[] = []) => {
-        const res = await client.query(statements.config(text, params));
-        return res.rows as R[];
-      };
-      let result: T;
+      let body: Awaited<ReturnType<typeof transactionBody<T>>>;
       try {
         await client.query('BEGIN');
-        result = await fn({
-          query,
-          async exec(script: string) {
-            await client.query(script);
+        body = await transactionBody(
+          {
+            query: async <R>(text: string, params: readonly SqlParam[] = []) => (await client.query(statements.config(text, params))).rows as R[],
+            exec: async (script: string) => {
+              await client.query(script);
+            },
           },
-          defer: (text, params) => deferred.add(text, params),
-          beforeCommit: (cb) => before.add(cb),
-          afterCommit: (cb) => queue.add(cb),
-        });
-        await before.run();
-        await deferred.run(query);
+          fn,
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -98,8 +89,8 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
         throw err;
       }
       client.release();
-      await queue.run(onCallbackError);
-      return result;
+      await body.afterCommit.run(onCallbackError);
+      return body.result;
     },
     async close() {
       await pool.end();
