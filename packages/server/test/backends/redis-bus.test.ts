@@ -19,11 +19,20 @@ interface Node {
   readonly bus: RedisBus;
 }
 
-async function openNode(prefix: string): Promise<Node> {
-  const connections = await openTestConnections(prefix);
-  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId: randomUUID(), log });
+/** Starts a bus over `connections` as node `nodeId`. */
+async function startNode(connections: RedisConnections, prefix: string, nodeId: string): Promise<Node> {
+  const bus = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId, log });
   await bus.start();
   return { connections, bus };
+}
+
+async function openNode(prefix: string): Promise<Node> {
+  return startNode(await openTestConnections(prefix), prefix, randomUUID());
+}
+
+/** A node whose connections go through `link`, so a test can cut it off from Redis. */
+async function openNodeBehind(link: RedisLink, prefix: string, nodeId: string): Promise<Node> {
+  return startNode(await openRedisConnections({ url: link.url, prefix, nodeId, log }), prefix, nodeId);
 }
 
 async function closeNode(node: Node): Promise<void> {
@@ -124,9 +133,8 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     const link = new RedisLink();
     await link.up();
     const prefix = freshRedisPrefix('bus');
-    const connections = await openRedisConnections({ url: link.url, prefix, nodeId: 'cut', log });
-    const cut = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId: 'cut', log });
-    await cut.start();
+    const node = await openNodeBehind(link, prefix, 'cut');
+    const cut = node.bus;
     const other = await openNode(prefix);
     opened.push(other);
     const received: BusMessage[] = [];
@@ -138,23 +146,21 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     await link.up();
     await reconnected;
     await other.bus.publish(event('after', 2));
-    await until({ connections, bus: cut }, () => seqs(received).includes(2));
+    await until(node, () => seqs(received).includes(2));
     // The message sent while cut is lost to this node (the gateway reads it from the event log).
     expect(seqs(received)).toEqual([2]);
 
     await link.cut();
     await cut.publish(event('queued', 3));
-    await cut.close();
-    await connections.close();
+    await closeNode(node);
   });
 
   it('a node hears its own messages at once, without Redis, and only once when Redis echoes them', async () => {
     const link = new RedisLink();
     await link.up();
     const prefix = freshRedisPrefix('bus');
-    const connections = await openRedisConnections({ url: link.url, prefix, nodeId: 'self', log });
-    const self = new RedisBus({ publisher: connections.publisher, subscriber: connections.subscriber, prefix, nodeId: 'self', log });
-    await self.start();
+    const node = await openNodeBehind(link, prefix, 'self');
+    const self = node.bus;
     const other = await openNode(prefix);
     opened.push(other);
     const onSelf: BusMessage[] = [];
@@ -178,10 +184,9 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     expect(seqs(onOther).filter((seq) => seq === 3)).toEqual([3]);
     // Redis passes on messages in the order it took them: the echo of 3 reaches this node before 4 does.
     await other.bus.publish(event('remote', 4));
-    await until({ connections, bus: self }, () => seqs(onSelf).includes(4));
+    await until(node, () => seqs(onSelf).includes(4));
     expect(seqs(onSelf)).toEqual([1, 2, 3, 4]);
-    await self.close();
-    await connections.close();
+    await closeNode(node);
   });
 
   it('a node refuses to start when Redis cannot be reached', async () => {
