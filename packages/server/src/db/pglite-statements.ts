@@ -3,7 +3,8 @@ import type { SqlParam } from './database.ts';
 
 /**
  * Statement texts kept as named prepared statements; past the bound (ad-hoc filter queries) a
- * text runs through PGlite's own `query`, so the session does not accumulate plans without limit.
+ * text is parsed on every call as the unnamed statement, so the session does not accumulate plans
+ * without limit.
  */
 const MAX_PREPARED = 200;
 
@@ -50,12 +51,7 @@ export class PgliteStatements {
   }
 
   async #execute<T>(text: string, params: readonly SqlParam[], sync: boolean): Promise<T[]> {
-    const statement = this.#prepared.get(text) ?? (await this.#prepare(text));
-    if (!statement) {
-      // Past the bound: PGlite's unnamed path (the caller already holds the locks it would take).
-      const messages = await this.#unnamed(text, params);
-      return this.#rows<T>(messages, sync);
-    }
+    const statement = this.#prepared.get(text) ?? (await this.#parse(text));
     const values = params.map((value, i) => this.#serialise(value, statement.types[i] ?? 0));
     const messages = await this.pg.execProtocolStream(
       concat([
@@ -66,39 +62,25 @@ export class PgliteStatements {
       ]),
       { syncToFs: false },
     );
-    return this.#rows<T>(messages, sync);
-  }
-
-  async #rows<T>(messages: Parameters<typeof parse.parseResults>[0], sync: boolean): Promise<T[]> {
     // Outside a transaction PGlite persists after each statement; inside, COMMIT does.
     if (sync) await this.pg.syncToFs();
     return (parse.parseResults(messages, this.pg.parsers)[0]?.rows ?? []) as T[];
   }
 
-  async #prepare(text: string): Promise<Prepared | null> {
-    if (this.#prepared.size >= MAX_PREPARED) return null;
-    const name = `tandem_${this.#prepared.size + 1}`;
+  /**
+   * Parses `text` and learns its parameter types: as a named statement kept for later calls, or,
+   * past the bound, as the unnamed statement (name `''`), which the next parse replaces, as
+   * PGlite's own `query` does.
+   */
+  async #parse(text: string): Promise<Prepared> {
+    const name = this.#prepared.size < MAX_PREPARED ? `tandem_${this.#prepared.size + 1}` : '';
     const messages = await this.pg.execProtocolStream(
       concat([protocol.serialize.parse({ name, text }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]),
       { syncToFs: false },
     );
     const statement = { name, types: parse.parseDescribeStatementResults(messages) };
-    this.#prepared.set(text, statement);
+    if (name) this.#prepared.set(text, statement);
     return statement;
-  }
-
-  /** One statement through the unnamed statement, as PGlite's `query` sends it. */
-  async #unnamed(text: string, params: readonly SqlParam[]) {
-    const described = await this.pg.execProtocolStream(
-      concat([protocol.serialize.parse({ text }), protocol.serialize.describe({ type: 'S' }), protocol.serialize.sync()]),
-      { syncToFs: false },
-    );
-    const types = parse.parseDescribeStatementResults(described);
-    const values = params.map((value, i) => this.#serialise(value, types[i] ?? 0));
-    return this.pg.execProtocolStream(
-      concat([protocol.serialize.bind({ values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()]),
-      { syncToFs: false },
-    );
   }
 
   #serialise(value: SqlParam, oid: number): string | null {
