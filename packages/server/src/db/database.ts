@@ -48,15 +48,16 @@ export async function transactionBody<T>(
   const afterCommit = new AfterCommitQueue();
   const before = new BeforeCommitQueue();
   const deferred = new DeferredStatements();
-  const result = await fn({
+  const tx: Transaction = {
     query: (text, params) => open.query(text, params),
     exec: (script) => open.exec(script),
     defer: (text, params) => deferred.add(text, params),
     beforeCommit: (cb) => before.add(cb),
     afterCommit: (cb) => afterCommit.add(cb),
-  });
+  };
+  const result = await fn(tx);
   await before.run();
-  await deferred.run((text, params) => open.query(text, params));
+  await deferred.run(tx.query);
   return { result, afterCommit };
 }
 
