@@ -40,4 +40,34 @@ describeEachDatabase('statements deferred to the end of a transaction', (db) => 
     ).rejects.toThrow();
     expect(await db.query('SELECT n FROM deferred_probe WHERE n >= 10')).toEqual([]);
   });
+
+  it('keep nothing when one of them cannot even be sent (a parameter that fails to serialise)', async () => {
+    const { db } = server.tandem.ctx;
+    const unsendable = {
+      toPostgres: () => {
+        throw new Error('cannot serialise');
+      },
+      toString: () => {
+        throw new Error('cannot serialise');
+      },
+    } as unknown as string;
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO deferred_probe (n, label) VALUES ($1, $2)', [20, 'kept only if all commit']);
+        tx.defer('INSERT INTO deferred_probe (n, label) VALUES ($1, $2)', [21, unsendable]);
+      }),
+    ).rejects.toThrow(/cannot serialise/);
+    expect(await db.query('SELECT n FROM deferred_probe WHERE n >= 20')).toEqual([]);
+  });
+
+  it('see, when issued together, each other in order within the transaction', async () => {
+    const { db } = server.tandem.ctx;
+    const [, seen] = await db.transaction((tx) =>
+      Promise.all([
+        tx.query('INSERT INTO deferred_probe (n, label) VALUES ($1, $2)', [30, 'together']),
+        tx.query<{ label: string }>('SELECT label FROM deferred_probe WHERE n = $1', [30]),
+      ]),
+    );
+    expect(seen).toEqual([{ label: 'together' }]);
+  });
 });

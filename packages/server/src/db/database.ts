@@ -35,14 +35,23 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/** An engine's open transaction as {@link transactionBody} drives it. */
+export interface OpenTransaction extends Queryable {
+  /**
+   * Commits; issued in the same tick as the deferred statements, so an engine that pipelines
+   * sends both in one round trip. Absent when the engine commits by itself once the body resolves.
+   */
+  commit?(): Promise<void>;
+}
+
 /**
  * What every engine's transaction wrapper shares: runs `fn` with a {@link Transaction} over the
  * engine's open transaction (`query`, `exec`), then its before-commit hooks, then its deferred
- * statements. The engine commits once this resolves and then runs the returned after-commit
- * callbacks (`afterCommit.run`); on a throw it rolls back and they never run.
+ * statements together with the commit. The engine then runs the returned after-commit callbacks
+ * (`afterCommit.run`); on a throw it rolls back and they never run.
  */
 export async function transactionBody<T>(
-  open: Queryable,
+  open: OpenTransaction,
   fn: (tx: Transaction) => Promise<T>,
 ): Promise<{ readonly result: T; readonly afterCommit: AfterCommitQueue }> {
   const afterCommit = new AfterCommitQueue();
@@ -57,7 +66,11 @@ export async function transactionBody<T>(
   };
   const result = await fn(tx);
   await before.run();
-  await deferred.run(tx.query);
+  // Should the deferred statements fail, the COMMIT behind them finds the transaction aborted and
+  // ends it without committing anything (PostgreSQL answers it with ROLLBACK).
+  const [ran, committed] = await Promise.allSettled([deferred.run(tx.query), open.commit?.()]);
+  if (ran.status === 'rejected') throw ran.reason;
+  if (committed.status === 'rejected') throw committed.reason;
   return { result, afterCommit };
 }
 

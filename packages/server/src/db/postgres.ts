@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { type Database, type SqlParam, type Transaction, transactionBody } from './database.ts';
+import { PostgresTransaction } from './postgres-transaction.ts';
 
 const typeParsers = {
   getTypeParser(oid: number, format?: string) {
@@ -48,6 +49,8 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 20,
+    // A transaction writes its statements without waiting for the ones before (PostgresTransaction).
+    pipeline: true,
     types: typeParsers,
     options: `-c search_path=${schema}`,
   });
@@ -70,22 +73,13 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     },
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       const client = await pool.connect();
+      const open = new PostgresTransaction(client, (text, params) => statements.config(text, params));
       let body: Awaited<ReturnType<typeof transactionBody<T>>>;
       try {
-        await client.query('BEGIN');
-        body = await transactionBody(
-          {
-            query: async <R>(text: string, params: readonly SqlParam[] = []) => (await client.query(statements.config(text, params))).rows as R[],
-            exec: async (script: string) => {
-              await client.query(script);
-            },
-          },
-          fn,
-        );
-        await client.query('COMMIT');
+        body = await transactionBody(open, fn);
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        client.release();
+        await open.rollback().catch(() => undefined);
+        client.release(open.refused);
         throw err;
       }
       client.release();

@@ -125,11 +125,10 @@ export class RecordService {
     await this.#refuseLocked(auth, recordId, fieldIds);
     const actor = actorOf(auth);
     const result = await this.ctx.db.transaction(async (tx) => {
-      const fields = await lockTableFields(tx, tableId);
-      if (!fields) throw errors.notFound('Record');
+      // Issued together, so PostgreSQL gets them (and the BEGIN before them) in one round trip.
+      const [fields, current] = await Promise.all([lockTableFields(tx, tableId), loadRecord(tx, recordId, true)]);
+      if (!fields || !current) throw errors.notFound('Record');
       const changes = await validateValues(tx, scope.workspaceId, fields, input);
-      const current = await loadRecord(tx, recordId, true);
-      if (!current) throw errors.notFound('Record');
       if (expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], expectedVersion);
 
       const values = { ...current.values };
