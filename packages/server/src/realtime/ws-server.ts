@@ -83,6 +83,8 @@ interface SocketHub {
   readonly maxBuffered: number;
   /** Per-connection rate limit of client frames (each connection keeps its own bucket's state). */
   readonly frames: TokenBucket;
+  /** Sockets with frames held until the end of this turn of the event loop. */
+  readonly turn: TurnWrites;
 }
 
 /**
@@ -208,9 +210,8 @@ class WsTransport implements Transport {
   }
 
   /**
-   * Frames sent in the same tick (an event and its activity entry, a replay) leave in one
-   * write: on small VMs the syscall per frame, not the bytes, is what fan-out costs. `ws` has no
-   * public cork, so this reaches for the socket it writes to.
+   * Frames sent in the same turn of the event loop leave in one write (see {@link TurnWrites}).
+   * `ws` has no public cork, so this reaches for the socket it writes to.
    */
   #cork(): Duplex | undefined {
     const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
@@ -218,20 +219,44 @@ class WsTransport implements Transport {
     if (this.#corked) {
       // A long burst (a big replay) is written out early, so only a client that really stops
       // reading reaches the send-buffer cap.
-      if (this.ws.bufferedAmount > this.hub.maxBuffered / 4) this.#uncork(socket);
+      if (this.ws.bufferedAmount > this.hub.maxBuffered / 4) this.uncork();
       return socket;
     }
     this.#corked = true;
     socket.cork();
-    process.nextTick(() => this.#uncork(socket));
+    this.hub.turn.add(this);
     return socket;
   }
 
-  #uncork(socket: Duplex): void {
+  /** Writes out what was corked (called by {@link TurnWrites}, or early for a long burst). */
+  uncork(): void {
     if (!this.#corked) return;
     this.#corked = false;
-    socket.uncork();
+    (this.ws as unknown as { _socket?: Duplex })._socket?.uncork();
   }
+}
+
+/**
+ * The sockets written to during the current turn of the event loop, uncorked together once the
+ * turn's I/O callbacks have run (`setImmediate`). Every frame a socket gets in one turn, from
+ * however many events, leaves in one write: on small VMs the syscall and the wake-up of the
+ * reader, not the bytes, are what fan-out costs. Idle, a turn holds one event and nothing waits;
+ * under load a turn handles many commits (or many published messages), so the frames per write
+ * grow with the load.
+ */
+class TurnWrites {
+  #corked: WsTransport[] = [];
+
+  add(transport: WsTransport): void {
+    if (this.#corked.length === 0) setImmediate(this.#flush);
+    this.#corked.push(transport);
+  }
+
+  readonly #flush = (): void => {
+    const corked = this.#corked;
+    this.#corked = [];
+    for (const transport of corked) transport.uncork();
+  };
 }
 
 /**
@@ -257,6 +282,7 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
     maxFrameBytes: config.wsMaxFrameBytes,
     maxBuffered: config.wsSendBufferBytes,
     frames: new TokenBucket(config.wsMessagesPerSecond),
+    turn: new TurnWrites(),
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
