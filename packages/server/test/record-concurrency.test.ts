@@ -123,6 +123,8 @@ describeEachDatabase('optimistic concurrency', (db) => {
       expect(refused.status).toBe(423);
       expect(refused.body.error.code).toBe('locked');
       expect(refused.body.error.details.lock).toMatchObject({ record_id: record.id, field_id: f.Title, user_id: bob.user?.id });
+      // The refused write changed nothing.
+      expect((await alice.get(`/records/${record.id}`)).body).toMatchObject({ version: record.version, values: { [f.Title]: 'locked' } });
       expect((await alice.patch(`/records/${record.id}`, { values: { [f.Qty]: 2 } })).status).toBe(200);
       const own = await bob.patch(`/records/${record.id}`, { values: { [f.Title]: 'bob wrote it' } });
       expect(own.status).toBe(200);

@@ -122,11 +122,16 @@ export class RecordService {
     const scope = await this.access.require(auth, 'record', recordId, 'editor');
     const tableId = scope.tableId ?? '';
     const fieldIds = Object.keys(input);
-    await this.#refuseLocked(auth, recordId, fieldIds);
+    // The lock check (a Redis round trip on a cluster) runs while the transaction reads, and is
+    // settled before anything is written. The catch only marks it handled should the transaction
+    // fail first; it is awaited below.
+    const unlocked = this.#refuseLocked(auth, recordId, fieldIds);
+    unlocked.catch(() => undefined);
     const actor = actorOf(auth);
     const result = await this.ctx.db.transaction(async (tx) => {
       // Issued together, so PostgreSQL gets them (and the BEGIN before them) in one round trip.
       const [fields, current] = await Promise.all([lockTableFields(tx, tableId), loadRecord(tx, recordId, true)]);
+      await unlocked;
       if (!fields || !current) throw errors.notFound('Record');
       const changes = await validateValues(tx, scope.workspaceId, fields, input);
       if (expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], expectedVersion);
