@@ -32,6 +32,12 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction (READ COMMITTED), committing when it resolves. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * A connection of its own, outside the pool, for one serial job that must not queue behind
+   * the pool's transactions (the event numbering passes, which every write waits for). PGlite,
+   * a single session, returns itself.
+   */
+  reserved(): Queryable;
   close(): Promise<void>;
 }
 

@@ -13,7 +13,7 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
   if (dir) await mkdir(dir, { recursive: true });
   const pg = await PGlite.create(dir ?? undefined, { parsers });
   const statements = new PgliteStatements(pg);
-  return {
+  const db: Database = {
     kind: 'pglite',
     async query<T>(text: string, params: readonly SqlParam[] = []) {
       // Statements without parameters are one-offs (set-up, maintenance): PGlite's own path.
@@ -39,8 +39,10 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
       await afterCommit.run(onCallbackError);
       return result;
     },
+    reserved: () => db,
     async close() {
       await pg.close();
     },
   };
+  return db;
 }

@@ -62,6 +62,7 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     });
   }
   const statements = new StatementNames();
+  let reserved: pg.Pool | null = null;
   return {
     kind: 'postgres',
     async query<T>(text: string, params: readonly SqlParam[] = []) {
@@ -86,8 +87,22 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
       await body.afterCommit.run(onCallbackError);
       return body.result;
     },
+    reserved() {
+      // A pool of one: it reconnects by itself after a lost connection.
+      if (!reserved) {
+        reserved = new pg.Pool({ connectionString: opts.url, max: 1, types: typeParsers, options: `-c search_path=${schema}` });
+        reserved.on('error', onCallbackError);
+      }
+      const own = reserved;
+      return {
+        query: async <T>(text: string, params: readonly SqlParam[] = []) => (await own.query(statements.config(text, params))).rows as T[],
+        exec: async (script: string) => {
+          await own.query(script);
+        },
+      };
+    },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), reserved?.end()]);
     },
   };
 }

@@ -97,6 +97,8 @@ export class EventLog {
    * transaction makes nobody wait and saves the pass's extra transaction.
    */
   readonly #inline: boolean;
+  /** Where passes run: a connection of their own, so a pass never waits behind the pool's transactions. */
+  readonly #passDb: Queryable;
 
   constructor(
     private readonly bus: Bus,
@@ -106,6 +108,7 @@ export class EventLog {
     private readonly onError: (err: unknown) => void,
   ) {
     this.#inline = db.kind === 'pglite';
+    this.#passDb = db.reserved();
     this.#passes = new PassScheduler(() => this.#pass(), PASS_GAP_MS);
     this.#sweep = setInterval(() => void this.#passes.request(), SWEEP_MS);
     this.#sweep.unref();
@@ -169,7 +172,7 @@ export class EventLog {
   async #pass(): Promise<void> {
     if (this.#closed && this.#staged.size === 0) return;
     try {
-      const rows = await numberStagedEvents(this.db, this.nodeId);
+      const rows = await numberStagedEvents(this.#passDb, this.nodeId);
       if (rows.length > 0) await this.#publish(await this.#events(rows));
       this.#vacuumSoon(rows.length);
       this.#dropStale();
