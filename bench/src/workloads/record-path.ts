@@ -9,6 +9,13 @@ export const MAX_WRITES_IN_FLIGHT = 64;
 /** The record-path latency bar of issue 6 (PostgreSQL). */
 export const RECORD_P99_MS = 50;
 
+/**
+ * Before its first step, a deployment writes at the first rate for this long, unreported: the
+ * first step would otherwise also measure a cold server (code not yet optimised by the JIT, empty
+ * caches, the pool's first connections).
+ */
+export const RECORD_WARMUP_MS = 3000;
+
 /** A step sustained its rate: ≥ 95 % of the asked writes/s answered, none failed, nothing lost. */
 export function sustained(step: StepResult): boolean {
   return !!step.writes && step.writes.achievedPerSec >= step.publishRate * 0.95 && step.writes.failed === 0 && step.lost <= 0;
@@ -55,15 +62,15 @@ export async function recordSteps(
       options.subscribers,
     );
     requireConnected('record subscribers', subs, options.subscribers);
-    for (const rate of options.rates) {
+    const measure = (rate: number, durationMs: number, step: string) => {
       const phase = nextPhase();
-      const step = await measurePhase({
+      return measurePhase({
         pool: ctx.pool,
         deployment: prepared.deployment,
         phase,
-        step: `${rate} writes/s`,
+        step,
         publishRate: rate,
-        durationMs: ctx.profile.stepMs,
+        durationMs,
         publish: async () => [
           await ctx.pool.publisher.send<PublishResult>({
             cmd: 'publish',
@@ -75,7 +82,7 @@ export async function recordSteps(
               recordIds: table.recordIds,
               fieldId: table.fieldId,
               rate,
-              durationMs: ctx.profile.stepMs,
+              durationMs,
               maxInFlight: MAX_WRITES_IN_FLIGHT,
             },
           }),
@@ -83,6 +90,11 @@ export async function recordSteps(
         recipientsPerMessage: options.subscribers,
         drainMs: ctx.profile.drainMs,
       });
+    };
+    const [firstRate] = options.rates;
+    if (firstRate !== undefined) await measure(firstRate, Math.min(RECORD_WARMUP_MS, ctx.profile.stepMs), 'warm-up');
+    for (const rate of options.rates) {
+      const step = await measure(rate, ctx.profile.stepMs, `${rate} writes/s`);
       steps.push(step);
       ctx.log(
         `    ${step.server} ${step.step}: ${step.writes?.achievedPerSec} writes/s, write-to-delivery p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, failed ${step.writes?.failed}${step.pgWaits ? `, PostgreSQL sessions: ${JSON.stringify(Object.fromEntries(Object.entries(step.pgWaits.active).slice(0, 3)))}` : ''}`,
@@ -162,6 +174,7 @@ export async function runRecordPath(ctx: WorkloadContext): Promise<WorkloadResul
     method:
       `Tandem only. ${p.subscribers} clients subscribe to a table room; one generator process writes \`PATCH /api/v1/records/{id}\` (bearer token, last writer wins) ` +
       `round-robin over ${p.records} records at a fixed rate (open loop, at most ${MAX_WRITES_IN_FLIGHT} in flight; a server that cannot keep up shows as a lower achieved rate). ` +
+      `Each deployment first writes ${RECORD_WARMUP_MS / 1000} s at its first rate, unreported (warm-up). ` +
       'Each write carries a stamp taken just before the request is sent; subscribers record the `record_updated` event against it (write → commit → event → fan-out). ' +
       `Sustained: ≥ 95 % of the asked rate answered, no failed write, nothing lost.`,
     tables: [writesTable('Record path: writes and write-to-delivery latency', steps), stepTable('Record path: deliveries and cost', steps)],
