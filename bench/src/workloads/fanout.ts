@@ -1,6 +1,6 @@
 import type { ConnectResult, PublishResult, TargetKind } from '../generator/messages.ts';
 import type { ResultTable, StepResult, WorkloadResult } from '../report/results.ts';
-import { measurePhase, nextPhase } from './phase.ts';
+import { measurePhase, nextPhase, WARM_UP_STEP } from './phase.ts';
 import { stepTable } from './step-table.ts';
 import { connectSpread, forEachTarget, prepareTarget, requireConnected, TANDEM_RELAY_TYPES, type WorkloadContext } from './workload-context.ts';
 
@@ -60,13 +60,13 @@ export async function fanoutSteps(
     if (pubs.opened < publishers) throw new Error(`publishers: ${pubs.opened}/${publishers} connected; ${pubs.errors.join('; ')}`);
     ctx.log(`  ${prepared.deployment.description}: ${subs.opened} subscribers in ${subs.elapsedMs} ms, ${publishers} publishers`);
 
-    for (const [i, rate] of rates.entries()) {
+    const measure = (rate: number, step: string) => {
       const phase = nextPhase();
-      const step = await measurePhase({
+      return measurePhase({
         pool: ctx.pool,
         deployment: prepared.deployment,
         phase,
-        step: `${rate} msg/s`,
+        step,
         publishRate: rate,
         durationMs: ctx.profile.stepMs,
         publish: async () => [
@@ -79,6 +79,10 @@ export async function fanoutSteps(
         recipientsPerMessage: options.subscribers,
         drainMs: ctx.profile.drainMs,
       });
+    };
+    if (rates[0] !== undefined) await measure(rates[0], WARM_UP_STEP);
+    for (const [i, rate] of rates.entries()) {
+      const step = await measure(rate, `${rate} msg/s`);
       steps.push(step);
       ctx.log(
         `    ${step.step}: ${step.deliveredPerSec}/s delivered, p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, server CPU ${step.serverCpuPct}%`,
@@ -113,7 +117,7 @@ export async function runFanout(ctx: WorkloadContext): Promise<WorkloadResult> {
     title: '(a) Fan-out',
     method:
       `${p.subscribers} subscribers in one room spread over ${ctx.pool.subscribers.length} generator processes; ${publishersFor(Math.max(...p.rates, ...p.saturationRates))} publisher connections in a separate process ` +
-      `send at ${p.rates.join(', ')} msg/s, then ${p.saturationRates.join(', ')} msg/s until p99 passes ${SATURATION_P99_MS} ms. ` +
+      `send at ${p.rates.join(', ')} msg/s, then ${p.saturationRates.join(', ')} msg/s until p99 passes ${SATURATION_P99_MS} ms, after one unreported warm-up step at ${p.rates[0]} msg/s. ` +
       'Tandem path: `cell_edit` over the WebSocket (authorised per message, relayed to the `table:{id}` room except the sender, serialised once per room); ' +
       'Socket.IO: `socket.to(room).emit`; bare ws: the same string sent to every member.',
     tables,

@@ -10,6 +10,15 @@ import { BENCH_DATABASE_URL, type Deployment } from '../servers/deploy.ts';
 /** A generator process at or above this share of one core is reported as saturated. */
 export const GENERATOR_SATURATED = 0.9;
 
+/**
+ * The label of the unreported step the fan-out and record-path workloads run at their first rate
+ * on every fresh deployment before the steps they report. Without it the first step also measures a
+ * cold server: code the JIT has not optimised yet, empty caches, and (PostgreSQL) pooled
+ * connections whose backends are new; on this machine that took several seconds to settle and
+ * swung single-step comparisons (two nodes) by more than their margin.
+ */
+export const WARM_UP_STEP = 'warm-up';
+
 let lastPhase = 0;
 
 /** A fresh phase number; markers of earlier phases are never counted in a later one. */

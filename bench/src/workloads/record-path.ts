@@ -1,6 +1,6 @@
 import type { PublishResult } from '../generator/messages.ts';
 import type { ResultTable, StepResult, WorkloadResult } from '../report/results.ts';
-import { measurePhase, nextPhase } from './phase.ts';
+import { measurePhase, nextPhase, WARM_UP_STEP } from './phase.ts';
 import { stepTable } from './step-table.ts';
 import { connectSpread, forEachTarget, prepareTarget, requireConnected, TANDEM_RECORD_TYPES, type WorkloadContext } from './workload-context.ts';
 
@@ -8,13 +8,6 @@ import { connectSpread, forEachTarget, prepareTarget, requireConnected, TANDEM_R
 export const MAX_WRITES_IN_FLIGHT = 64;
 /** The record-path latency bar of issue 6 (PostgreSQL). */
 export const RECORD_P99_MS = 50;
-
-/**
- * Before its first step, a deployment writes at the first rate for this long, unreported: the
- * first step would otherwise also measure a cold server (code not yet optimised by the JIT, empty
- * caches, the pool's first connections).
- */
-export const RECORD_WARMUP_MS = 3000;
 
 /** A step sustained its rate: ≥ 95 % of the asked writes/s answered, none failed, nothing lost. */
 export function sustained(step: StepResult): boolean {
@@ -62,7 +55,8 @@ export async function recordSteps(
       options.subscribers,
     );
     requireConnected('record subscribers', subs, options.subscribers);
-    const measure = (rate: number, durationMs: number, step: string) => {
+    const measure = (rate: number, step: string) => {
+      const durationMs = ctx.profile.stepMs;
       const phase = nextPhase();
       return measurePhase({
         pool: ctx.pool,
@@ -91,10 +85,9 @@ export async function recordSteps(
         drainMs: ctx.profile.drainMs,
       });
     };
-    const [firstRate] = options.rates;
-    if (firstRate !== undefined) await measure(firstRate, Math.min(RECORD_WARMUP_MS, ctx.profile.stepMs), 'warm-up');
+    if (options.rates[0] !== undefined) await measure(options.rates[0], WARM_UP_STEP);
     for (const rate of options.rates) {
-      const step = await measure(rate, ctx.profile.stepMs, `${rate} writes/s`);
+      const step = await measure(rate, `${rate} writes/s`);
       steps.push(step);
       ctx.log(
         `    ${step.server} ${step.step}: ${step.writes?.achievedPerSec} writes/s, write-to-delivery p50 ${step.latency.p50} p99 ${step.latency.p99} ms, lost ${step.lost}, failed ${step.writes?.failed}${step.pgWaits ? `, PostgreSQL sessions: ${JSON.stringify(Object.fromEntries(Object.entries(step.pgWaits.active).slice(0, 3)))}` : ''}`,
@@ -174,7 +167,7 @@ export async function runRecordPath(ctx: WorkloadContext): Promise<WorkloadResul
     method:
       `Tandem only. ${p.subscribers} clients subscribe to a table room; one generator process writes \`PATCH /api/v1/records/{id}\` (bearer token, last writer wins) ` +
       `round-robin over ${p.records} records at a fixed rate (open loop, at most ${MAX_WRITES_IN_FLIGHT} in flight; a server that cannot keep up shows as a lower achieved rate). ` +
-      `Each deployment first writes ${RECORD_WARMUP_MS / 1000} s at its first rate, unreported (warm-up). ` +
+      'Each deployment first writes for one step at its first rate, unreported (warm-up). ' +
       'Each write carries a stamp taken just before the request is sent; subscribers record the `record_updated` event against it (write → commit → event → fan-out). ' +
       `Sustained: ≥ 95 % of the asked rate answered, no failed write, nothing lost.`,
     tables: [writesTable('Record path: writes and write-to-delivery latency', steps), stepTable('Record path: deliveries and cost', steps)],
