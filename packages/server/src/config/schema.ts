@@ -51,7 +51,11 @@ export const CONFIG_OPTIONS = {
       .regex(/^[a-z_][a-z0-9_]*$/)
       .default('public'),
   }),
-  databasePoolSize: option({ env: 'DATABASE_POOL_SIZE', description: 'Connections in the PostgreSQL pool (a node opens one more, for numbering events).', schema: int(1, 500).default(20) }),
+  databasePoolSize: option({
+    env: 'DATABASE_POOL_SIZE',
+    description: 'Connections in the PostgreSQL pool (a node opens one more, for numbering events).',
+    schema: int(1, 500).default(20),
+  }),
   redisUrl: option({
     env: 'REDIS_URL',
     description: 'Redis URL for scale-out (event fan-out, shared presence and locks). Empty: in-process.',
