@@ -23,6 +23,30 @@ const CLOSE_GRACE_MS = 2000;
 const HARD_FRAME_FACTOR = 16;
 /** Pings a connection may leave unanswered; at the next heartbeat it is dead and cut. */
 const MAX_MISSED_PONGS = 2;
+/** Sockets a heartbeat pings in one go. */
+const HEARTBEAT_SLICE = 128;
+
+/**
+ * One heartbeat: cuts sockets that missed too many pongs and pings the others. Pinging is a write
+ * per socket, and ten thousand of them in one go held the event loop for a few hundred
+ * milliseconds: a latency spike for every client at every heartbeat. So a heartbeat pings a slice
+ * at a time, its slices spread over the first half of the interval.
+ */
+async function beat(sockets: ReadonlySet<GatewaySocket>, intervalMs: number): Promise<void> {
+  const all = [...sockets];
+  const gapMs = intervalMs / 2 / Math.ceil(all.length / HEARTBEAT_SLICE);
+  for (let from = 0; from < all.length; from += HEARTBEAT_SLICE) {
+    if (from > 0) await new Promise((resolve) => setTimeout(resolve, gapMs).unref());
+    for (const ws of all.slice(from, from + HEARTBEAT_SLICE)) {
+      if (ws.missedPongs >= MAX_MISSED_PONGS) {
+        ws.terminate();
+        continue;
+      }
+      ws.missedPongs += 1;
+      if (ws.readyState === WebSocket.OPEN) ws.ping();
+    }
+  }
+}
 
 /** What the WebSocket endpoint needs. */
 export interface WsServerDeps {
@@ -328,16 +352,7 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
   };
 
   // A connection that has not answered two pings in a row is dead: cut it so presence and locks go.
-  const heartbeat = setInterval(() => {
-    for (const ws of hub.sockets) {
-      if (ws.missedPongs >= MAX_MISSED_PONGS) {
-        ws.terminate();
-        continue;
-      }
-      ws.missedPongs += 1;
-      if (ws.readyState === WebSocket.OPEN) ws.ping();
-    }
-  }, config.heartbeatMs);
+  const heartbeat = setInterval(() => void beat(hub.sockets, config.heartbeatMs), config.heartbeatMs);
   heartbeat.unref();
 
   server.on('upgrade', onUpgrade);
