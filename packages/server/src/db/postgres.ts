@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Database, type SqlParam, type Transaction, transactionBody } from './database.ts';
+import { type Database, type Queryable, type SqlParam, type Transaction, transactionBody } from './database.ts';
 import { PostgresTransaction } from './postgres-transaction.ts';
 
 const typeParsers = {
@@ -62,16 +62,17 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     });
   }
   const statements = new StatementNames();
+  /** `query` and `exec` straight on a pool, whose every call checks out a connection of its own. */
+  const onPool = (on: pg.Pool): Queryable => ({
+    query: async <T>(text: string, params: readonly SqlParam[] = []) => (await on.query(statements.config(text, params))).rows as T[],
+    exec: async (script: string) => {
+      await on.query(script);
+    },
+  });
   let reserved: pg.Pool | null = null;
   return {
     kind: 'postgres',
-    async query<T>(text: string, params: readonly SqlParam[] = []) {
-      const res = await pool.query(statements.config(text, params));
-      return res.rows as T[];
-    },
-    async exec(script: string) {
-      await pool.query(script);
-    },
+    ...onPool(pool),
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       const client = await pool.connect();
       const open = new PostgresTransaction(client, (text, params) => statements.config(text, params));
@@ -93,13 +94,7 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
         reserved = new pg.Pool({ connectionString: opts.url, max: 1, types: typeParsers, options: `-c search_path=${schema}` });
         reserved.on('error', onCallbackError);
       }
-      const own = reserved;
-      return {
-        query: async <T>(text: string, params: readonly SqlParam[] = []) => (await own.query(statements.config(text, params))).rows as T[],
-        exec: async (script: string) => {
-          await own.query(script);
-        },
-      };
+      return onPool(reserved);
     },
     async close() {
       await Promise.all([pool.end(), reserved?.end()]);

@@ -233,12 +233,9 @@ class WsTransport implements Transport {
     else this.ws.send(frame.bytes, { binary: false });
   }
 
-  /**
-   * Frames sent in the same turn of the event loop leave in one write (see {@link TurnWrites}).
-   * `ws` has no public cork, so this reaches for the socket it writes to.
-   */
+  /** Frames sent in the same turn of the event loop leave in one write (see {@link TurnWrites}). */
   #cork(): Duplex | undefined {
-    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    const socket = this.#socket;
     if (!socket) return undefined;
     if (this.#corked) {
       // A long burst (a big replay) is written out early, so only a client that really stops
@@ -256,7 +253,12 @@ class WsTransport implements Transport {
   uncork(): void {
     if (!this.#corked) return;
     this.#corked = false;
-    (this.ws as unknown as { _socket?: Duplex })._socket?.uncork();
+    this.#socket?.uncork();
+  }
+
+  /** The TCP socket ws writes to (ws has no public way to cork it). */
+  get #socket(): Duplex | undefined {
+    return (this.ws as unknown as { _socket?: Duplex })._socket;
   }
 }
 
