@@ -129,14 +129,24 @@ describe.skipIf(!redisOk)('Redis bus', () => {
     expect(onB.map((m) => m.kind === 'event' && m.event.room).sort()).toEqual(['from-a', 'from-b']);
   });
 
-  it('a node cut off from Redis still shuts down, and hears messages again once the link returns', async () => {
+  /**
+   * Node `nodeId` behind a link the test can cut, and a second node reaching Redis directly, on a
+   * fresh prefix. The test closes the first itself (it may have to while cut off); the second is
+   * closed after it.
+   */
+  async function nodeBehindLink(nodeId: string): Promise<{ link: RedisLink; node: Node; other: Node }> {
     const link = new RedisLink();
     await link.up();
     const prefix = freshRedisPrefix('bus');
-    const node = await openNodeBehind(link, prefix, 'cut');
-    const cut = node.bus;
+    const node = await openNodeBehind(link, prefix, nodeId);
     const other = await openNode(prefix);
     opened.push(other);
+    return { link, node, other };
+  }
+
+  it('a node cut off from Redis still shuts down, and hears messages again once the link returns', async () => {
+    const { link, node, other } = await nodeBehindLink('cut');
+    const cut = node.bus;
     const received: BusMessage[] = [];
     cut.onMessage((m) => received.push(m));
     const reconnected = new Promise<void>((resolve) => cut.onReconnect(resolve));
@@ -156,13 +166,8 @@ describe.skipIf(!redisOk)('Redis bus', () => {
   });
 
   it('a node hears its own messages at once, without Redis, and only once when Redis echoes them', async () => {
-    const link = new RedisLink();
-    await link.up();
-    const prefix = freshRedisPrefix('bus');
-    const node = await openNodeBehind(link, prefix, 'self');
+    const { link, node, other } = await nodeBehindLink('self');
     const self = node.bus;
-    const other = await openNode(prefix);
-    opened.push(other);
     const onSelf: BusMessage[] = [];
     const onOther: BusMessage[] = [];
     self.onMessage((m) => onSelf.push(m));
