@@ -49,23 +49,19 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
   // The server's clock rather than the transaction's: the entry is complete without a round trip,
   // so its insert can travel with the transaction's other deferred writes just before COMMIT.
   const createdAt = new Date();
-  tx.defer(
-    `INSERT INTO activity (id, workspace_id, table_id, record_id, entity_type, entity_id, action, actor_id, changes, meta, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)`,
-    [
-      id,
-      input.workspaceId,
-      input.tableId ?? null,
-      input.recordId ?? null,
-      input.entityType,
-      input.entityId,
-      input.action,
-      input.actor?.id ?? null,
-      JSON.stringify(input.changes ?? []),
-      JSON.stringify(input.meta ?? {}),
-      createdAt,
-    ],
-  );
+  stageActivity(tx, {
+    id,
+    workspace_id: input.workspaceId,
+    table_id: input.tableId ?? null,
+    record_id: input.recordId ?? null,
+    entity_type: input.entityType,
+    entity_id: input.entityId,
+    action: input.action,
+    actor_id: input.actor?.id ?? null,
+    changes: input.changes ?? [],
+    meta: input.meta ?? {},
+    created_at: createdAt,
+  });
   const entry: ActivityEntry = {
     id,
     workspace_id: input.workspaceId,
@@ -87,4 +83,45 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
   else if (input.tableId) rooms.push(roomName('table', input.tableId));
   events.append(tx, rooms, 'activity_created', input.actor, entry);
   return entry;
+}
+
+/** An activity row as {@link INSERT_ACTIVITY_SQL} reads it. */
+interface ActivityRow {
+  readonly id: string;
+  readonly workspace_id: string;
+  readonly table_id: string | null;
+  readonly record_id: string | null;
+  readonly entity_type: string;
+  readonly entity_id: string;
+  readonly action: string;
+  readonly actor_id: string | null;
+  readonly changes: readonly FieldChange[];
+  readonly meta: Record<string, unknown>;
+  readonly created_at: Date;
+}
+
+/** Inserts the rows of `$1`, a JSON array of {@link ActivityRow} (entries are ordered by their `created_at`, not by insertion). */
+const INSERT_ACTIVITY_SQL = `INSERT INTO activity (id, workspace_id, table_id, record_id, entity_type, entity_id, action, actor_id, changes, meta, created_at)
+  SELECT a.id, a.workspace_id, a.table_id, a.record_id, a.entity_type, a.entity_id, a.action, a.actor_id, a.changes, a.meta, a.created_at
+  FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, workspace_id uuid, table_id uuid, record_id uuid, entity_type text, entity_id uuid, action text, actor_id uuid, changes jsonb, meta jsonb, created_at timestamptz)`;
+
+/** Activity rows each open transaction has yet to insert. */
+const staged = new WeakMap<Transaction, ActivityRow[]>();
+
+/**
+ * Queues an activity row in its transaction: however many entries a transaction writes (a batch
+ * of record updates writes one each), they are inserted in one statement that travels with the
+ * transaction's other last writes.
+ */
+function stageActivity(tx: Transaction, row: ActivityRow): void {
+  let rows = staged.get(tx);
+  if (!rows) {
+    const list: ActivityRow[] = [];
+    rows = list;
+    staged.set(tx, list);
+    tx.beforeCommit(async () => {
+      tx.defer(INSERT_ACTIVITY_SQL, [JSON.stringify(list)]);
+    });
+  }
+  rows.push(row);
 }

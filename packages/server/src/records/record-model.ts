@@ -25,6 +25,33 @@ export async function loadRecord(db: Queryable, recordId: string, forUpdate = fa
   return row;
 }
 
+/**
+ * Records by id, locked until the transaction ends. Rows are locked in id order, so two
+ * transactions locking overlapping sets take their turns instead of deadlocking.
+ */
+export function loadRecordsForUpdate(db: Queryable, recordIds: readonly string[]): Promise<RecordRow[]> {
+  return db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [recordIds]);
+}
+
+/** Writes updated rows (`$1`: {@link updateRowsJson}) in one statement. */
+export const UPDATE_RECORDS_SQL = `UPDATE records r SET "values" = u."values", field_versions = u.field_versions, version = u.version, updated_by = u.updated_by, updated_at = u.updated_at
+  FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, "values" jsonb, field_versions jsonb, version integer, updated_by uuid, updated_at timestamptz)
+  WHERE r.id = u.id`;
+
+/** The parameter of {@link UPDATE_RECORDS_SQL}: the rows' written columns as one JSON array. */
+export function updateRowsJson(rows: readonly RecordRow[]): string {
+  return JSON.stringify(
+    rows.map((row) => ({
+      id: row.id,
+      values: row.values,
+      field_versions: row.field_versions,
+      version: row.version,
+      updated_by: row.updated_by,
+      updated_at: row.updated_at,
+    })),
+  );
+}
+
 /** The wire shape of a record (field versions stay internal). */
 export function recordJson(row: RecordRow): RecordInfo {
   return {

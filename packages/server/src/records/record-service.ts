@@ -6,14 +6,45 @@ import type { AuthInfo } from '../auth/auth-service.ts';
 import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { AppError, errors } from '../http/app-error.ts';
 import { validateValues } from '../tables/field-values.ts';
 import { sameValue } from '../tables/same-value.ts';
 import { type Field, loadFields, lockTable, lockTableFields, VIEW_COLUMNS, type ViewRow } from '../tables/table-model.ts';
 import { normaliseFilters, normaliseSorts } from '../tables/view-filters.ts';
 import type { Access } from '../workspaces/access.ts';
-import { loadRecord, RECORD_COLUMNS, type RecordRow, recordJson } from './record-model.ts';
+import { loadRecord, loadRecordsForUpdate, RECORD_COLUMNS, type RecordRow, recordJson, UPDATE_RECORDS_SQL, updateRowsJson } from './record-model.ts';
 import { DEFAULT_PAGE_SIZE, queryRecords } from './record-query.ts';
+import { WriteCombiner } from './write-combiner.ts';
+
+/** Update batches in flight at once per node; more updates wait and join the next batch. */
+const UPDATE_BATCHES_RUNNING = 4;
+/** Updates one batch takes at most. */
+const UPDATE_BATCH_MAX = 64;
+
+/** An update waiting for, or running in, a batch. */
+interface PendingUpdate {
+  readonly auth: AuthInfo;
+  readonly recordId: string;
+  readonly workspaceId: string;
+  readonly tableId: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly expectedVersion: number | undefined;
+  /** The cell-lock check, settled before the update stages anything. */
+  readonly unlocked: Promise<void>;
+  readonly resolve: (record: RecordInfo) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** One update as planned inside its batch: without `row` it changes nothing. */
+type PlannedUpdate =
+  | { readonly json: RecordInfo; readonly row?: undefined }
+  | {
+      readonly json: RecordInfo;
+      readonly row: RecordRow;
+      readonly fields: readonly Field[];
+      readonly changed: string[];
+      readonly before: Readonly<Record<string, unknown>>;
+    };
 
 /** What `GET /tables/{id}/records` asks for. */
 export interface ListOptions {
@@ -42,6 +73,14 @@ export interface RecordList {
  * stages durable events, all in the same transaction.
  */
 export class RecordService {
+  /** Concurrent updates share transactions (see {@link WriteCombiner}). */
+  readonly #updates = new WriteCombiner<PendingUpdate>(
+    (batch) => this.#runUpdates(batch),
+    (w) => w.recordId,
+    UPDATE_BATCHES_RUNNING,
+    UPDATE_BATCH_MAX,
+  );
+
   constructor(
     private readonly ctx: AppContext,
     private readonly access: Access,
@@ -120,55 +159,126 @@ export class RecordService {
    */
   async update(auth: AuthInfo, recordId: string, input: Readonly<Record<string, unknown>>, expectedVersion?: number): Promise<RecordInfo> {
     const scope = await this.access.require(auth, 'record', recordId, 'editor');
-    const tableId = scope.tableId ?? '';
     const fieldIds = Object.keys(input);
-    // The lock check (a Redis round trip on a cluster) runs while the transaction reads, and is
-    // settled before anything is written. The catch only marks it handled should the transaction
-    // fail first; it is awaited below.
+    // The lock check (a Redis round trip on a cluster) runs while the write waits for its batch
+    // and its batch reads; it is settled before anything is written. The catch only marks it
+    // handled should the batch fail first; it is awaited there.
     const unlocked = this.#refuseLocked(auth, recordId, fieldIds);
     unlocked.catch(() => undefined);
-    const actor = actorOf(auth);
-    const result = await this.ctx.db.transaction(async (tx) => {
-      // Issued together, so PostgreSQL gets them (and the BEGIN before them) in one round trip.
-      const [fields, current] = await Promise.all([lockTableFields(tx, tableId), loadRecord(tx, recordId, true)]);
-      await unlocked;
-      if (!fields || !current) throw errors.notFound('Record');
-      const changes = await validateValues(tx, scope.workspaceId, fields, input);
-      if (expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], expectedVersion);
-
-      const values = { ...current.values };
-      const versions = { ...current.field_versions };
-      const version = current.version + 1;
-      const changed: string[] = [];
-      for (const [fieldId, value] of changes) {
-        if (sameValue(current.values[fieldId], value)) continue;
-        if (value === null) delete values[fieldId];
-        else values[fieldId] = value;
-        versions[fieldId] = version;
-        changed.push(fieldId);
-      }
-      if (changed.length === 0) return recordJson(current);
-
-      // The row is locked and everything the update sets is known here, so it travels with the
-      // transaction's other last writes (its activity entry, its events) in one round trip.
-      const row: RecordRow = { ...current, values, field_versions: versions, version, updated_by: auth.user.id, updated_at: new Date() };
-      tx.defer(`UPDATE records SET "values" = $2::jsonb, field_versions = $3::jsonb, version = $4, updated_by = $5, updated_at = $6 WHERE id = $1`, [
+    const result = await new Promise<RecordInfo>((resolve, reject) =>
+      this.#updates.submit({
+        auth,
         recordId,
-        JSON.stringify(values),
-        JSON.stringify(versions),
-        version,
-        auth.user.id,
-        row.updated_at,
-      ]);
-      const diff = fieldChanges(fields, current.values, row.values, changed);
-      await this.#written(tx, { action: 'updated', workspaceId: scope.workspaceId, tableId, recordId, version, actor, changes: diff, fields }, { version });
+        workspaceId: scope.workspaceId,
+        tableId: scope.tableId ?? '',
+        input,
+        expectedVersion,
+        unlocked,
+        resolve,
+        reject,
+      }),
+    );
+    await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
+    return result;
+  }
+
+  /**
+   * Runs a batch of updates in one transaction. A write the batch refuses on its own (a bad
+   * value, a version conflict, a lock) is refused before it stages anything and leaves the others
+   * be. Should the transaction itself fail (a listener threw, PostgreSQL refused), nothing of it
+   * committed, and each write runs again in a transaction of its own, so a failure belongs to
+   * the write that caused it.
+   */
+  async #runUpdates(batch: readonly PendingUpdate[]): Promise<void> {
+    const outcomes = new Map<PendingUpdate, { value: RecordInfo } | { error: unknown }>();
+    try {
+      await this.ctx.db.transaction((tx) => this.#applyUpdates(tx, batch, outcomes));
+    } catch (err) {
+      if (batch.length > 1) {
+        // One after another: the batch's slot stays one transaction wide, and they are rare.
+        for (const write of batch) await this.#runUpdates([write]);
+        return;
+      }
+      for (const write of batch) outcomes.set(write, { error: err });
+    }
+    for (const write of batch) {
+      const outcome = outcomes.get(write) ?? { error: new Error('The write was not applied.') };
+      if ('value' in outcome) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    }
+  }
+
+  async #applyUpdates(
+    tx: Transaction,
+    batch: readonly PendingUpdate[],
+    outcomes: Map<PendingUpdate, { value: RecordInfo } | { error: unknown }>,
+  ): Promise<void> {
+    const tableIds = [...new Set(batch.map((w) => w.tableId))];
+    // Issued together, so PostgreSQL gets them (and the BEGIN before them) in one round trip.
+    const [rows, ...fieldLists] = await Promise.all([
+      loadRecordsForUpdate(
+        tx,
+        batch.map((w) => w.recordId),
+      ),
+      ...tableIds.map((id) => lockTableFields(tx, id)),
+    ]);
+    const fieldsOf = new Map(tableIds.map((id, i) => [id, fieldLists[i] ?? null]));
+    const rowOf = new Map(rows.map((row) => [row.id, row]));
+    const updated: RecordRow[] = [];
+    for (const write of batch) {
+      let change: PlannedUpdate;
+      try {
+        await write.unlocked;
+        change = await this.#planUpdate(tx, write, fieldsOf.get(write.tableId) ?? null, rowOf.get(write.recordId));
+      } catch (err) {
+        // Refused before it staged anything: only this write fails. Anything else (a failed
+        // statement aborts the transaction) fails the batch.
+        if (!(err instanceof AppError)) throw err;
+        outcomes.set(write, { error: err });
+        continue;
+      }
+      if (!change.row) {
+        outcomes.set(write, { value: change.json });
+        continue;
+      }
+      const { row, fields, changed, before } = change;
+      updated.push(row);
+      const actor = actorOf(write.auth);
+      const diff = fieldChanges(fields, before, row.values, changed);
+      await this.#written(
+        tx,
+        { action: 'updated', workspaceId: write.workspaceId, tableId: write.tableId, recordId: row.id, version: row.version, actor, changes: diff, fields },
+        { version: row.version },
+      );
       const json = recordJson(row);
       const data: RecordUpdatedData = { ...json, changed_fields: changed };
       this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
-      return json;
-    });
-    await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
-    return result;
+      outcomes.set(write, { value: json });
+    }
+    // The rows are locked and everything the updates set is known here, so they travel with the
+    // transaction's other last writes (activity, events) in one statement and one round trip.
+    if (updated.length > 0) tx.defer(UPDATE_RECORDS_SQL, [updateRowsJson(updated)]);
+  }
+
+  /** What one update of a batch changes, or (no `row`) the record as it stands when it changes nothing. */
+  async #planUpdate(tx: Transaction, write: PendingUpdate, fields: Field[] | null, current: RecordRow | undefined): Promise<PlannedUpdate> {
+    if (!fields || !current || current.table_id !== write.tableId) throw errors.notFound('Record');
+    const changes = await validateValues(tx, write.workspaceId, fields, write.input);
+    if (write.expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], write.expectedVersion);
+    const values = { ...current.values };
+    const versions = { ...current.field_versions };
+    const version = current.version + 1;
+    const changed: string[] = [];
+    for (const [fieldId, value] of changes) {
+      if (sameValue(current.values[fieldId], value)) continue;
+      if (value === null) delete values[fieldId];
+      else values[fieldId] = value;
+      versions[fieldId] = version;
+      changed.push(fieldId);
+    }
+    if (changed.length === 0) return { json: recordJson(current) };
+    const row: RecordRow = { ...current, values, field_versions: versions, version, updated_by: write.auth.user.id, updated_at: new Date() };
+    return { json: recordJson(row), row, fields, changed, before: current.values };
   }
 
   /**
