@@ -42,21 +42,25 @@ function timeZones(): string[] {
 export function PreferencesPage() {
   const queries = useQueryClient();
   const prefs = useQuery({ queryKey: ['notification-preferences'], queryFn: () => api.get<Preferences>('/notifications/preferences') });
+  // Changes on their way to the server, shown on top of what it last said. They are React state, set
+  // in the input's own event, so a checkbox never flips back for a moment while its save starts.
+  const [unsaved, setUnsaved] = useState<readonly Partial<Preferences>[]>([]);
   const save = useMutation({
     mutationFn: (patch: Partial<Preferences>) => api.put<Preferences>('/notifications/preferences', patch),
-    // Show the change at once; the server's answer (or a refetch after an error) settles it.
-    onMutate: (patch) => {
-      queries.setQueryData<Preferences>(['notification-preferences'], (old) => (old ? mergePreferences(old, patch) : old));
-    },
     onSuccess: (data) => queries.setQueryData(['notification-preferences'], data),
     onError: () => void queries.invalidateQueries({ queryKey: ['notification-preferences'] }),
+    onSettled: (_data, _err, patch) => setUnsaved((list) => list.filter((p) => p !== patch)),
   });
+  const change = (patch: Partial<Preferences>) => {
+    setUnsaved((list) => [...list, patch]);
+    save.mutate(patch);
+  };
   const [pushMessage, setPushMessage] = useState<string | null>(null);
   const ids = { start: useId(), end: useId(), tz: useId(), delivery: useId() };
 
   if (prefs.isPending) return <LoadingState label="Loading preferences" />;
   if (prefs.isError) return <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} />;
-  const p = prefs.data;
+  const p = unsaved.reduce(mergePreferences, prefs.data);
   const quiet = p.quiet_hours;
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -93,7 +97,7 @@ export function PreferencesPage() {
                     type="checkbox"
                     aria-label={`${NOTIFICATION_TYPE_LABELS[type] ?? type} by ${c.label}`}
                     checked={channels[c.value] === true}
-                    onChange={(e) => save.mutate({ channels: { [type]: { [c.value]: e.target.checked } } })}
+                    onChange={(e) => change({ channels: { [type]: { [c.value]: e.target.checked } } })}
                   />
                 </td>
               ))}
@@ -108,18 +112,18 @@ export function PreferencesPage() {
           <input
             type="checkbox"
             checked={quiet !== null}
-            onChange={(e) => save.mutate({ quiet_hours: e.target.checked ? { start: '22:00', end: '07:00', time_zone: localZone } : null })}
+            onChange={(e) => change({ quiet_hours: e.target.checked ? { start: '22:00', end: '07:00', time_zone: localZone } : null })}
           />
           Hold email and push during quiet hours (in-app still arrives; urgent alerts always do)
         </label>
         {quiet && (
           <div className="panel-row">
             <label htmlFor={ids.start}>From</label>
-            <input id={ids.start} type="time" defaultValue={quiet.start} onBlur={(e) => save.mutate({ quiet_hours: { ...quiet, start: e.target.value } })} />
+            <input id={ids.start} type="time" defaultValue={quiet.start} onBlur={(e) => change({ quiet_hours: { ...quiet, start: e.target.value } })} />
             <label htmlFor={ids.end}>to</label>
-            <input id={ids.end} type="time" defaultValue={quiet.end} onBlur={(e) => save.mutate({ quiet_hours: { ...quiet, end: e.target.value } })} />
+            <input id={ids.end} type="time" defaultValue={quiet.end} onBlur={(e) => change({ quiet_hours: { ...quiet, end: e.target.value } })} />
             <label htmlFor={ids.tz}>Time zone</label>
-            <select id={ids.tz} value={quiet.time_zone} onChange={(e) => save.mutate({ quiet_hours: { ...quiet, time_zone: e.target.value } })}>
+            <select id={ids.tz} value={quiet.time_zone} onChange={(e) => change({ quiet_hours: { ...quiet, time_zone: e.target.value } })}>
               {timeZones().map((tz) => (
                 <option key={tz} value={tz}>
                   {tz}
@@ -132,7 +136,7 @@ export function PreferencesPage() {
 
       <div className="card panel">
         <label htmlFor={ids.delivery}>Email delivery</label>
-        <select id={ids.delivery} value={p.email_delivery} onChange={(e) => save.mutate({ email_delivery: e.target.value })}>
+        <select id={ids.delivery} value={p.email_delivery} onChange={(e) => change({ email_delivery: e.target.value })}>
           {DELIVERY.map((d) => (
             <option key={d.value} value={d.value}>
               {d.label}
