@@ -85,20 +85,8 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
   return entry;
 }
 
-/** An activity row as {@link INSERT_ACTIVITY_SQL} reads it. */
-interface ActivityRow {
-  readonly id: string;
-  readonly workspace_id: string;
-  readonly table_id: string | null;
-  readonly record_id: string | null;
-  readonly entity_type: string;
-  readonly entity_id: string;
-  readonly action: string;
-  readonly actor_id: string | null;
-  readonly changes: readonly FieldChange[];
-  readonly meta: Record<string, unknown>;
-  readonly created_at: Date;
-}
+/** An activity row as {@link INSERT_ACTIVITY_SQL} reads it: the entry with its actor's id and its time as a Date. */
+type ActivityRow = Omit<ActivityEntry, 'actor' | 'created_at'> & { readonly actor_id: string | null; readonly created_at: Date };
 
 /** Inserts the rows of `$1`, a JSON array of {@link ActivityRow} (entries are ordered by their `created_at`, not by insertion). */
 const INSERT_ACTIVITY_SQL = `INSERT INTO activity (id, workspace_id, table_id, record_id, entity_type, entity_id, action, actor_id, changes, meta, created_at)
