@@ -11,7 +11,7 @@ import { socketioAdapter } from './adapters/socketio-adapter.ts';
 import { tandemAdapter } from './adapters/tandem-adapter.ts';
 import { wsAdapter } from './adapters/ws-adapter.ts';
 import { runBounded, sleep } from './connect-queue.ts';
-import { publishByHttp } from './http-writer.ts';
+import { closeHttpAgents, publishByHttp } from './http-writer.ts';
 import type {
   ConnectionGroup,
   ConnectResult,
@@ -273,6 +273,7 @@ async function handle(command: WorkerCommand): Promise<unknown> {
     case 'continuity':
       return continuity(command.group);
     case 'close':
+      if (command.group === undefined) closeHttpAgents();
       return { closed: close(command.group) };
   }
 }
