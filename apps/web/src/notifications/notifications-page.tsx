@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../api/http.ts';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
+import { Segmented } from '../ui/segmented.tsx';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
 import { type AppNotification, ago, notificationHref } from './notification-types.ts';
 
@@ -45,13 +46,7 @@ export function NotificationsPage() {
         <Link href="/settings/notifications">Preferences</Link>
       </div>
       <div className="panel-row">
-        <div className="segmented" role="toolbar" aria-label="Show">
-          {FILTERS.map((f) => (
-            <button key={f.value} type="button" aria-pressed={filter === f.value} className="btn btn-small" onClick={() => setFilter(f.value)}>
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Show" options={FILTERS} value={filter} onChange={setFilter} />
         <button type="button" className="btn btn-small" disabled={live.unreadCount === 0} onClick={() => void run(() => live.markAllRead())}>
           Mark all read
         </button>

@@ -4,6 +4,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { Field, Member, User } from '../api/types.ts';
 import { type DisplayContext, displayText } from '../grid/field-values.ts';
+import { Segmented } from '../ui/segmented.tsx';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
 import { ACTIVITY_FILTERS, type ActivityEntry, type Approval } from './collab-types.ts';
 import { recordKeys, useRecordActivity, useRecordApprovals } from './record-queries.ts';
@@ -160,13 +161,7 @@ export function ActivityFeed({
   return (
     <div className="activity">
       <div className="activity-tools">
-        <div className="segmented" role="toolbar" aria-label="Show">
-          {ACTIVITY_FILTERS.map((f) => (
-            <button key={f.value} type="button" aria-pressed={type === f.value} className="btn btn-small" onClick={() => setType(f.value)}>
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Show" options={ACTIVITY_FILTERS} value={type} onChange={setType} />
         {roleAtLeast(role, 'commenter') && (
           <button type="button" className="btn btn-small" aria-expanded={requesting} onClick={() => setRequesting((r) => !r)}>
             Request approval
