@@ -36,17 +36,19 @@ export interface Retention {
 }
 
 /**
- * Numbers events inside the writing transaction: each event gets the next seq of each of its
- * rooms (in append order, and within an event in the order of its rooms); each room's counter
- * moves once, by its count. Payloads are parsed once per event (the materialised `src`), not once
- * per room.
+ * Numbers events inside the writing transaction: each event's payload is stored once, in
+ * `event_payloads`, and each event gets the next seq of each of its rooms (in append order, and
+ * within an event in the order of its rooms) as a payload-less `events` row; each room's counter
+ * moves once, by its count. Payloads are parsed once per event (the materialised `src`).
  */
 const NUMBER_INLINE_SQL = `
   WITH src AS MATERIALIZED (
     SELECT u.id, u.rooms, u.type, NULLIF(u.actor, '')::jsonb AS actor, u.data::jsonb AS data, u.ord
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, rooms, type, actor, data, ord)
+  ), payloads AS (
+    INSERT INTO event_payloads (id, type, actor, data) SELECT s.id, s.type, s.actor, s.data FROM src s
   ), d AS (
-    SELECT s.id, r.room, s.type, s.actor, s.data, s.ord, r.ord AS room_ord
+    SELECT s.id, r.room, s.ord, r.ord AS room_ord
     FROM src s CROSS JOIN LATERAL unnest(string_to_array(s.rooms, E'\\n')) WITH ORDINALITY AS r(room, ord)
   ), ranked AS (
     SELECT d.*, row_number() OVER (PARTITION BY room ORDER BY ord, room_ord) AS n, count(*) OVER (PARTITION BY room) AS total FROM d
@@ -55,9 +57,32 @@ const NUMBER_INLINE_SQL = `
     ON CONFLICT (room) DO UPDATE SET seq = r.seq + EXCLUDED.seq
     RETURNING r.room, r.seq
   )
-  INSERT INTO events (id, room, seq, type, actor, data)
-  SELECT k.id, k.room, c.seq - k.total + k.n, k.type, k.actor, k.data FROM ranked k JOIN counters c ON c.room = k.room
+  INSERT INTO events (id, room, seq)
+  SELECT k.id, k.room, c.seq - k.total + k.n FROM ranked k JOIN counters c ON c.room = k.room
   RETURNING id, room, seq, ts`;
+
+/** Stores payloads once: `$1…$4` are the events' ids, types, actors and data. */
+const INSERT_PAYLOADS_SQL = `
+  INSERT INTO event_payloads (id, type, actor, data)
+  SELECT u.id, u.type, NULLIF(u.actor, '')::jsonb, u.data::jsonb
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, type, actor, data)`;
+
+/** Stages events for a numbering pass in append order (`pos`): `$1` their ids, `$2` their rooms, `$3` this node. */
+const STAGE_SQL = `
+  INSERT INTO event_outbox (id, rooms, node)
+  SELECT u.id, string_to_array(u.rooms, E'\\n'), $3
+  FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS u(id, rooms, ord)
+  ORDER BY u.ord`;
+
+/**
+ * An event with its payload: from `event_payloads`, or from the `events` row itself when it was
+ * written before payloads were stored once.
+ */
+const EVENT_COLUMNS = `e.room, e.seq, coalesce(e.type, p.type) AS type, coalesce(e.data, p.data) AS data,
+  CASE WHEN e.data IS NULL THEN p.actor ELSE e.actor END AS actor, e.ts`;
+
+/** Where {@link EVENT_COLUMNS} read from. */
+const EVENTS_WITH_PAYLOADS = 'events e LEFT JOIN event_payloads p ON p.id = e.id';
 
 /** Least time between back-to-back numbering passes (a few ms of latency under load, far fewer transactions). */
 const PASS_GAP_MS = 5;
@@ -154,18 +179,15 @@ export class EventLog {
     );
   }
 
-  /** Stages the transaction's events in `event_outbox` in one statement, in append order, deferred to travel with the transaction's other last writes. */
+  /** Stages the transaction's events (payloads once, and an outbox row listing each event's rooms), deferred to travel with the transaction's other last writes. */
   #stage(tx: Transaction, drafts: readonly Draft[]): void {
     const at = Date.now();
     const rows = stagedRows(drafts);
     for (const row of rows) this.#staged.set(row.id, { draft: row.draft, at });
-    tx.defer(
-      `INSERT INTO event_outbox (id, rooms, type, actor, data, node)
-       SELECT d.id, string_to_array(d.rooms, E'\\n'), d.type, NULLIF(d.actor, '')::jsonb, d.data::jsonb, $6
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS d(id, rooms, type, actor, data, ord)
-       ORDER BY d.ord`,
-      [...eventParams(rows), this.nodeId],
-    );
+    // Two statements (deferred ones travel as the CTEs of one, and cannot hold CTEs themselves).
+    const [ids, rooms, types, actors, data] = eventParams(rows);
+    tx.defer(INSERT_PAYLOADS_SQL, [ids, types, actors, data]);
+    tx.defer(STAGE_SQL, [ids, rooms, this.nodeId]);
   }
 
   /** One numbering pass: numbers every committed staged event (any node's) and publishes them in seq order per room. */
@@ -182,22 +204,23 @@ export class EventLog {
     }
   }
 
-  /** The numbered rows as events, with the payloads this node kept (or, when it no longer has one, read back). */
+  /** The numbered rows as events, with the payloads this node kept (or, when it does not hold one, read back). */
   async #events(rows: readonly NumberedRow[]): Promise<DurableEvent[]> {
-    const missing = rows.filter((row) => row.mine && !this.#staged.has(row.id));
+    // A row carries its payload only when a node staged it before payloads were stored once.
+    const held = (row: NumberedRow) => (row.mine ? this.#staged.get(row.id)?.draft : undefined);
+    const missing = rows.filter((row) => !held(row) && row.type === null);
     const readBack = await this.#readStored(missing);
     const events: DurableEvent[] = [];
     for (const row of rows) {
-      const staged = row.mine ? this.#staged.get(row.id) : undefined;
-      if (staged) {
-        const { draft } = staged;
+      const draft = held(row);
+      if (draft) {
         events.push({ type: draft.type, room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: draft.actor, data: draft.data });
-      } else if (row.mine) {
+      } else if (row.type === null) {
         // Missing only if history trimming removed it already; the gateway reads gaps from the log.
         const event = readBack.get(`${row.seq} ${row.room}`);
         if (event) events.push(event);
       } else {
-        events.push({ type: row.type ?? '', room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: row.actor, data: row.data });
+        events.push({ type: row.type, room: row.room, seq: row.seq, ts: row.ts.toISOString(), actor: row.actor, data: row.data });
       }
     }
     // After the loop: a staged event comes back once for each of its rooms.
@@ -236,12 +259,12 @@ export class EventLog {
     for (const [id, staged] of this.#staged) if (staged.at < limit) this.#staged.delete(id);
   }
 
-  /** Numbered events read back from the log by room and seq (for rows whose payload this node no longer holds), keyed `"<seq> <room>"`. */
+  /** Numbered events read back from the log by room and seq (for rows whose payload this node does not hold), keyed `"<seq> <room>"`. */
   async #readStored(rows: readonly NumberedRow[]): Promise<Map<string, DurableEvent>> {
     if (rows.length === 0) return new Map();
     const stored = await this.db.query<EventRow>(
-      `SELECT e.room, e.seq, e.type, e.actor, e.data, e.ts FROM unnest($1::text[], $2::bigint[]) AS k(room, seq)
-       JOIN events e ON e.room = k.room AND e.seq = k.seq`,
+      `SELECT ${EVENT_COLUMNS} FROM unnest($1::text[], $2::bigint[]) AS k(room, seq)
+       JOIN events e ON e.room = k.room AND e.seq = k.seq LEFT JOIN event_payloads p ON p.id = e.id`,
       [rows.map((row) => row.room), rows.map((row) => String(row.seq))],
     );
     return new Map(stored.map((row) => [`${row.seq} ${row.room}`, toEvent(row)]));
@@ -249,7 +272,7 @@ export class EventLog {
 
   /** Events of `room` after `since`, oldest first, at most `limit`. */
   async readAfter(db: Queryable, room: string, since: number, limit = 1000): Promise<DurableEvent[]> {
-    const rows = await db.query<EventRow>('SELECT room, seq, type, actor, data, ts FROM events WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+    const rows = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_PAYLOADS} WHERE e.room = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`, [
       room,
       since,
       limit,
@@ -269,7 +292,10 @@ export class EventLog {
     return row?.seq ?? null;
   }
 
-  /** Deletes events past the retention limits; returns how many were removed. */
+  /**
+   * Deletes events past the retention limits, then the payloads neither an event nor a staged
+   * one refers to any more; returns how many events were removed.
+   */
   async trim(db: Queryable, retention: Retention): Promise<number> {
     const old = await db.query<{ n: number }>(
       `WITH d AS (DELETE FROM events WHERE ts < now() - make_interval(hours => $1) RETURNING 1) SELECT count(*)::int AS n FROM d`,
@@ -278,6 +304,12 @@ export class EventLog {
     const extra = await db.query<{ n: number }>(
       `WITH d AS (DELETE FROM events e USING room_seqs r WHERE e.room = r.room AND e.seq <= r.seq - $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
       [retention.count],
+    );
+    // A payload is committed with its outbox row, and a pass moves outbox rows to events in one
+    // transaction, so one snapshot sees every live payload referred to from one or the other.
+    await db.query(
+      `DELETE FROM event_payloads p WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = p.id)
+         AND NOT EXISTS (SELECT 1 FROM event_outbox o WHERE o.id = p.id)`,
     );
     return (old[0]?.n ?? 0) + (extra[0]?.n ?? 0);
   }
@@ -293,7 +325,7 @@ function stagedRows(drafts: readonly Draft[]): { id: string; draft: Draft }[] {
  * unnest. An event's rooms travel as one text, one room per line (room names never hold a line
  * break: they are a kind and an id), since SQL arrays cannot be ragged.
  */
-function eventParams(rows: readonly { id: string; draft: Draft }[]): string[][] {
+function eventParams(rows: readonly { id: string; draft: Draft }[]): [string[], string[], string[], string[], string[]] {
   return [
     rows.map((r) => r.id),
     rows.map((r) => r.draft.rooms.join('\n')),

@@ -178,4 +178,25 @@ export const EVENT_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    id: 16,
+    name: 'an event payload is stored once',
+    sql: `
+      -- A record write's two events go to two rooms each; the outbox held each payload once and
+      -- events once per room, so every payload was written three times (about half of a write's
+      -- WAL). Payloads now have a table of their own, written once by the staging transaction;
+      -- the outbox lists an event's rooms and events holds (room, seq, id) with the payload
+      -- columns left null. Rows written before this keep their payload inline and are read
+      -- as they are. The numbering pass is unchanged: it copies the null columns along.
+      CREATE TABLE event_payloads (
+        id uuid PRIMARY KEY,
+        type text NOT NULL,
+        actor jsonb,
+        data jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      ALTER TABLE events ALTER COLUMN type DROP NOT NULL, ALTER COLUMN data DROP NOT NULL;
+      ALTER TABLE event_outbox ALTER COLUMN type DROP NOT NULL, ALTER COLUMN data DROP NOT NULL;
+    `,
+  },
 ];
