@@ -49,19 +49,6 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
   // The server's clock rather than the transaction's: the entry is complete without a round trip,
   // so its insert can travel with the transaction's other deferred writes just before COMMIT.
   const createdAt = new Date();
-  stageActivity(tx, {
-    id,
-    workspace_id: input.workspaceId,
-    table_id: input.tableId ?? null,
-    record_id: input.recordId ?? null,
-    entity_type: input.entityType,
-    entity_id: input.entityId,
-    action: input.action,
-    actor_id: input.actor?.id ?? null,
-    changes: input.changes ?? [],
-    meta: input.meta ?? {},
-    created_at: createdAt,
-  });
   const entry: ActivityEntry = {
     id,
     workspace_id: input.workspaceId,
@@ -75,6 +62,7 @@ export async function writeActivity(tx: Transaction, events: EventLog, input: Ac
     meta: input.meta ?? {},
     created_at: createdAt.toISOString(),
   };
+  stageActivity(tx, entry, createdAt);
   // The workspace room carries the whole audit trail. An entry about a record goes to the record's
   // room, where its timeline is shown, and not to the table's: table subscribers already get the
   // change itself (`record_*`), and a second frame per write would double a busy table's fan-out.
@@ -97,11 +85,13 @@ const INSERT_ACTIVITY_SQL = `INSERT INTO activity (id, workspace_id, table_id, r
 const staged = new WeakMap<Transaction, ActivityRow[]>();
 
 /**
- * Queues an activity row in its transaction: however many entries a transaction writes (a batch
- * of record updates writes one each), they are inserted in one statement that travels with the
- * transaction's other last writes.
+ * Queues an entry's activity row (`createdAt` is its time as written) in its transaction: however
+ * many entries a transaction writes (a batch of record updates writes one each), they are inserted
+ * in one statement that travels with the transaction's other last writes.
  */
-function stageActivity(tx: Transaction, row: ActivityRow): void {
+function stageActivity(tx: Transaction, entry: ActivityEntry, createdAt: Date): void {
+  const { actor, created_at: _iso, ...columns } = entry;
+  const row: ActivityRow = { ...columns, actor_id: actor?.id ?? null, created_at: createdAt };
   let rows = staged.get(tx);
   if (!rows) {
     const list: ActivityRow[] = [];
