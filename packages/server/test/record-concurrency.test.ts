@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from './support/each-database.ts';
-import { type ApiClient, newUser, workspaceWith } from './support/http-client.ts';
+import { type ApiClient, newTeam } from './support/http-client.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { createRecord, createTable, type TestTable } from './support/tables.ts';
 import { connectWs } from './support/ws-client.ts';
@@ -13,10 +13,10 @@ describeEachDatabase('optimistic concurrency', (db) => {
 
   beforeAll(async () => {
     server = await startServer({ db });
-    alice = await newUser(server.url, 'Alice');
-    bob = await newUser(server.url, 'Bob');
-    const ws = await workspaceWith(alice, [[bob, 'editor']]);
-    table = await createTable(alice, ws, [
+    // Alice owns the workspace and the table; Bob edits it.
+    const team = await newTeam(server.url, { bob: ['Bob', 'editor'] });
+    ({ owner: alice, bob } = team);
+    table = await createTable(alice, team.workspaceId, [
       { name: 'Title', type: 'text' },
       { name: 'Qty', type: 'number' },
       { name: 'Notes', type: 'long_text' },
