@@ -1,4 +1,4 @@
-import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage } from '@tandem/protocol';
+import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage, WS_BATCH_PARAM } from '@tandem/protocol';
 import type { LinkHandlers, Transport, TransportLink } from './transport.ts';
 
 /** The part of the WHATWG WebSocket (browser, Node ≥ 22, or the `ws` package) the SDK uses. */
@@ -32,7 +32,7 @@ export interface WebSocketTransportOptions {
 
 const OPEN = 1;
 
-/** The WebSocket transport: one JSON object per frame on `/ws`. */
+/** The WebSocket transport on `/ws`: one JSON object per frame sent, one or more (batched, one per line) per frame received. */
 export class WebSocketTransport implements Transport {
   readonly kind = 'websocket';
 
@@ -43,20 +43,21 @@ export class WebSocketTransport implements Transport {
     const url = new URL('/ws', this.options.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('v', String(PROTOCOL_VERSION));
+    url.searchParams.set(WS_BATCH_PARAM, '1');
     if (token) url.searchParams.set('token', token);
     const socket = this.options.factory(url.toString());
     let closedByUs = false;
     let ready = false;
     socket.onmessage = (event) => {
       handlers.onActivity();
-      const message = parseFrame(event.data);
-      if (!message) return;
-      if (message.type === 'welcome' && !ready) {
-        ready = true;
-        handlers.onReady(message as Parameters<LinkHandlers['onReady']>[0]);
-        return;
+      for (const message of parseFrame(event.data)) {
+        if (message.type === 'welcome' && !ready) {
+          ready = true;
+          handlers.onReady(message as Parameters<LinkHandlers['onReady']>[0]);
+        } else handlers.onMessage(message);
+        // A handler may have closed the link; the rest of the frame is then not for anyone.
+        if (socket.onmessage === null) return;
       }
-      handlers.onMessage(message);
     };
     socket.onclose = (event) => {
       socket.onmessage = null;
@@ -82,13 +83,17 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-function parseFrame(data: unknown): ServerMessage | null {
+/** The messages of a frame: one, or several one per line (a batched frame). */
+function parseFrame(data: unknown): ServerMessage[] {
   const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : String(data);
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') return value as ServerMessage;
-  } catch {
-    // A frame that is not JSON is ignored: the server never sends one, and a proxy banner must not kill the client.
+  const messages: ServerMessage[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') messages.push(value as ServerMessage);
+    } catch {
+      // A line that is not JSON is ignored: the server never sends one, and a proxy banner must not kill the client.
+    }
   }
-  return null;
+  return messages;
 }

@@ -47,6 +47,7 @@ describe('connection state machine', () => {
     expect(url.protocol).toBe('ws:');
     expect(url.searchParams.get('token')).toBe('connect-token');
     expect(url.searchParams.get('v')).toBe('1');
+    expect(url.searchParams.get('batch')).toBe('1');
     fake.last().accept();
     expect(client.status).toBe('connected');
     expect(client.user?.name).toBe('Ada');
@@ -224,6 +225,25 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     const second = fake.last();
     second.accept();
     expect(second.sent.find((m) => m.type === 'subscribe')).toMatchObject({ room: ROOM, since: 6 });
+    client.close();
+  });
+
+  it('takes every message of a batched frame, in order', async () => {
+    const { client, fake } = setup();
+    const seen: number[] = [];
+    client.subscribe(ROOM, (event) => {
+      if ('seq' in event && event.type !== 'resync' && event.type !== 'subscribed') seen.push(event.seq as number);
+    });
+    await settle();
+    const socket = fake.last();
+    socket.accept();
+    const subscribe = socket.sent.find((m) => m.type === 'subscribe');
+    const event = (seq: number) => ({ type: 'record_updated', room: ROOM, seq, ts: new Date().toISOString(), actor: null, data: {} });
+    // The replay and the ack behind it arrive in one frame, as the server batches them.
+    socket.serverSendsBatch([event(1), event(2), { type: 'ack', id: subscribe?.id as string, seq: 2 }]);
+    await settle();
+    socket.serverSendsBatch([event(3), event(4), event(5)]);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
     client.close();
   });
 

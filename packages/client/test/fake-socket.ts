@@ -33,6 +33,11 @@ export class FakeSocket implements WebSocketLike {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
 
+  /** The server sends several messages in one batched frame, one per line. */
+  serverSendsBatch(messages: readonly (ServerMessage | Record<string, unknown>)[]): void {
+    this.onmessage?.({ data: messages.map((m) => JSON.stringify(m)).join('\n') });
+  }
+
   /** The server (or the network) closes the socket. */
   drop(code: number, reason = ''): void {
     this.readyState = 3;

@@ -5,6 +5,14 @@ import type { ErrorCode } from './errors.ts';
 /** Wire protocol version; a client sends it as `?v=` when connecting. Bumped on breaking changes. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * Query parameter with which a WebSocket client accepts batched frames (`?batch=1`): the server may
+ * then put the messages it sends a connection in the same moment into one text frame, one JSON
+ * object per line (`\n` between them; JSON text never holds a raw newline). Without it every
+ * frame holds exactly one message.
+ */
+export const WS_BATCH_PARAM = 'batch';
+
 const room = z.string().min(1).max(200);
 const uuid = z.uuid();
 /** Optional correlation id; a message that has one is answered by `ack` or `error` with the same id. */

@@ -19,7 +19,8 @@ function frameSeq(text: string): number | undefined {
 }
 
 /**
- * Creates the adapter for the real Tandem gateway: `/ws?v=1` with `Authorization: Bearer`,
+ * Creates the adapter for the real Tandem gateway: `/ws?v=1&batch=1` (batched frames, as the
+ * SDK takes them) with `Authorization: Bearer`,
  * `subscribe {id, room, since}` answered by `ack`, publishing through the gateway's ephemeral
  * relay (`cell_edit` into a table room, `user_cursor` into any other room), deliveries counted
  * for the frame types in `countTypes`.
@@ -28,7 +29,7 @@ export function tandemAdapter(countTypes: readonly string[]): ClientAdapter {
   const counted = new Set(countTypes);
   return {
     async open(options: OpenOptions, sink: FrameSink): Promise<ClientConnection> {
-      const url = `${options.url.replace(/^http/, 'ws')}/ws?v=1`;
+      const url = `${options.url.replace(/^http/, 'ws')}/ws?v=1&batch=1`;
       const socket = new WebSocket(url, {
         perMessageDeflate: false,
         localAddress: options.localAddress,
@@ -37,8 +38,7 @@ export function tandemAdapter(countTypes: readonly string[]): ClientAdapter {
       const pending = new Map<number, { resolve: (seq: number | undefined) => void; reject: (err: Error) => void }>();
       let nextId = 1;
       let welcomed: (() => void) | null = null;
-      socket.on('message', (data) => {
-        const text = data.toString();
+      const onMessage = (text: string) => {
         const type = frameType(text);
         if (type === 'ack' || type === 'error') {
           const msg = JSON.parse(text) as { id?: number; code?: string; message?: string; seq?: number };
@@ -55,6 +55,16 @@ export function tandemAdapter(countTypes: readonly string[]): ClientAdapter {
           return;
         }
         sink.frame(text);
+      };
+      socket.on('message', (data) => {
+        // A batched frame holds several messages, one per line.
+        const text = data.toString();
+        let from = 0;
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+          onMessage(text.slice(from, nl));
+          from = nl + 1;
+        }
+        onMessage(from === 0 ? text : text.slice(from));
       });
       socket.on('close', () => {
         for (const waiter of pending.values()) waiter.reject(new Error('connection closed'));

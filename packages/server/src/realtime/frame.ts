@@ -14,6 +14,11 @@ export class Frame {
     return new Frame(JSON.stringify(message));
   }
 
+  /** One frame carrying several messages, one per line (a batched frame, see `WS_BATCH_PARAM`). */
+  static lines(frames: readonly Frame[]): Frame {
+    return new Frame(frames.map((f) => f.json).join('\n'));
+  }
+
   /** The UTF-8 bytes of {@link json} (a view into {@link wire}, not a second copy). */
   get bytes(): Buffer {
     return this.wire.subarray(this.#headerLength);

@@ -1,13 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES, type DurableEvent, PROTOCOL_VERSION } from '@tandem/protocol';
+import { CLOSE_CODES, type DurableEvent, PROTOCOL_VERSION, WS_BATCH_PARAM } from '@tandem/protocol';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { AuthInfo, AuthService } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { authenticateConnectToken } from './connect-token.ts';
 import type { Connection, Transport } from './connection.ts';
-import type { Frame } from './frame.ts';
+import { Frame } from './frame.ts';
 import type { Gateway } from './gateway.ts';
 import type { RealtimeCounters } from './realtime-metrics.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -25,6 +25,8 @@ const HARD_FRAME_FACTOR = 16;
 const MAX_MISSED_PONGS = 2;
 /** Sockets a heartbeat pings in one go. */
 const HEARTBEAT_SLICE = 128;
+/** A batched frame is written out once the messages it holds reach this many characters. */
+const BATCH_CHARS = 64 * 1024;
 
 /**
  * One heartbeat: cuts sockets that missed too many pongs and pings the others. Pinging is a write
@@ -161,7 +163,8 @@ class GatewaySocket extends WebSocket {
 
 /**
  * One accepted WebSocket as the gateway sees it: writes with the send-buffer cap, so a slow
- * reader never grows without bound, and reads with the frame-size cap and the rate limit.
+ * reader never grows without bound, and reads with the frame-size cap and the rate limit. For a
+ * client that takes batched frames, the messages of one turn leave as one frame of lines.
  */
 class WsTransport implements Transport {
   /** The gateway's connection; set right after the gateway opens it. */
@@ -170,10 +173,15 @@ class WsTransport implements Transport {
   #frameBucket = TokenBucket.FULL;
   #closing = false;
   #corked = false;
+  /** Frames held for this turn's batched frame (a client that takes them); null when none are. */
+  #held: Frame[] | null = null;
+  #heldChars = 0;
 
+  /** @param batched the client takes several messages per frame (`?batch=1`) */
   constructor(
     private readonly ws: WebSocket,
     private readonly hub: SocketHub,
+    private readonly batched: boolean,
   ) {}
 
   get kind(): 'ws' {
@@ -215,6 +223,8 @@ class WsTransport implements Transport {
     if (this.#closing) return;
     this.#closing = true;
     this.hub.counters.closedByServer(code);
+    // What this turn still holds goes out before the close frame.
+    this.uncork();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
@@ -229,8 +239,28 @@ class WsTransport implements Transport {
     const socket = this.#cork();
     // ws frames synchronously when nothing is compressed (permessage-deflate is off), so writing the
     // prebuilt frame to its socket keeps the order of everything ws itself sends (pings, close).
-    if (socket) socket.write(frame.wire);
-    else this.ws.send(frame.bytes, { binary: false });
+    if (!socket) this.ws.send(frame.bytes, { binary: false });
+    else if (this.batched) this.#hold(frame);
+    else socket.write(frame.wire);
+  }
+
+  /** Keeps a frame for the batched frame written at the end of the turn (or once it is big). */
+  #hold(frame: Frame): void {
+    if (this.#held) this.#held.push(frame);
+    else this.#held = [frame];
+    this.#heldChars += frame.json.length;
+    if (this.#heldChars >= BATCH_CHARS) this.#writeHeld();
+  }
+
+  /** Writes the held frames: the one frame as it is, several as one frame of lines. */
+  #writeHeld(): void {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = null;
+    this.#heldChars = 0;
+    const socket = this.#socket;
+    if (!socket || this.ws.readyState !== WebSocket.OPEN) return;
+    socket.write(held.length === 1 ? (held[0] as Frame).wire : this.hub.turn.combine(held));
   }
 
   /** Frames sent in the same turn of the event loop leave in one write (see {@link TurnWrites}). */
@@ -253,6 +283,7 @@ class WsTransport implements Transport {
   uncork(): void {
     if (!this.#corked) return;
     this.#corked = false;
+    this.#writeHeld();
     this.#socket?.uncork();
   }
 
@@ -266,12 +297,32 @@ class WsTransport implements Transport {
  * The sockets written to during the current turn of the event loop, uncorked together once the
  * turn's I/O callbacks have run (`setImmediate`). Every frame a socket gets in one turn, from
  * however many events, leaves in one write: on small VMs the syscall and the wake-up of the
- * reader, not the bytes, are what fan-out costs. Idle, a turn holds one event and nothing waits;
- * under load a turn handles many commits (or many published messages), so the frames per write
- * grow with the load.
+ * reader, not the bytes, are what fan-out costs. A client that takes batched frames gets them as
+ * one frame, so it parses and dispatches one frame, not one per message. Idle, a turn holds one
+ * event and nothing waits; under load a turn handles many commits (or many published messages),
+ * so the messages per write grow with the load.
  */
 class TurnWrites {
   #corked: WsTransport[] = [];
+  /**
+   * Batched frames made this turn, by their first message. The subscribers of a room are sent
+   * the same messages in a turn, so they share one encoding of them, as single frames do.
+   */
+  #combined = new Map<Frame, { readonly frames: readonly Frame[]; readonly frame: Frame }[]>();
+
+  /** The batched frame of several messages, made once a turn for every socket that gets the same ones. */
+  combine(frames: readonly Frame[]): Buffer {
+    const first = frames[0] as Frame;
+    let made = this.#combined.get(first);
+    if (!made) {
+      made = [];
+      this.#combined.set(first, made);
+    }
+    for (const run of made) if (sameFrames(run.frames, frames)) return run.frame.wire;
+    const frame = Frame.lines(frames);
+    made.push({ frames, frame });
+    return frame.wire;
+  }
 
   add(transport: WsTransport): void {
     if (this.#corked.length === 0) setImmediate(this.#flush);
@@ -282,7 +333,14 @@ class TurnWrites {
     const corked = this.#corked;
     this.#corked = [];
     for (const transport of corked) transport.uncork();
+    this.#combined.clear();
   };
+}
+
+function sameFrames(a: readonly Frame[], b: readonly Frame[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -326,13 +384,14 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
       return;
     }
     const version = url.searchParams.get('v');
+    const batched = url.searchParams.get(WS_BATCH_PARAM) === '1';
     authenticateUpgrade(req, url.searchParams.get('token'), deps)
       .then((auth) => {
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
           // From here ws handles the socket's errors.
           socket.off('error', ignoreError);
-          accept(ws, auth, version);
+          accept(ws, auth, version, batched);
         });
       })
       .catch((err) => {
@@ -341,13 +400,13 @@ export function attachWebSocketServer(server: Server, deps: WsServerDeps): WsSer
       });
   };
 
-  const accept = (ws: GatewaySocket, auth: AuthInfo | null, version: string | null) => {
+  const accept = (ws: GatewaySocket, auth: AuthInfo | null, version: string | null, batched: boolean) => {
     ws.track(hub);
     if (!auth) return ws.close(CLOSE_CODES.unauthenticated, 'unauthenticated');
     if (version !== null && version !== String(PROTOCOL_VERSION)) return ws.close(CLOSE_CODES.protocol_mismatch, `protocol ${PROTOCOL_VERSION} required`);
     if (deps.gateway.connectionCount(auth.user.id) >= config.wsMaxConnectionsPerUser) return ws.close(CLOSE_CODES.forbidden, 'too many connections');
 
-    const transport = new WsTransport(ws, hub);
+    const transport = new WsTransport(ws, hub, batched);
     transport.connection = deps.gateway.open(auth, transport);
     ws.accept(transport);
     deps.gateway.welcome(transport.connection);

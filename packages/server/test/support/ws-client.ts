@@ -31,6 +31,8 @@ let nextId = 0;
  */
 export class WsTestClient {
   readonly messages: WireMessage[] = [];
+  /** Every frame as it arrived (a batched frame holds several messages, one per line). */
+  readonly frames: string[] = [];
   readonly closed: Promise<CloseInfo>;
   #waiters: { match: (m: WireMessage) => boolean; resolve: (m: WireMessage) => void }[] = [];
 
@@ -38,13 +40,17 @@ export class WsTestClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('error', () => undefined);
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as WireMessage;
-      this.messages.push(message);
-      this.#waiters = this.#waiters.filter((w) => {
-        if (!w.match(message)) return true;
-        w.resolve(message);
-        return false;
-      });
+      const frame = data.toString();
+      this.frames.push(frame);
+      for (const line of frame.split('\n')) {
+        const message = JSON.parse(line) as WireMessage;
+        this.messages.push(message);
+        this.#waiters = this.#waiters.filter((w) => {
+          if (!w.match(message)) return true;
+          w.resolve(message);
+          return false;
+        });
+      }
     });
   }
 
