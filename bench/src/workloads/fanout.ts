@@ -118,7 +118,7 @@ export async function runFanout(ctx: WorkloadContext): Promise<WorkloadResult> {
     method:
       `${p.subscribers} subscribers in one room spread over ${ctx.pool.subscribers.length} generator processes; ${publishersFor(Math.max(...p.rates, ...p.saturationRates))} publisher connections in a separate process ` +
       `send at ${p.rates.join(', ')} msg/s, then ${p.saturationRates.join(', ')} msg/s until p99 passes ${SATURATION_P99_MS} ms, after one unreported warm-up step at ${p.rates[0]} msg/s. ` +
-      'Tandem path: `cell_edit` over the WebSocket (authorised per message, relayed to the `table:{id}` room except the sender, serialised once per room); ' +
+      'Tandem path: `cell_edit` over the WebSocket (authorised per message, relayed to the `table:{id}` room except the sender, serialised once per room, the messages of one turn sent to each subscriber as one batched frame); ' +
       'Socket.IO: `socket.to(room).emit`; bare ws: the same string sent to every member.',
     tables,
     data: { steps, saturation },
