@@ -27,6 +27,15 @@ function setup(options: Partial<TandemClientOptions> = {}) {
   return { client, fake, statuses };
 }
 
+/** The seqs of the durable events `client` delivers for {@link ROOM}, as they arrive. */
+function seqsSeen(client: TandemClient): number[] {
+  const seen: number[] = [];
+  client.subscribe(ROOM, (event) => {
+    if ('seq' in event && event.type !== 'resync' && event.type !== 'subscribed') seen.push(event.seq as number);
+  });
+  return seen;
+}
+
 /** Lets the async connect (token, then socket) run. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
@@ -206,10 +215,7 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
 
   it('resubscribes every held room from its last seq after a reconnect and drops duplicates', async () => {
     const { client, fake } = setup();
-    const seen: number[] = [];
-    client.subscribe(ROOM, (event) => {
-      if ('seq' in event && event.type !== 'resync' && event.type !== 'subscribed') seen.push(event.seq as number);
-    });
+    const seen = seqsSeen(client);
     await settle();
     const first = fake.last();
     first.accept();
@@ -230,10 +236,7 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
 
   it('takes every message of a batched frame, in order', async () => {
     const { client, fake } = setup();
-    const seen: number[] = [];
-    client.subscribe(ROOM, (event) => {
-      if ('seq' in event && event.type !== 'resync' && event.type !== 'subscribed') seen.push(event.seq as number);
-    });
+    const seen = seqsSeen(client);
     await settle();
     const socket = fake.last();
     socket.accept();
