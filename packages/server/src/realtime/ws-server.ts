@@ -238,7 +238,8 @@ class WsTransport implements Transport {
     }
     const socket = this.#cork();
     // ws frames synchronously when nothing is compressed (permessage-deflate is off), so writing the
-    // prebuilt frame to its socket keeps the order of everything ws itself sends (pings, close).
+    // prebuilt frame to its socket keeps the order of everything ws itself sends (pings, close); a
+    // held batch goes out before a close frame (see close()).
     if (!socket) this.ws.send(frame.bytes, { binary: false });
     else if (this.batched) this.#hold(frame);
     else socket.write(frame.wire);
