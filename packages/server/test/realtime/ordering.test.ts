@@ -71,7 +71,7 @@ describeEachDatabase('per-room ordering on one node', (db) => {
     const live = await client.collect(room, 3);
 
     const back = await connectWs(server.url, owner);
-    const log = watchEventLog(server);
+    const log = watchEventLog(server, room);
     const ack = await back.subscribe(room, start);
     log.stop();
     expect(log.statements).toBe(0);

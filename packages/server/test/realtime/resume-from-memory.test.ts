@@ -42,7 +42,7 @@ describeEachDatabase('resume from the events a room keeps in memory', (db) => {
     await watcher.collect(room, 30);
 
     const back = await connectWs(server.url, owner);
-    const log = watchEventLog(server);
+    const log = watchEventLog(server, room);
     const ack = await back.subscribe(room, start);
     log.stop();
     expect(log.statements).toBe(0);
@@ -85,7 +85,7 @@ describeEachDatabase('resume from the events a room keeps in memory', (db) => {
     // Nobody on the node subscribes now; the room still takes these from the bus.
     await writeEvents(server, room, 10);
     const back = await connectWs(server.url, owner);
-    const log = watchEventLog(server);
+    const log = watchEventLog(server, room);
     const ack = await back.subscribe(room, start + 5);
     log.stop();
     expect(log.statements).toBe(0);
@@ -104,7 +104,7 @@ describeEachDatabase('resume from the events a room keeps in memory', (db) => {
     await writeEvents(small, room, 5);
 
     const back = await connectWs(small.url, smallOwner);
-    const log = watchEventLog(small);
+    const log = watchEventLog(small, room);
     const ack = await back.subscribe(room, start);
     log.stop();
     // The new room reads its head, then the 5 events it was not there for.
@@ -115,7 +115,7 @@ describeEachDatabase('resume from the events a room keeps in memory', (db) => {
     await writeEvents(small, room, 3);
     await back.collect(room, 8);
     const again = await connectWs(small.url, smallOwner);
-    const second = watchEventLog(small);
+    const second = watchEventLog(small, room);
     await again.subscribe(room, start + 5);
     second.stop();
     expect(second.statements).toBe(0);
@@ -132,7 +132,7 @@ describeEachDatabase('resume from the events a room keeps in memory', (db) => {
     await watcher.collect(room, 50);
 
     const back = await connectWs(small.url, smallOwner);
-    const log = watchEventLog(small);
+    const log = watchEventLog(small, room);
     const ack = await back.subscribe(room, start);
     log.stop();
     expect(ack).toMatchObject({ seq: start + 50, replayed: 50, resync: false });
