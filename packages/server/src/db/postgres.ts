@@ -54,14 +54,13 @@ const POOL_IDLE_MS = 5 * 60_000;
 /** Connects to PostgreSQL through a pool. */
 export async function openPostgres(opts: PostgresOptions, onCallbackError: (err: unknown) => void): Promise<Database> {
   const schema = opts.schema ?? 'public';
+  /** What every connection of this database shares, the main pool's and the reserved one's. */
+  const connection = { connectionString: opts.url, idleTimeoutMillis: POOL_IDLE_MS, types: typeParsers, options: `-c search_path=${schema}` };
   const pool = new pg.Pool({
-    connectionString: opts.url,
+    ...connection,
     max: opts.poolSize ?? 20,
-    idleTimeoutMillis: POOL_IDLE_MS,
     // A transaction writes its statements without waiting for the ones before (PostgresTransaction).
     pipeline: true,
-    types: typeParsers,
-    options: `-c search_path=${schema}`,
   });
   pool.on('error', onCallbackError);
   if (schema !== 'public') {
@@ -100,13 +99,7 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     reserved() {
       // A pool of one: it reconnects by itself after a lost connection.
       if (!reserved) {
-        reserved = new pg.Pool({
-          connectionString: opts.url,
-          max: 1,
-          idleTimeoutMillis: POOL_IDLE_MS,
-          types: typeParsers,
-          options: `-c search_path=${schema}`,
-        });
+        reserved = new pg.Pool({ ...connection, max: 1 });
         reserved.on('error', onCallbackError);
       }
       return onPool(reserved);
