@@ -58,13 +58,7 @@ export function tandemAdapter(countTypes: readonly string[]): ClientAdapter {
       };
       socket.on('message', (data) => {
         // A batched frame holds several messages, one per line.
-        const text = data.toString();
-        let from = 0;
-        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-          onMessage(text.slice(from, nl));
-          from = nl + 1;
-        }
-        onMessage(from === 0 ? text : text.slice(from));
+        for (const text of data.toString().split('\n')) onMessage(text);
       });
       socket.on('close', () => {
         for (const waiter of pending.values()) waiter.reject(new Error('connection closed'));
