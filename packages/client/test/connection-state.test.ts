@@ -36,6 +36,11 @@ function seqsSeen(client: TandemClient): number[] {
   return seen;
 }
 
+/** A durable event of {@link ROOM} at `seq`, as the server sends it. */
+function eventAt(seq: number, type = 'record_updated') {
+  return { type, room: ROOM, seq, ts: new Date().toISOString(), actor: null, data: {} };
+}
+
 /** Lets the async connect (token, then socket) run. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
@@ -224,7 +229,7 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     expect(subscribe).not.toHaveProperty('since');
     first.serverSends({ type: 'ack', id: subscribe?.id as string, seq: 4 });
     await settle();
-    for (const seq of [5, 6, 6, 5]) first.serverSends({ type: 'record_created', room: ROOM, seq, ts: new Date().toISOString(), actor: null, data: {} });
+    for (const seq of [5, 6, 6, 5]) first.serverSends(eventAt(seq, 'record_created'));
     expect(seen).toEqual([5, 6]);
     first.drop(1006);
     await vi.advanceTimersByTimeAsync(RECONNECT_MIN_DELAY_MS);
@@ -241,11 +246,10 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     const socket = fake.last();
     socket.accept();
     const subscribe = socket.sent.find((m) => m.type === 'subscribe');
-    const event = (seq: number) => ({ type: 'record_updated', room: ROOM, seq, ts: new Date().toISOString(), actor: null, data: {} });
     // The replay and the ack behind it arrive in one frame, as the server batches them.
-    socket.serverSendsBatch([event(1), event(2), { type: 'ack', id: subscribe?.id as string, seq: 2 }]);
+    socket.serverSendsBatch([eventAt(1), eventAt(2), { type: 'ack', id: subscribe?.id as string, seq: 2 }]);
     await settle();
-    socket.serverSendsBatch([event(3), event(4), event(5)]);
+    socket.serverSendsBatch([eventAt(3), eventAt(4), eventAt(5)]);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     client.close();
   });
@@ -258,14 +262,13 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     await settle();
     const socket = fake.last();
     socket.accept();
-    const event = (seq: number) => ({ type: 'record_updated', room: ROOM, seq, ts: new Date().toISOString(), actor: null, data: {} });
-    socket.serverSends(event(11));
-    socket.serverSends(event(13));
+    socket.serverSends(eventAt(11));
+    socket.serverSends(eventAt(13));
     expect(seen).toEqual([11]);
     const resumes = socket.sent.filter((m) => m.type === 'subscribe');
     expect(resumes.at(-1)).toMatchObject({ room: ROOM, since: 11 });
-    socket.serverSends(event(12));
-    socket.serverSends(event(13));
+    socket.serverSends(eventAt(12));
+    socket.serverSends(eventAt(13));
     expect(seen).toEqual([11, 12, 13]);
     client.close();
   });
