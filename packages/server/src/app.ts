@@ -11,7 +11,6 @@ import pino, { type Logger } from 'pino';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
-import { NO_LOCKS } from './backends/cell-lock-guard.ts';
 import { createBackends } from './backends/create-backends.ts';
 import { installCollaboration } from './collaboration/collaboration-module.ts';
 import { RecordWriteHooks } from './collaboration/record-write-hooks.ts';
@@ -25,6 +24,7 @@ import { EventLog } from './events/event-log.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
+import { installLocks } from './locks/lock-module.ts';
 import { ensureVapidKeys, type PushSenderOptions } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
@@ -85,7 +85,6 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     events,
     log,
     metrics: createMetricsRegistry(),
-    locks: NO_LOCKS,
     publicOrigin: () => new URL(config.publicUrl ?? baseUrl).origin,
     hooks: new RecordWriteHooks(),
     jobs: new JobRunner(db, log),
@@ -123,7 +122,9 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     if (message.kind === 'control' && message.control.type === 'membership_changed') access.forgetMember(message.control.workspace_id, message.control.user_id);
   });
   const collaboration = installCollaboration(ctx, access, { push: options.push });
-  const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, locks: backends.locks, nodeId: backends.nodeId, isAllowedOrigin });
+  const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, nodeId: backends.nodeId, isAllowedOrigin });
+  // Record writes ask the lock domain before writing, so it is composed before the record routes.
+  const locks = installLocks(ctx, access, backends.locks, realtime.gateway);
 
   installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
@@ -134,7 +135,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(workspaceRoutes(new WorkspaceService(ctx, access)));
       await api.register(realtime.routes());
       await api.register(tableRoutes({ tables: new TableService(ctx, access), fields: new FieldService(ctx, access), views: new ViewService(ctx, access) }));
-      await api.register(recordRoutes(new RecordService(ctx, access)));
+      await api.register(recordRoutes(new RecordService(ctx, access, locks)));
       await api.register(activityRoutes(db, access));
       await api.register(collaboration.routes);
     },

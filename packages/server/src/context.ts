@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Bus } from './backends/bus.ts';
-import type { CellLockGuard } from './backends/cell-lock-guard.ts';
 import type { RecordWriteHooks } from './collaboration/record-write-hooks.ts';
 import type { Config } from './config/schema.ts';
 import type { Secrets } from './config/secrets.ts';
@@ -19,8 +18,6 @@ export interface AppContext {
   readonly log: Logger;
   /** Prometheus registry served at `/metrics`; modules add their own gauges and counters. */
   readonly metrics: Registry;
-  /** Cell-lock checks for REST writes; set by the realtime gateway when it starts. */
-  locks: CellLockGuard;
   /** The origin users reach the server at, e.g. `http://127.0.0.1:3000`. */
   readonly publicOrigin: () => string;
   /** Record-write listeners (workflow rules, assignment notifications); the records service calls `hooks.afterRecordWrite(tx, change)`. */

@@ -1,32 +1,32 @@
-import { type ClientMessage, clientMessageSchema, type ErrorCode, PROTOCOL_VERSION, parseRoom, type ServerSignal } from '@tandem/protocol';
+import { type ClientMessageType, clientMessageSchema, type ErrorCode, PROTOCOL_VERSION, parseRoom, type RoomKind, type ServerSignal } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { BusMessage, ControlMessage } from '../backends/bus.ts';
-import type { LockStore } from '../backends/lock-store.ts';
 import type { PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
+import type { AckPayload, Caller, GatewayApi, MessageHandler, RoomCheck, RoomStateProvider } from '../gateway-api.ts';
 import { AppError, errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { Connection, Transport } from './connection.ts';
 import { Connection as ConnectionImpl } from './connection.ts';
+import { type ConnectionContext, connectionContext } from './connection-context.ts';
 import { Frame } from './frame.ts';
-import { LockService } from './lock-service.ts';
+import { HandlerRegistry } from './handler-registry.ts';
 import { PresenceService } from './presence-service.ts';
 import { NO_COUNTERS, type RealtimeCounters } from './realtime-metrics.ts';
-import { Relay } from './relay.ts';
 import { RoomChannel } from './room-channel.ts';
+import { registerRoomHandlers } from './room-handlers.ts';
 import { RoomStateSender } from './room-state.ts';
 import { SignalPublisher } from './signal-publisher.ts';
+import { SignalRelay } from './signal-relay.ts';
 import { Subscription } from './subscription.ts';
 
-/** Decides whether a user may read a room of a kind `Access` does not know (e.g. `chat`). */
-export type RoomCheck = (userId: string, kind: string, id: string) => Promise<boolean>;
+export type { RoomCheck } from '../gateway-api.ts';
 
 /** What the gateway needs from the rest of the server. */
 export interface GatewayDeps {
   readonly ctx: AppContext;
   readonly access: Access;
   readonly presence: PresenceStore;
-  readonly locks: LockStore;
   /** This process's id in the cluster (part of every connection key). */
   readonly nodeId: string;
   /** Metrics hooks (default: none). */
@@ -48,11 +48,12 @@ const REPLAY_PAGE = 1000;
 
 /**
  * The transport-independent realtime core: connections, rooms, durable-event fan-out with exact
- * resume, presence, cursors and locks. The WebSocket server and the SSE route are thin shells
- * that feed it frames and give it a {@link Transport} to write to. It knows rooms and
- * connections, never records: domains reach clients only through the event log and the bus.
+ * resume, presence and cursors. The WebSocket server and the SSE route are thin shells that feed
+ * it frames and give it a {@link Transport} to write to. It knows rooms and connections, never
+ * records: domains register handlers for their client messages ({@link GatewayApi}) and reach
+ * clients only through the event log, the bus and {@link GatewayApi.signals}.
  */
-export class Gateway {
+export class Gateway implements GatewayApi {
   readonly #connections = new Map<string, Connection>();
   readonly #byUser = new Map<string, Set<Connection>>();
   readonly #channels = new Map<string, RoomChannel>();
@@ -60,17 +61,19 @@ export class Gateway {
   readonly #joining = new Map<string, number>();
   readonly #inbox = new WeakMap<Connection, Promise<void>>();
   readonly #roomChecks = new Map<string, RoomCheck>();
-  /** Connections that asked for a lock: only they can hold leases to release when they close. */
-  readonly #lockTakers = new WeakSet<Connection>();
+  readonly #roomStates = new Map<RoomKind, RoomStateProvider>();
+  readonly #handlers = new HandlerRegistry<ConnectionContext>();
+  readonly #closedListeners: ((caller: Caller) => Promise<void> | void)[] = [];
+  readonly #keepAliveTasks: ((callers: Iterable<Caller>) => Promise<void>)[] = [];
+  #keepAliveWithinMs: number;
   readonly #roomState: RoomStateSender;
   readonly #unsubscribeBus: (() => void)[] = [];
-  readonly #tick: NodeJS.Timeout;
+  #tick: NodeJS.Timeout | null = null;
   readonly #ctx: AppContext;
   readonly #access: Access;
   readonly signals: SignalPublisher;
   readonly presence: PresenceService;
-  readonly locks: LockService;
-  readonly relay: Relay;
+  readonly #relay: SignalRelay;
   readonly nodeId: string;
   readonly counters: RealtimeCounters;
   #closing = false;
@@ -82,22 +85,61 @@ export class Gateway {
     this.nodeId = deps.nodeId;
     this.counters = deps.counters ?? NO_COUNTERS;
     this.signals = new SignalPublisher(ctx.bus);
-    const { heartbeatMs, presenceGraceMs, lockTtlMs } = ctx.config;
+    const { heartbeatMs, presenceGraceMs } = ctx.config;
     this.presence = new PresenceService(deps.presence, this.signals, { ttlMs: 2 * heartbeatMs, graceMs: presenceGraceMs });
-    this.locks = new LockService(deps.locks, access, this.signals, lockTtlMs);
-    this.relay = new Relay(access, this.signals);
-    this.#roomState = new RoomStateSender(this.presence, this.locks, (err, room) => ctx.log.warn({ err, room }, 'realtime: sending room state failed'));
+    this.#relay = new SignalRelay(this.signals);
+    this.#roomState = new RoomStateSender(this.presence, this.#roomStates, (err, room) => ctx.log.warn({ err, room }, 'realtime: sending room state failed'));
+    registerRoomHandlers(this.#handlers, this);
     this.#unsubscribeBus.push(ctx.bus.onMessage((m) => this.#onBus(m)));
     this.#unsubscribeBus.push(ctx.bus.onReconnect(() => this.#catchUpAll()));
-    // Leases and presence entries must be renewed well inside their TTL.
-    const tickMs = Math.max(50, Math.min(Math.floor(heartbeatMs / 2), Math.floor(lockTtlMs / 3)));
-    this.#tick = setInterval(() => void this.#keepAlive(), tickMs);
-    this.#tick.unref();
+    // Presence entries must be refreshed well inside their TTL (two heartbeats).
+    this.#keepAliveWithinMs = Math.floor(heartbeatMs / 2);
+    this.#startTick();
   }
 
-  /** Lets another module authorise rooms of its own kind (e.g. chat rooms). */
+  /**
+   * Makes `handler` answer client messages of `type` (WebSocket frames; every transport that
+   * carries client messages dispatches through the same registry). Registering a type again
+   * replaces its handler: the gateway's default `typing` relay is meant to be replaced by the
+   * domain that owns typing.
+   */
+  registerHandler<T extends ClientMessageType>(type: T, handler: MessageHandler<T>): void {
+    this.#handlers.register(type, handler);
+  }
+
+  /**
+   * Lets a domain authorise rooms of its own kind (e.g. `registerRoomCheck('chat', …)`):
+   * `subscribe`, the SSE stream and `GET /presence` ask it whether a user may read `<kind>:<id>`;
+   * a kind without a check (and unknown to `Access`) is refused. Registering a kind again replaces its check.
+   */
   registerRoomCheck(kind: string, check: RoomCheck): void {
     this.#roomChecks.set(kind, check);
+  }
+
+  /** Adds a state signal new subscribers of rooms of `kind` get after `presence_state` (registering a kind again replaces it). */
+  registerRoomState(kind: RoomKind, provider: RoomStateProvider): void {
+    this.#roomStates.set(kind, provider);
+  }
+
+  /** Runs `listener` for every connection that closes, after it left its rooms and before its presence grace period. */
+  onConnectionClosed(listener: (caller: Caller) => Promise<void> | void): void {
+    this.#closedListeners.push(listener);
+  }
+
+  /** Runs `task` on every keep-alive tick with this node's open connections; ticks come at least every `withinMs`. */
+  onKeepAlive(task: (callers: Iterable<Caller>) => Promise<void>, withinMs: number): void {
+    this.#keepAliveTasks.push(task);
+    if (withinMs < this.#keepAliveWithinMs) {
+      this.#keepAliveWithinMs = withinMs;
+      this.#startTick();
+    }
+  }
+
+  #startTick(): void {
+    if (this.#tick) clearInterval(this.#tick);
+    if (this.#closing) return;
+    this.#tick = setInterval(() => void this.#keepAlive(), Math.max(50, this.#keepAliveWithinMs));
+    this.#tick.unref();
   }
 
   /** Open connections of a user on this node. */
@@ -155,9 +197,15 @@ export class Gateway {
     if (mine?.size === 0) this.#byUser.delete(conn.userId);
     for (const sub of conn.subscriptions.values()) this.#detach(sub);
     conn.subscriptions.clear();
-    this.relay.forget(conn);
+    this.#relay.forget(conn);
+    for (const listener of this.#closedListeners) {
+      try {
+        await listener(conn);
+      } catch (err) {
+        this.#ctx.log.warn({ err }, 'realtime: cleaning up a closed connection failed');
+      }
+    }
     try {
-      if (this.#lockTakers.has(conn)) await this.locks.disconnected(conn);
       await this.presence.disconnected(conn);
     } catch (err) {
       this.#ctx.log.warn({ err }, 'realtime: cleaning up a closed connection failed');
@@ -204,7 +252,7 @@ export class Gateway {
     }
     const message = parsed.data;
     try {
-      const extra = await this.#dispatch(conn, message);
+      const extra: AckPayload = await this.#handlers.dispatch(message, connectionContext(conn, this.#relay));
       if (message.id !== undefined && extra !== null) conn.send({ type: 'ack', id: message.id, ...extra });
     } catch (err) {
       const appError = err instanceof AppError ? err : null;
@@ -218,50 +266,6 @@ export class Gateway {
         ...(appError?.details ? { details: appError.details } : {}),
       });
     }
-  }
-
-  /** Runs one valid message; returns the extra fields of its `ack`, or null when it sends no ack. */
-  async #dispatch(conn: Connection, message: ClientMessage): Promise<Record<string, unknown> | null> {
-    switch (message.type) {
-      case 'subscribe': {
-        const result = await this.subscribe(conn, message.room, message.since);
-        return { ...result };
-      }
-      case 'unsubscribe':
-        await this.unsubscribe(conn, message.room);
-        return { room: message.room };
-      case 'presence': {
-        this.#requireSubscribed(conn, message.room);
-        const user = await this.presence.announce(conn, message);
-        return { room: message.room, user };
-      }
-      case 'user_cursor':
-        this.#requireSubscribed(conn, message.room);
-        this.relay.cursor(conn, message.room, message.position);
-        return {};
-      case 'cell_edit':
-        await this.relay.cellEdit(conn, message.record_id, message.field_id, message.value);
-        return {};
-      case 'typing':
-        this.#requireSubscribed(conn, message.room);
-        return { relayed: this.relay.typing(conn, message.room) };
-      case 'cell_lock': {
-        this.#lockTakers.add(conn);
-        const lock = await this.locks.lock(conn, message.record_id, message.field_id ?? null, message.force ?? false);
-        return { lock };
-      }
-      case 'cell_unlock': {
-        const released = await this.locks.unlock(conn, message.record_id, message.field_id ?? null, message.force ?? false);
-        return { released };
-      }
-      case 'ping':
-        conn.send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}), ts: new Date().toISOString() });
-        return null;
-    }
-  }
-
-  #requireSubscribed(conn: Connection, room: string): void {
-    if (!conn.subscriptions.has(room)) throw errors.invalid(`Subscribe to ${room} first.`, { room });
   }
 
   /** Whether the user may read the room (same rule as reading its data over REST). */
@@ -476,11 +480,16 @@ export class Gateway {
     if (this.#closing) return;
     try {
       await this.presence.refresh(this.#connections.values());
-      await this.locks.refresh(this.#connections.values());
       await this.presence.sweep();
-      await this.locks.sweep();
     } catch (err) {
-      this.#ctx.log.warn({ err }, 'realtime: presence/lock keep-alive failed');
+      this.#ctx.log.warn({ err }, 'realtime: presence keep-alive failed');
+    }
+    for (const task of this.#keepAliveTasks) {
+      try {
+        await task(this.#connections.values());
+      } catch (err) {
+        this.#ctx.log.warn({ err }, 'realtime: keep-alive task failed');
+      }
     }
   }
 
@@ -492,7 +501,7 @@ export class Gateway {
   /** Graceful shutdown: every client is told to reconnect elsewhere (4000), timers stop. */
   async close(): Promise<void> {
     this.#closing = true;
-    clearInterval(this.#tick);
+    if (this.#tick) clearInterval(this.#tick);
     for (const off of this.#unsubscribeBus) off();
     for (const conn of [...this.#connections.values()]) conn.transport.close(4000, 'server shutting down');
     for (const channel of this.#channels.values()) channel.close();

@@ -1,7 +1,7 @@
 import type { PresenceAction, PresenceEntry, PresenceStatus } from '@tandem/protocol';
+import { inBatches } from '../backends/in-batches.ts';
 import { ONLINE_ROOM, type PresenceDeparture, type PresenceStore } from '../backends/presence-store.ts';
 import type { Connection } from './connection.ts';
-import { inBatches } from './in-batches.ts';
 import type { SignalPublisher } from './signal-publisher.ts';
 
 /** What a client announces about itself in a room. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/auth-service.ts';
-import type { LockStore } from '../backends/lock-store.ts';
 import type { PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
 import type { Access } from '../workspaces/access.ts';
@@ -18,7 +17,6 @@ export interface RealtimeDeps {
   readonly auth: AuthService;
   readonly access: Access;
   readonly presence: PresenceStore;
-  readonly locks: LockStore;
   /** This process's id in the cluster (default: a random one). */
   readonly nodeId?: string;
   /** Same allow-list as the CSRF check (public origin + ALLOWED_ORIGINS). */
@@ -35,17 +33,16 @@ export interface Realtime {
 }
 
 /**
- * Builds the realtime gateway, attaches `/ws` to the HTTP server and installs the cell-lock guard
- * used by record writes (`ctx.locks`). Event history is trimmed by the cluster-wide
+ * Builds the realtime gateway and attaches `/ws` to the HTTP server. Domains then register their
+ * client messages and room checks on `gateway` (see `GatewayApi`). Event history is trimmed by the cluster-wide
  * `event-history-trim` job (EVENT_HISTORY_COUNT / EVENT_HISTORY_HOURS), not here.
  */
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const { ctx } = deps;
   let current: Gateway | null = null;
   const counters = registerRealtimeMetrics(ctx.metrics, () => current);
-  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, locks: deps.locks, nodeId: deps.nodeId ?? randomUUID(), counters });
+  const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, nodeId: deps.nodeId ?? randomUUID(), counters });
   current = gateway;
-  ctx.locks = gateway.locks;
   const ws: WsServer = attachWebSocketServer(deps.app.server, { ctx, gateway, auth: deps.auth, isAllowedOrigin: deps.isAllowedOrigin });
   return {
     gateway,

@@ -1,14 +1,15 @@
-import { parseRoom, type ServerSignal } from '@tandem/protocol';
+import { parseRoom, type RoomKind, type ServerSignal } from '@tandem/protocol';
+import type { RoomStateProvider } from '../gateway-api.ts';
 import type { Connection } from './connection.ts';
 import { Frame } from './frame.ts';
-import type { LockService } from './lock-service.ts';
 import type { PresenceService } from './presence-service.ts';
 
 /**
- * Sends a new subscriber the room's `presence_state` and, for a `table:` room, its `lock_state`.
+ * Sends a new subscriber the room's `presence_state` and then the state signals domains
+ * registered for its kind (e.g. `lock_state` for a `table:` room).
  *
  * Subscribers of one room that join in the same turn of the event loop share one read of the
- * presence and lock stores and one serialisation of each frame: after a reconnect storm thousands
+ * presence store (and of each registered state) and one serialisation of each frame: after a reconnect storm thousands
  * of subscribers cost a few store reads (round trips to Redis in a cluster), not thousands. The
  * read starts after every subscriber it answers was registered, so a `user_joined` or
  * `cell_lock` published before the read reaches them live, and one published after it is in the
@@ -20,7 +21,8 @@ export class RoomStateSender {
 
   constructor(
     private readonly presence: PresenceService,
-    private readonly locks: LockService,
+    /** State providers by room kind (the gateway's registry; read at each send, so later registrations count). */
+    private readonly states: ReadonlyMap<RoomKind, RoomStateProvider>,
     private readonly onError: (err: unknown, room: string) => void,
   ) {}
 
@@ -42,10 +44,8 @@ export class RoomStateSender {
       const users = await this.presence.list(room);
       this.#deliver(waiting, room, { type: 'presence_state', room, users });
       const ref = parseRoom(room);
-      if (ref?.kind === 'table' && ref.id) {
-        const locks = await this.locks.ofTable(ref.id);
-        this.#deliver(waiting, room, { type: 'lock_state', room, locks });
-      }
+      const state = ref?.id ? this.states.get(ref.kind) : undefined;
+      if (ref?.id && state) this.#deliver(waiting, room, await state(ref.id, room));
     } catch (err) {
       this.onError(err, room);
     }

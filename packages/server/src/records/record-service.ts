@@ -7,6 +7,7 @@ import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
 import { AppError, errors } from '../http/app-error.ts';
+import type { CellLockGuard } from '../locks/cell-lock-guard.ts';
 import { validateValues } from '../tables/field-values.ts';
 import { sameValue } from '../tables/same-value.ts';
 import { type Field, loadFields, lockTable, lockTableFields, VIEW_COLUMNS, type ViewRow } from '../tables/table-model.ts';
@@ -84,6 +85,8 @@ export class RecordService {
   constructor(
     private readonly ctx: AppContext,
     private readonly access: Access,
+    /** Refuses writes to cells another user holds and releases the writer's own locks afterwards. */
+    private readonly locks: CellLockGuard,
   ) {}
 
   async list(auth: AuthInfo, tableId: string, options: ListOptions): Promise<RecordList> {
@@ -178,7 +181,7 @@ export class RecordService {
         reject,
       }),
     );
-    await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
+    await this.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
     return result;
   }
 
@@ -318,7 +321,7 @@ export class RecordService {
       this.ctx.events.append(tx, recordRooms(current), 'record_deleted', actor, recordJson(current));
     });
     this.access.forgetEntity('record', recordId);
-    await this.ctx.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
+    await this.locks.releaseAfterWrite(recordId, fieldIds, auth.user.id);
   }
 
   /**
@@ -341,7 +344,7 @@ export class RecordService {
   }
 
   async #refuseLocked(auth: AuthInfo, recordId: string, fieldIds: readonly string[]): Promise<void> {
-    const lock = await this.ctx.locks.blockingLock(recordId, fieldIds, auth.user.id);
+    const lock = await this.locks.blockingLock(recordId, fieldIds, auth.user.id);
     if (lock) {
       const what = lock.field_id ? 'this cell' : 'this record';
       throw errors.locked(`${lock.name} is editing ${what}; try again when they are done.`, { lock });

@@ -1,11 +1,10 @@
 import { type LockInfo, roleAtLeast, roomName } from '@tandem/protocol';
-import type { CellLockGuard } from '../backends/cell-lock-guard.ts';
+import { inBatches } from '../backends/in-batches.ts';
 import type { Lease, LockStore } from '../backends/lock-store.ts';
+import type { Caller, RoomSignals } from '../gateway-api.ts';
 import { errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
-import type { Connection } from './connection.ts';
-import { inBatches } from './in-batches.ts';
-import type { SignalPublisher } from './signal-publisher.ts';
+import type { CellLockGuard } from './cell-lock-guard.ts';
 
 /** The wire shape of a lease (what other users see). */
 export function lockInfo(lease: Lease): LockInfo {
@@ -14,19 +13,20 @@ export function lockInfo(lease: Lease): LockInfo {
 
 /**
  * Cell and row locks over the shared {@link LockStore}: authorises `cell_lock`/`cell_unlock`,
- * tells the table room, keeps leases alive while the holder is connected, and is the
- * {@link CellLockGuard} the record write path asks before writing.
+ * tells the table room (`cell_lock`/`cell_unlock` signals through the gateway's {@link RoomSignals}),
+ * keeps leases alive while the holder is connected, and is the {@link CellLockGuard} the record
+ * write path asks before writing.
  */
 export class LockService implements CellLockGuard {
   constructor(
     private readonly store: LockStore,
     private readonly access: Access,
-    private readonly signals: SignalPublisher,
+    private readonly signals: RoomSignals,
     private readonly ttlMs: number,
   ) {}
 
   /** Takes (or renews) a lease for the connection's user; `locked` naming the holder when taken. */
-  async lock(conn: Connection, recordId: string, fieldId: string | null, force: boolean): Promise<LockInfo> {
+  async lock(conn: Caller, recordId: string, fieldId: string | null, force: boolean): Promise<LockInfo> {
     const scope = await this.access.scopeOf(conn.userId, 'record', recordId);
     if (!scope?.tableId) throw errors.notFound('Record');
     if (!roleAtLeast(scope.role, 'editor')) throw errors.forbidden(`Your role (${scope.role}) cannot edit records.`);
@@ -52,7 +52,7 @@ export class LockService implements CellLockGuard {
   }
 
   /** Releases the user's lease; admins may release anyone's with `force`. Returns whether one was released. */
-  async unlock(conn: Connection, recordId: string, fieldId: string | null, force: boolean): Promise<boolean> {
+  async unlock(conn: Caller, recordId: string, fieldId: string | null, force: boolean): Promise<boolean> {
     let byUser: string | null = conn.userId;
     if (force) {
       const scope = await this.access.scopeOf(conn.userId, 'record', recordId);
@@ -71,12 +71,12 @@ export class LockService implements CellLockGuard {
   }
 
   /** Keeps the leases of open connections alive (heartbeat tick). */
-  async refresh(connections: Iterable<Connection>): Promise<void> {
+  async refresh(connections: Iterable<Caller>): Promise<void> {
     await inBatches(connections, (conn) => this.store.refreshConnection(conn.key, this.ttlMs));
   }
 
   /** The connection closed: its leases go at once. */
-  async disconnected(conn: Connection): Promise<void> {
+  async disconnected(conn: Caller): Promise<void> {
     for (const lease of await this.store.releaseConnection(conn.key)) await this.#announceUnlock(lease);
   }
 

@@ -3,7 +3,7 @@ import type { LockInfo } from '@tandem/protocol';
 /**
  * What the record write path needs from cell locks: refuse a write to a cell another user holds
  * (`423 locked`), and release the writer's own locks on the cells they just wrote.
- * The realtime module provides the implementation over the lock store.
+ * `LockService` implements it over the lock store; `RecordService` gets it in its constructor.
  */
 export interface CellLockGuard {
   /** The first lock on `recordId` (row lock, or a lock on one of `fieldIds`) held by someone other than `userId`. */
@@ -11,11 +11,3 @@ export interface CellLockGuard {
   /** Releases `userId`'s locks on these cells (called after their write commits). */
   releaseAfterWrite(recordId: string, fieldIds: readonly string[], userId: string): Promise<void>;
 }
-
-/** A guard that never blocks, for servers without a realtime gateway. */
-export const NO_LOCKS: CellLockGuard = {
-  async blockingLock() {
-    return null;
-  },
-  async releaseAfterWrite() {},
-};
