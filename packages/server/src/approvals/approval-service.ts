@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
 import { keysetPage } from '../db/keyset-page.ts';
 import { SqlParams } from '../db/sql-params.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
 

@@ -5,7 +5,7 @@ import { TtlCache } from '../cache/ttl-cache.ts';
 import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { ApprovalService } from './approval-service.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import type { AppContext } from '../context.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { hashPassword, verifyDummy, verifyPassword } from './passwords.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 import { colorFor, type PublicUser } from './users.ts';

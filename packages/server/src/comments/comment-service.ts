@@ -5,7 +5,7 @@ import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
 import { findMentions, type MentionTarget, renderComment } from './comment-markdown.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthInfo, AuthService } from '../auth/auth-service.ts';
-import { errors } from './app-error.ts';
+import { errors } from '../errors/app-error.ts';
 
 /** Name of the HttpOnly session cookie. */
 export const SESSION_COOKIE = 'tandem_session';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from './app-error.ts';
+import { AppError } from '../errors/app-error.ts';
 
 /** PostgreSQL's SQLSTATE for a reference to a row that is not there. */
 const FOREIGN_KEY_VIOLATION = '23503';

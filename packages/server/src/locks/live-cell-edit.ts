@@ -1,6 +1,6 @@
 import { roleAtLeast, roomName } from '@tandem/protocol';
+import { errors } from '../errors/app-error.ts';
 import type { MessageHandler } from '../gateway-api.ts';
-import { errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 
 /**

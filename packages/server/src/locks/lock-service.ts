@@ -1,8 +1,8 @@
 import { type LockInfo, roleAtLeast, roomName } from '@tandem/protocol';
 import { inBatches } from '../backends/in-batches.ts';
 import type { Lease, LockStore } from '../backends/lock-store.ts';
+import { errors } from '../errors/app-error.ts';
 import type { Caller, RoomSignals } from '../gateway-api.ts';
-import { errors } from '../http/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { CellLockGuard } from './cell-lock-guard.ts';
 

@@ -2,7 +2,7 @@ import { type NotificationType, roomName } from '@tandem/protocol';
 import type { AppContext } from '../context.ts';
 import { keysetPage } from '../db/keyset-page.ts';
 import { SqlParams } from '../db/sql-params.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import type { Notification } from './notification-writer.ts';
 
 /** Filters of the inbox list. */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import type { NotificationInbox } from './notification-inbox.ts';
 import { loadPreferences, preferencesPatchSchema, updatePreferences } from './preferences.ts';

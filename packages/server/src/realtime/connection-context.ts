@@ -1,6 +1,6 @@
 import type { ServerSignal } from '@tandem/protocol';
+import { errors } from '../errors/app-error.ts';
 import type { HandlerContext } from '../gateway-api.ts';
-import { errors } from '../http/app-error.ts';
 import type { Connection } from './connection.ts';
 import type { SignalRelay } from './signal-relay.ts';
 

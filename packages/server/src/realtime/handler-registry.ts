@@ -1,6 +1,6 @@
 import type { ClientMessage, ClientMessageType } from '@tandem/protocol';
+import { errors } from '../errors/app-error.ts';
 import type { AckPayload, ClientMessageOf, HandlerContext, MessageHandler } from '../gateway-api.ts';
-import { errors } from '../http/app-error.ts';
 
 /**
  * The client message types the gateway answers, each with its one handler. The gateway

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ONLINE_ROOM, type PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import type { Access } from '../workspaces/access.ts';
 import { issueConnectToken } from './connect-token.ts';

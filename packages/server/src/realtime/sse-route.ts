@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { AppError, errors } from '../http/app-error.ts';
+import { AppError, errors } from '../errors/app-error.ts';
 import { authenticateConnectToken } from './connect-token.ts';
 import type { Transport } from './connection.ts';
 import type { Frame } from './frame.ts';

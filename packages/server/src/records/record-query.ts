@@ -4,7 +4,7 @@ import { hasUnresolvedCommentsSql } from '../comments/unresolved-filter.ts';
 import type { Queryable } from '../db/database.ts';
 import { type KeysetPage, keysetPage } from '../db/keyset-page.ts';
 import { SqlParams } from '../db/sql-params.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { choicesOf } from '../tables/field-options.ts';
 import type { Field } from '../tables/table-model.ts';
 import { CURRENT_USER } from '../tables/view-filters.ts';

@@ -2,7 +2,7 @@ import { type ViewFilter, type ViewSort, viewFilterSchema, viewSortSchema } from
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './record-query.ts';
 import type { RecordService } from './record-service.ts';

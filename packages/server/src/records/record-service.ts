@@ -6,7 +6,7 @@ import type { AuthInfo } from '../auth/auth-service.ts';
 import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
-import { AppError, errors } from '../http/app-error.ts';
+import { AppError, errors } from '../errors/app-error.ts';
 import type { CellLockGuard } from '../locks/cell-lock-guard.ts';
 import { validateValues } from '../tables/field-values.ts';
 import { sameValue } from '../tables/same-value.ts';

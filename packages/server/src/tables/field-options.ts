@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FieldChoice, FieldType } from '@tandem/protocol';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 
 /** Colours given to select choices that arrive without one, in order. */
 export const CHOICE_COLORS = ['blue', 'cyan', 'teal', 'green', 'yellow', 'orange', 'red', 'pink', 'purple', 'gray'] as const;

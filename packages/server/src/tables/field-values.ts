@@ -1,7 +1,7 @@
 import type { AttachmentValue } from '@tandem/protocol';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { choicesOf, linkedTableOf } from './field-options.ts';
 import type { Field } from './table-model.ts';
 

@@ -1,5 +1,5 @@
 import { OPERATORS_BY_TYPE, type ViewFilter, type ViewSort } from '@tandem/protocol';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import { isCalendarDate, normaliseValue } from './field-values.ts';
 import type { Field } from './table-model.ts';
 

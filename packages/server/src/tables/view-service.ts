@@ -4,7 +4,7 @@ import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import { schemaRooms } from './schema-changes.ts';
 import { loadViews, lockTableFields, VIEW_COLUMNS, type ViewRow, viewJson } from './table-model.ts';

@@ -2,7 +2,7 @@ import { parseRoom, type Role, roleAtLeast } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import type { Queryable } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 
 /** The workspace an entity belongs to and the caller's role there. */
 export interface Scope {

@@ -5,7 +5,7 @@ import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
-import { errors } from '../http/app-error.ts';
+import { errors } from '../errors/app-error.ts';
 import type { Access } from './access.ts';
 
 /** A workspace member as the API returns it. */

@@ -1,6 +1,10 @@
 import { type ErrorBody, type ErrorCode, statusOf } from '@tandem/protocol';
 
-/** An error with a registry code; the HTTP layer and the gateway turn it into the wire shape. */
+/**
+ * An error with a registry code, raised by services and handlers of any transport: the HTTP error
+ * handler and the gateway turn it into the wire shape. Lives outside `http/` so domains and the
+ * gateway depend on it without depending on the HTTP layer.
+ */
 export class AppError extends Error {
   override readonly name = 'AppError';
 
