@@ -13,7 +13,6 @@ import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { createBackends } from './backends/create-backends.ts';
 import { installCollaboration } from './collaboration/collaboration-module.ts';
-import { RecordWriteHooks } from './collaboration/record-write-hooks.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
 import type { AppContext } from './context.ts';
@@ -30,6 +29,7 @@ import { createMetricsRegistry, installMetrics } from './observability/metrics.t
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
 import { recordRoutes } from './records/record-routes.ts';
 import { RecordService } from './records/record-service.ts';
+import { RecordWriteHooks } from './records/record-write-hooks.ts';
 import { FieldService } from './tables/field-service.ts';
 import { tableRoutes } from './tables/table-routes.ts';
 import { TableService } from './tables/table-service.ts';

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Bus } from './backends/bus.ts';
-import type { RecordWriteHooks } from './collaboration/record-write-hooks.ts';
 import type { Config } from './config/schema.ts';
 import type { Secrets } from './config/secrets.ts';
 import type { Database } from './db/database.ts';
 import type { EventLog } from './events/event-log.ts';
 import type { JobRunner } from './jobs/job-runner.ts';
+import type { RecordWriteHooks } from './records/record-write-hooks.ts';
 
 /** What every domain module gets: configuration, storage, the event log and the bus. */
 export interface AppContext {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { writeActivity } from '../activity/activity-writer.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
-import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
+import type { RecordWriteChange } from '../records/record-write-hooks.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { ApprovalService } from './approval-service.ts';
 

@@ -1,6 +1,6 @@
-import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { Transaction } from '../db/database.ts';
 import type { EventLog } from '../events/event-log.ts';
+import type { RecordWriteChange } from '../records/record-write-hooks.ts';
 import { notify } from './notification-writer.ts';
 
 /** User ids held by a user field value: an id, a list of ids, or objects with an `id`. */

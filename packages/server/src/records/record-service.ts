@@ -3,7 +3,6 @@ import { type Actor, type RecordInfo, type RecordUpdatedData, roomName, type Vie
 import { type FieldChange, writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
-import type { RecordWriteChange } from '../collaboration/record-write-hooks.ts';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
 import { AppError, errors } from '../errors/app-error.ts';
@@ -15,6 +14,7 @@ import { normaliseFilters, normaliseSorts } from '../tables/view-filters.ts';
 import type { Access } from '../workspaces/access.ts';
 import { loadRecord, loadRecordsForUpdate, RECORD_COLUMNS, type RecordRow, recordJson, UPDATE_RECORDS_SQL, updateRowsJson } from './record-model.ts';
 import { DEFAULT_PAGE_SIZE, queryRecords } from './record-query.ts';
+import type { RecordWriteChange } from './record-write-hooks.ts';
 import { WriteCombiner } from './write-combiner.ts';
 
 /** Update batches in flight at once per node; more updates wait and join the next batch. */

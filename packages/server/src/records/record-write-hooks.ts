@@ -29,6 +29,8 @@ export type RecordWriteListener = (tx: Transaction, change: RecordWriteChange) =
  * await ctx.hooks.afterRecordWrite(tx, { action, workspaceId, tableId, recordId, version, actor, changes, fields });
  * ```
  *
+ * Domains that react to record writes register here (collaboration adds its workflow rules and
+ * assignment notifications with `ctx.hooks.add`), so records depend on no domain that listens.
  * A listener that throws rolls the whole write back, so rules can never disagree with data.
  */
 export class RecordWriteHooks {
