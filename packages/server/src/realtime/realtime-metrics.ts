@@ -1,5 +1,12 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Gateway } from './gateway.ts';
+
+/** What the metrics read from the gateway at scrape time. */
+export interface RealtimeStats {
+  /** The open connections of this node, each with its transport's kind. */
+  connections(): Iterable<{ readonly transport: { readonly kind: 'ws' | 'sse' } }>;
+  /** Rooms with at least one local subscriber. */
+  readonly roomCount: number;
+}
 
 /** Counters the gateway bumps on its hot paths (one increment per frame or per room event, never per socket). */
 export interface RealtimeCounters {
@@ -18,7 +25,7 @@ export const NO_COUNTERS: RealtimeCounters = { frameReceived() {}, eventFannedOu
  * Registers the realtime metrics: open connections by transport and active rooms (read from the
  * gateway at scrape time), frames received, event deliveries, and server-initiated closes by code.
  */
-export function registerRealtimeMetrics(registry: Registry, gateway: () => Gateway | null): RealtimeCounters {
+export function registerRealtimeMetrics(registry: Registry, gateway: () => RealtimeStats | null): RealtimeCounters {
   new Gauge({
     name: 'tandem_realtime_connections',
     help: 'Open realtime connections on this node, by transport.',

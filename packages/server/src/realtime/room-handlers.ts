@@ -1,11 +1,21 @@
 import type { Connection } from './connection.ts';
 import type { ConnectionContext } from './connection-context.ts';
-import type { SubscribeResult } from './gateway.ts';
 import type { HandlerRegistry } from './handler-registry.ts';
 import type { PresenceService } from './presence-service.ts';
 
 /** Minimum spacing of `typing` signals per connection and room (extra ones are dropped). */
 export const TYPING_THROTTLE_MS = 1000;
+
+/** What `subscribe` reports back (the fields of its `ack`). */
+export interface SubscribeResult {
+  readonly room: string;
+  /** The last seq the client now has: replayed up to here, or the live starting point. */
+  readonly seq: number;
+  /** Events replayed (from the room's recent events in memory, or from the log). */
+  readonly replayed: number;
+  /** True when `since` was older than the retained history and a `resync` was sent. */
+  readonly resync: boolean;
+}
 
 /** What the gateway's own message handlers act on. */
 export interface RoomHandlerDeps {
