@@ -1,4 +1,4 @@
-import { CLOSE_CODES, needsLongBackoff, type ServerMessage, shouldReconnect } from '@tandem/protocol';
+import { CLOSE_CODES, needsLongBackoff, type ServerMessage, shouldReconnect, statusOfCloseCode } from '@tandem/protocol';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { type ConnectionStatus, TRANSITIONS } from './connection-status.ts';
 import { ALWAYS_ONLINE, type NetworkMonitor } from './network-monitor.ts';
@@ -299,5 +299,5 @@ export class Connection {
 
 /** The registry error matching a "stop" close code (4000 + HTTP status). */
 function closeError(code: number, reason: string): TandemError {
-  return TandemError.fromStatus(code - 4000, reason || `Closed with code ${code}`);
+  return TandemError.fromStatus(statusOfCloseCode(code), reason || `Closed with code ${code}`);
 }

@@ -1,3 +1,4 @@
+import { isApplicationCloseCode } from '@tandem/protocol';
 import type { LinkHandlers, Transport, TransportLink } from './transport.ts';
 
 /** WebSocket attempts that must fail before the first welcome until `auto` switches to SSE. */
@@ -39,9 +40,9 @@ export class FallbackTransport implements Transport {
         handlers.onReady(welcome);
       },
       onClose: (code, reason) => {
-        // Only transport-level failures (1006 and friends) hint at a blocked upgrade; 4xxx
-        // codes come from a server that was reached.
-        if (!ready && !this.#worked && code < 4000) {
+        // Only transport-level failures (`abnormal` and friends) hint at a blocked upgrade;
+        // application codes come from a server that was reached.
+        if (!ready && !this.#worked && !isApplicationCloseCode(code)) {
           this.#failures += 1;
           if (this.#failures >= this.threshold) this.#current = this.fallback;
         }

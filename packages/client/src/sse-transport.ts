@@ -1,4 +1,4 @@
-import { type ClientMessage, encodeSseEventId, type ServerMessage } from '@tandem/protocol';
+import { CLOSE_CODES, type ClientMessage, closeCodeOfStatus, encodeSseEventId, type ServerMessage } from '@tandem/protocol';
 import { type CookiePolicy, decode, type FetchLike, type RestClient } from './rest-client.ts';
 import { type SseEvent, SseParser } from './sse-parser.ts';
 import { TandemError } from './tandem-error.ts';
@@ -128,13 +128,13 @@ class SseLink implements TransportLink {
   #restartFailed(err: unknown): void {
     const error = err instanceof TandemError ? err : new TandemError('unavailable', String(err));
     if (error.code === 'unauthenticated') {
-      this.#lost(4000 + error.status, error.message);
+      this.#lost(closeCodeOfStatus(error.status), error.message);
       return;
     }
     const waiting = this.#waiting;
     this.#waiting = [];
     if (error.retryable || waiting.length === 0) {
-      this.#lost(1006, error.message);
+      this.#lost(CLOSE_CODES.abnormal, error.message);
       return;
     }
     // A room is not readable: refuse it (the server names it; else the whole batch), the client
@@ -202,7 +202,7 @@ class SseLink implements TransportLink {
     } catch {
       // An aborted or broken stream ends the same way: below.
     }
-    if (this.#stream === stream && !stream.abort.signal.aborted) this.#lost(1006, 'event stream ended');
+    if (this.#stream === stream && !stream.abort.signal.aborted) this.#lost(CLOSE_CODES.abnormal, 'event stream ended');
   }
 
   #onEvent(event: SseEvent, stream: Stream): void {
@@ -215,7 +215,7 @@ class SseLink implements TransportLink {
     }
     if (event.event === 'close') {
       const { code, reason } = data as { code?: unknown; reason?: unknown };
-      this.#lost(typeof code === 'number' ? code : 1006, typeof reason === 'string' ? reason : '');
+      this.#lost(typeof code === 'number' ? code : CLOSE_CODES.abnormal, typeof reason === 'string' ? reason : '');
       return;
     }
     if (event.event === 'ready') {

@@ -11,7 +11,7 @@ export interface LinkHandlers {
   onMessage(message: ServerMessage): void;
   /** Bytes arrived (including keep-alives); feeds the heartbeat watchdog. */
   onActivity(): void;
-  /** The link is gone; `code` is a WebSocket close code (1006 when the network failed). */
+  /** The link is gone; `code` is a WebSocket close code (`CLOSE_CODES.abnormal` when the network failed). */
   onClose(code: number, reason: string): void;
 }
 

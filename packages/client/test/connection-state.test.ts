@@ -74,14 +74,14 @@ describe('connection state machine', () => {
     const { client, fake, statuses } = setup();
     await settle();
     fake.last().accept();
-    fake.last().drop(1006);
+    fake.last().drop(CLOSE_CODES.abnormal);
     expect(client.status).toBe('reconnecting');
     // random() ≈ 1 puts every delay at its ceiling: 250, then 500, then 1000 ms.
     await vi.advanceTimersByTimeAsync(RECONNECT_MIN_DELAY_MS - 10);
     expect(fake.sockets).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(20);
     expect(fake.sockets).toHaveLength(2);
-    fake.last().drop(1006);
+    fake.last().drop(CLOSE_CODES.abnormal);
     await vi.advanceTimersByTimeAsync(2 * RECONNECT_MIN_DELAY_MS - 10);
     expect(fake.sockets).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(20);
@@ -196,7 +196,7 @@ describe('connection state machine', () => {
     await settle();
     fake.last().accept();
     setOnline(false);
-    fake.last().drop(1006);
+    fake.last().drop(CLOSE_CODES.abnormal);
     expect(client.status).toBe('offline');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(fake.sockets).toHaveLength(1);
@@ -231,7 +231,7 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     await settle();
     for (const seq of [5, 6, 6, 5]) first.serverSends(eventAt(seq, 'record_created'));
     expect(seen).toEqual([5, 6]);
-    first.drop(1006);
+    first.drop(CLOSE_CODES.abnormal);
     await vi.advanceTimersByTimeAsync(RECONNECT_MIN_DELAY_MS);
     const second = fake.last();
     second.accept();
@@ -332,7 +332,7 @@ describe('rooms, requests and the offline queue (scripted server)', () => {
     await settle();
     fake.last().accept();
     const lock = client.lockCell(RECORD, FIELD);
-    fake.last().drop(1006);
+    fake.last().drop(CLOSE_CODES.abnormal);
     await expect(lock).rejects.toMatchObject({ code: 'unavailable', retryable: true });
     client.close();
   });

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@tandem/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ApiClient, newUser, workspaceWith } from '../../server/test/support/http-client.ts';
@@ -162,7 +163,7 @@ describe('offline queue and stop codes against the real server', () => {
     const logout = await user.post('/auth/logout');
     expect(logout.status).toBeLessThan(300);
     await waitFor('failed', () => client.status === 'failed');
-    expect(client.lastDisconnect?.code).toBe(4401);
+    expect(client.lastDisconnect?.code).toBe(CLOSE_CODES.unauthenticated);
     expect(client.failure?.code).toBe('unauthenticated');
     // Longer than the whole backoff range: a reconnecting client would have tried by now.
     await new Promise((resolve) => setTimeout(resolve, 600));

@@ -10,6 +10,8 @@
 export const CLOSE_CODES = {
   /** Normal closure requested by either side. */
   normal: 1000,
+  /** Never sent: the connection dropped without a close frame (network failure, a cut socket); reconnect. */
+  abnormal: 1006,
   /** The server is shutting down; reconnect (to another node) right away with jitter. */
   server_shutdown: 4000,
   /** No pong within two heartbeat intervals. */
@@ -31,9 +33,27 @@ export const CLOSE_CODES = {
 /** A name from {@link CLOSE_CODES}. */
 export type CloseReason = keyof typeof CLOSE_CODES;
 
+/** Where the application's own close codes start (RFC 6455: 4000–4999 are private use). */
+export const APPLICATION_CLOSE_CODE_MIN = 4000;
+
+/** The "stop" close code matching an error's HTTP status (4000 + status, e.g. 401 → 4401). */
+export function closeCodeOfStatus(status: number): number {
+  return APPLICATION_CLOSE_CODE_MIN + status;
+}
+
+/** The HTTP status a "stop" close code stands for (4401 → 401). */
+export function statusOfCloseCode(code: number): number {
+  return code - APPLICATION_CLOSE_CODE_MIN;
+}
+
+/** Whether `code` was sent by a Tandem server that was reached (not a transport failure such as 1006). */
+export function isApplicationCloseCode(code: number): boolean {
+  return code >= APPLICATION_CLOSE_CODE_MIN && code < 5000;
+}
+
 /** Whether a client should reconnect after the socket closed with `code`. */
 export function shouldReconnect(code: number): boolean {
-  if (code >= 4400 && code < 4500) return false;
+  if (code >= closeCodeOfStatus(400) && code < closeCodeOfStatus(500)) return false;
   return true;
 }
 

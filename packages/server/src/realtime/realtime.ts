@@ -28,7 +28,7 @@ export interface Realtime {
   readonly gateway: Gateway;
   /** REST routes to register under `/api/v1` (SSE stream, connect token, presence). */
   routes(): (app: FastifyInstance) => Promise<void>;
-  /** Graceful shutdown: clients get close 4000 (reconnect elsewhere), timers stop. */
+  /** Graceful shutdown: clients get close `server_shutdown` (reconnect elsewhere), timers stop. */
   close(): Promise<void>;
 }
 

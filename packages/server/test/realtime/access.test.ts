@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CLOSE_CODES } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
@@ -16,7 +17,7 @@ async function outcome(url: string, headers: Record<string, string> = {}): Promi
     });
     ws.on('close', (code) => resolve({ close: code, welcomed }));
     ws.on('error', () => undefined);
-    ws.on('open', () => setTimeout(() => ws.close(1000), 200));
+    ws.on('open', () => setTimeout(() => ws.close(CLOSE_CODES.normal), 200));
   });
 }
 
@@ -51,22 +52,22 @@ describe('realtime connection access', () => {
 
   it('refuses a cross-site origin before upgrading, and closes unauthenticated sockets with 4401', async () => {
     expect(await outcome(wsUrl(server.url), { cookie: `tandem_session=${viewer.token}`, origin: 'https://evil.example' })).toMatchObject({ status: 403 });
-    expect(await outcome(wsUrl(server.url))).toEqual({ close: 4401, welcomed: false });
-    expect(await outcome(wsUrl(server.url, { token: 'forged.token' }))).toEqual({ close: 4401, welcomed: false });
+    expect(await outcome(wsUrl(server.url))).toEqual({ close: CLOSE_CODES.unauthenticated, welcomed: false });
+    expect(await outcome(wsUrl(server.url, { token: 'forged.token' }))).toEqual({ close: CLOSE_CODES.unauthenticated, welcomed: false });
     // A cookie alone, without the Origin every browser sends, is not enough.
-    expect(await outcome(wsUrl(server.url), { cookie: `tandem_session=${viewer.token}` })).toEqual({ close: 4401, welcomed: false });
+    expect(await outcome(wsUrl(server.url), { cookie: `tandem_session=${viewer.token}` })).toEqual({ close: CLOSE_CODES.unauthenticated, welcomed: false });
   });
 
   it('closes a client speaking another protocol version with 4426', async () => {
     const res = await owner.post('/realtime/token');
-    expect(await outcome(wsUrl(server.url, { token: res.body.token, v: '99' }))).toEqual({ close: 4426, welcomed: false });
+    expect(await outcome(wsUrl(server.url, { token: res.body.token, v: '99' }))).toEqual({ close: CLOSE_CODES.protocol_mismatch, welcomed: false });
   });
 
   it('refuses connections past the per-user cap with 4403', async () => {
     const user = await newUser(server.url, 'Many');
     const open = await Promise.all([1, 2, 3].map(() => connectWs(server.url, user)));
     const extra = await connectWs(server.url, user, { awaitWelcome: false });
-    expect((await extra.closed).code).toBe(4403);
+    expect((await extra.closed).code).toBe(CLOSE_CODES.forbidden);
     await Promise.all(open.map((c) => c.close()));
   });
 
@@ -118,7 +119,7 @@ describe('realtime connection access', () => {
     await apiClient.waitFor((m) => m.type === 'welcome');
     const session = await connectWs(server.url, user);
     expect((await user.post('/auth/logout')).status).toBe(204);
-    expect((await session.closed).code).toBe(4401);
+    expect((await session.closed).code).toBe(CLOSE_CODES.unauthenticated);
     expect(apiClient.ws.readyState).toBe(WebSocket.OPEN);
     await apiClient.close();
   });
@@ -127,7 +128,7 @@ describe('realtime connection access', () => {
     const user = await newUser(server.url, 'Expired');
     const token = (await user.post('/realtime/token')).body.token as string;
     await user.post('/auth/logout');
-    expect(await outcome(wsUrl(server.url, { token }))).toEqual({ close: 4401, welcomed: false });
+    expect(await outcome(wsUrl(server.url, { token }))).toEqual({ close: CLOSE_CODES.unauthenticated, welcomed: false });
   });
 
   it('the metrics endpoint counts open connections and received frames', async () => {

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ApiClient, newUser } from '../support/http-client.ts';
@@ -34,7 +35,7 @@ describe('heartbeat over more sockets than one slice', () => {
     // Opened last, so a heartbeat reaches it only in its last slice.
     const frozen = await open(false);
 
-    expect((await frozen.client.closed).code).toBe(1006);
+    expect((await frozen.client.closed).code).toBe(CLOSE_CODES.abnormal);
     // Every healthy socket was pinged at least once meanwhile, and answered, so none was cut.
     expect(pinged.size).toBe(HEALTHY);
     expect(healthy.filter(({ ws }) => ws.readyState === WebSocket.OPEN)).toHaveLength(HEALTHY);

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
@@ -103,7 +104,7 @@ describe('presence, cursors and typing', () => {
     const frozen = await aliceTab({ autoPong: false });
     await bobWs.waitFor((m) => m.type === 'user_joined' && bobWs.messages.filter((x) => x.type === 'user_joined').length === 2);
     // The server cuts the silent connection after two missed heartbeats, then the grace period runs out.
-    expect((await frozen.closed).code).toBe(1006);
+    expect((await frozen.closed).code).toBe(CLOSE_CODES.abnormal);
     await bobWs.waitFor((m) => m.type === 'user_left' && bobWs.messages.filter((x) => x.type === 'user_left').length === 2);
     await bobWs.close();
   });

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -29,8 +30,8 @@ describe('protection against misbehaving clients', () => {
     big.sendRaw({ type: 'user_cursor', room, position: 'x'.repeat(2000) });
     for (let i = 0; i < 200; i++) flood.sendRaw({ type: 'ping' });
     for (let i = 0; i < 10; i++) junk.sendRaw('{"type":');
-    expect((await big.closed).code).toBe(4413);
-    expect((await flood.closed).code).toBe(4029);
+    expect((await big.closed).code).toBe(CLOSE_CODES.too_large);
+    expect((await flood.closed).code).toBe(CLOSE_CODES.rate_limited);
     await writing;
 
     expect(seqs(await good.collect(room, 100))).toEqual(range(start, 100));
@@ -60,7 +61,7 @@ describe('protection against misbehaving clients', () => {
     }
     expect(serverSide?.transport.closing).toBe(true);
     slow.ws.resume();
-    expect((await slow.closed).code).toBe(4002);
+    expect((await slow.closed).code).toBe(CLOSE_CODES.slow_consumer);
     const last = sent - 1;
     await good.waitFor((m) => m.type === 'alert' && (m.data as { n: number }).n === last, 30_000);
     expect(good.messages.filter((m) => m.type === 'alert')).toHaveLength(sent);
@@ -74,7 +75,7 @@ describe('graceful shutdown', () => {
     const user = await newUser(server.url, 'Leaving');
     const client = await connectWs(server.url, user);
     const closing = server.close();
-    expect((await client.closed).code).toBe(4000);
+    expect((await client.closed).code).toBe(CLOSE_CODES.server_shutdown);
     await closing;
   });
 });

@@ -1,4 +1,4 @@
-import type { DurableEvent, ServerMessage } from '@tandem/protocol';
+import { CLOSE_CODES, type DurableEvent, type ServerMessage } from '@tandem/protocol';
 import WebSocket from 'ws';
 import type { ApiClient } from './http-client.ts';
 
@@ -110,7 +110,7 @@ export class WsTestClient {
 
   /** Closes the socket normally and waits for it to be closed. */
   async close(): Promise<CloseInfo> {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(CLOSE_CODES.normal);
     return this.closed;
   }
 
