@@ -85,12 +85,14 @@ export class LockService implements CellLockGuard {
     for (const lease of await this.store.sweep()) await this.#announceUnlock(lease);
   }
 
+  /** The first lease on the record (row, or one of `fieldIds`) held by someone other than `userId` (see {@link CellLockGuard}). */
   async blockingLock(recordId: string, fieldIds: readonly string[], userId: string): Promise<LockInfo | null> {
     const leases = await this.store.listByRecord(recordId);
     const blocking = leases.find((l) => l.user_id !== userId && (l.field_id === null || fieldIds.includes(l.field_id)));
     return blocking ? lockInfo(blocking) : null;
   }
 
+  /** Releases `userId`'s leases on these cells once their write committed, telling the table room. */
   async releaseAfterWrite(recordId: string, fieldIds: readonly string[], userId: string): Promise<void> {
     for (const fieldId of fieldIds) {
       const lease = await this.store.release(recordId, fieldId, userId);

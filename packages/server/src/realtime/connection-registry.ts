@@ -25,6 +25,7 @@ export class ConnectionRegistry {
     return this.#byUser.get(userId)?.size ?? 0;
   }
 
+  /** Adds a newly opened connection. */
   add(conn: Connection): void {
     this.#byId.set(conn.id, conn);
     const mine = this.#byUser.get(conn.userId) ?? new Set();
@@ -32,6 +33,7 @@ export class ConnectionRegistry {
     this.#byUser.set(conn.userId, mine);
   }
 
+  /** Forgets a closed connection. */
   remove(conn: Connection): void {
     this.#byId.delete(conn.id);
     const mine = this.#byUser.get(conn.userId);

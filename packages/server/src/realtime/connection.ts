@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DurableEvent, PresenceStatus, ServerSignal } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import { type ConnectionKey, connectionKey } from '../backends/presence-store.ts';
+import type { Caller } from '../gateway-api.ts';
 import { Frame } from './frame.ts';
 import type { Subscription } from './subscription.ts';
 
@@ -19,7 +20,7 @@ export interface Transport {
 }
 
 /** One client connection on this node, independent of its transport. */
-export class Connection {
+export class Connection implements Caller {
   /** Unique across the cluster (a UUID), so `except` on bus signals can name it. */
   readonly id = randomUUID();
   /** Key of this connection's presence entries and lock leases. */

@@ -1,8 +1,9 @@
 import type { ServerSignal } from '@tandem/protocol';
 import type { Bus } from '../backends/bus.ts';
+import type { RoomSignals } from '../gateway-api.ts';
 
 /** Sends ephemeral signals to a room on every node, through the bus. */
-export class SignalPublisher {
+export class SignalPublisher implements RoomSignals {
   constructor(private readonly bus: Bus) {}
 
   /** Publishes `signal` to every subscriber of `room` except the connection `except`. */
