@@ -43,7 +43,14 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const counters = registerRealtimeMetrics(ctx.metrics, () => current);
   const gateway = new Gateway({ ctx, access: deps.access, presence: deps.presence, nodeId: deps.nodeId ?? randomUUID(), counters });
   current = gateway;
-  const ws: WsServer = attachWebSocketServer(deps.app.server, { ctx, gateway, auth: deps.auth, isAllowedOrigin: deps.isAllowedOrigin });
+  const ws: WsServer = attachWebSocketServer(deps.app.server, {
+    ctx,
+    gateway,
+    auth: deps.auth,
+    isAllowedOrigin: deps.isAllowedOrigin,
+    // The cookie plugin is registered before the realtime module, so its parser is there.
+    parseCookie: (header) => deps.app.parseCookie(header),
+  });
   return {
     gateway,
     routes() {

@@ -2,14 +2,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@tandem/protocol';
 import { WebSocketServer } from 'ws';
-import type { AuthService } from '../auth/auth-service.ts';
-import type { AppContext } from '../context.ts';
 import type { Gateway } from './gateway.ts';
 import { GatewaySocket, ignoreError, type SocketHub } from './gateway-socket.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { CLOSE_GRACE_MS, TurnWrites, WsTransport } from './ws-transport.ts';
-import { checkUpgrade, type UpgradeRequest } from './ws-upgrade.ts';
+import { checkUpgrade, type UpgradeDeps, type UpgradeRequest } from './ws-upgrade.ts';
 
 /** Path of the WebSocket endpoint. */
 export const WS_PATH = '/ws';
@@ -20,11 +18,8 @@ export const WS_PATH = '/ws';
 const HARD_FRAME_FACTOR = 16;
 
 /** What the WebSocket endpoint needs. */
-export interface WsServerDeps {
-  readonly ctx: AppContext;
+export interface WsServerDeps extends UpgradeDeps {
   readonly gateway: Gateway;
-  readonly auth: AuthService;
-  readonly isAllowedOrigin: (origin: string) => boolean;
 }
 
 /** The WebSocket endpoint attached to the HTTP server. */

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { fastifyCookie } from '@fastify/cookie';
 import { WS_BATCH_PARAM } from '@tandem/protocol';
 import type { AuthInfo, AuthService } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
@@ -24,6 +23,8 @@ export interface UpgradeDeps {
   readonly auth: AuthService;
   /** Same allow-list as the CSRF check (public origin + ALLOWED_ORIGINS). */
   readonly isAllowedOrigin: (origin: string) => boolean;
+  /** The HTTP server's cookie parser (`app.parseCookie` of `@fastify/cookie`), so a socket reads cookies exactly as requests do. */
+  readonly parseCookie: (header: string) => Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -35,7 +36,7 @@ async function authenticateUpgrade(req: IncomingMessage, connectToken: string | 
   if (connectToken) return authenticateConnectToken(deps.ctx.db, connectToken, deps.ctx.secrets.sessionSecret);
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return deps.auth.authenticate(header.slice(7).trim());
-  const cookie = req.headers.cookie ? fastifyCookie.parse(req.headers.cookie)[SESSION_COOKIE] : undefined;
+  const cookie = req.headers.cookie ? deps.parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
   if (cookie && req.headers.origin) return deps.auth.authenticate(cookie);
   return null;
 }
