@@ -8,6 +8,7 @@ export * from './network-monitor.ts';
 export * from './notification-feed.ts';
 export * from './pending-requests.ts';
 export * from './presence-list.ts';
+export * from './record-conflict.ts';
 export * from './record-list.ts';
 export * from './rest-client.ts';
 export * from './room.ts';

@@ -151,4 +151,66 @@ describe('useRecords', () => {
     client.close();
     await proxy.close();
   });
+
+  it('keeps writes made while the server is unreachable, sends them on reconnect, and turns a field changed meanwhile into a conflict', async () => {
+    const table = await createTable(owner, workspaceId, [
+      { name: 'Title', type: 'text' },
+      { name: 'Notes', type: 'text' },
+    ]);
+    const contested = await createRecord(owner, table.id, { [table.f.Title]: 'original' });
+    const quiet = await createRecord(owner, table.id, { [table.f.Title]: 'quiet' });
+    const proxy = await new TcpProxy(Number(new URL(server.url).port)).start();
+    const client = hookClient(owner, proxy.url);
+    const hook = setup(client, table.id);
+    const shown = (id: string) => hook.current().records.find((r) => r.id === id);
+    await waitFor('the table room', () => !hook.current().loading && client.room(`table:${table.id}`).state === 'subscribed');
+
+    proxy.cut();
+    await waitFor('cut off', () => client.status === 'reconnecting');
+    expect(await hook.current().write(contested.id, { [table.f.Title]: 'mine' })).toEqual({ status: 'queued' });
+    expect(await hook.current().write(contested.id, { [table.f.Notes]: 'my note' })).toEqual({ status: 'queued' });
+    expect(await hook.current().write(quiet.id, { [table.f.Notes]: 'sent later' })).toEqual({ status: 'queued' });
+    // Two writes to one record merge into one queued write; both values stay shown meanwhile.
+    expect(hook.current().queued).toBe(2);
+    expect(shown(contested.id)).toMatchObject({ pending: true, values: { [table.f.Title]: 'mine', [table.f.Notes]: 'my note' } });
+    await other.patch(`/records/${contested.id}`, { values: { [table.f.Title]: 'theirs' }, expected_version: contested.version });
+
+    proxy.restore();
+    await waitFor('the queue sent', () => hook.current().queued === 0 && hook.current().conflict !== null);
+    const conflict = hook.current().conflict;
+    expect(conflict).toMatchObject({ recordId: contested.id, fieldIds: [table.f.Title], mine: { [table.f.Title]: 'mine', [table.f.Notes]: 'my note' } });
+    expect(conflict?.theirs?.values[table.f.Title]).toBe('theirs');
+    await waitFor('the server’s record shown', () => shown(contested.id)?.values[table.f.Title] === 'theirs' && !shown(contested.id)?.pending);
+    // The conflict on one record does not hold back the writes queued after it.
+    expect((await owner.get<{ values: Record<string, unknown> }>(`/records/${quiet.id}`)).body.values[table.f.Notes]).toBe('sent later');
+
+    hook.current().dismissConflict();
+    await waitFor('the conflict dismissed', () => hook.current().conflict === null);
+    const kept = await hook.current().write(contested.id, conflict?.mine ?? {});
+    expect(kept).toMatchObject({ status: 'saved', record: { values: { [table.f.Title]: 'mine', [table.f.Notes]: 'my note' } } });
+    hook.unmount();
+    client.close();
+    await proxy.close();
+  });
+
+  it('answers a live write that loses to another user’s change with the conflict, showing their value', async () => {
+    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'original' });
+    const gated = gatedFetch();
+    const client = hookClient(owner, server.url, { fetch: gated.fetch });
+    const hook = setup(client, table.id);
+    await waitFor('the initial load', () => hook.current().records.length === 1);
+
+    gated.hold();
+    const write = hook.current().write(record.id, { [table.f.Title]: 'mine' });
+    await waitFor('the optimistic value', () => hook.current().records[0]?.values[table.f.Title] === 'mine');
+    await other.patch(`/records/${record.id}`, { values: { [table.f.Title]: 'theirs' }, expected_version: record.version });
+    gated.release();
+    const outcome = await write;
+    expect(outcome).toMatchObject({ status: 'conflict', conflict: { recordId: record.id, fieldIds: [table.f.Title] } });
+    expect(hook.current().conflict).toMatchObject({ recordId: record.id, mine: { [table.f.Title]: 'mine' } });
+    await waitFor('their value shown', () => hook.current().records[0]?.values[table.f.Title] === 'theirs');
+    hook.unmount();
+    client.close();
+  });
 });

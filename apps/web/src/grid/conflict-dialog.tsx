@@ -1,8 +1,9 @@
+import type { RecordConflict } from '@tandem/client';
 import type { Field } from '../api/types.ts';
 import { Dialog } from '../ui/dialog.tsx';
+import { conflictRows } from './conflict-merge.ts';
 import type { DisplayContext } from './field-values.ts';
 import { displayText } from './field-values.ts';
-import type { RecordConflict } from './record-actions.ts';
 
 /**
  * A write was refused because someone changed the same field first: shows both values side by
@@ -21,8 +22,6 @@ export function ConflictDialog({
   onKeepMine: () => void;
   onKeepTheirs: () => void;
 }) {
-  const byId = new Map(fields.map((f) => [f.id, f]));
-  const shown = conflict.fieldIds.filter((id) => byId.has(id));
   const who = conflict.theirs?.updated_by ? ctx.members.get(conflict.theirs.updated_by)?.name : null;
   return (
     <Dialog title="Someone changed this while you were editing" onClose={onKeepTheirs}>
@@ -36,17 +35,13 @@ export function ConflictDialog({
           </tr>
         </thead>
         <tbody>
-          {shown.map((id) => {
-            const field = byId.get(id);
-            if (!field) return null;
-            return (
-              <tr key={id}>
-                <th scope="row">{field.name}</th>
-                <td className="mine">{displayText(field, conflict.mine[id], ctx) || '(empty)'}</td>
-                <td className="theirs">{displayText(field, conflict.theirs?.values[id], ctx) || '(empty)'}</td>
-              </tr>
-            );
-          })}
+          {conflictRows(conflict, fields).map(({ field, mine, theirs }) => (
+            <tr key={field.id}>
+              <th scope="row">{field.name}</th>
+              <td className="mine">{displayText(field, mine, ctx) || '(empty)'}</td>
+              <td className="theirs">{displayText(field, theirs, ctx) || '(empty)'}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <div className="dialog-actions">

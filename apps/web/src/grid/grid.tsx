@@ -9,6 +9,7 @@ import { ExpandIcon, LockIcon } from '../ui/icons.tsx';
 import { CellEditor, type EditExit, isEditableType } from './cell-editor.tsx';
 import { CellView } from './cell-view.tsx';
 import type { DisplayContext } from './field-values.ts';
+import { type GridPos, gridKeyAction } from './grid-keyboard.ts';
 
 /** Row height in pixels (matches `--row-height`). */
 export const ROW_HEIGHT = 34;
@@ -81,11 +82,6 @@ export interface GridProps {
   readonly headerEnd?: ReactNode;
 }
 
-interface Pos {
-  readonly row: number;
-  readonly col: number;
-}
-
 /**
  * The spreadsheet: virtualised rows (only what is on screen is in the DOM, so 10,000 records
  * scroll smoothly), one active cell moved with the keyboard, in-place editors per field type.
@@ -103,7 +99,7 @@ export function Grid(props: GridProps) {
   editingRef.current = editing;
 
   const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.id, i])), [rows]);
-  const pos: Pos | null = active ? { row: rowIndex.get(active.recordId) ?? -1, col: fields.findIndex((f) => f.id === active.fieldId) } : null;
+  const pos: GridPos | null = active ? { row: rowIndex.get(active.recordId) ?? -1, col: fields.findIndex((f) => f.id === active.fieldId) } : null;
   const validPos = pos && pos.row >= 0 && pos.col >= 0 ? pos : null;
 
   const virtualizer = useVirtualizer({
@@ -199,80 +195,45 @@ export function Grid(props: GridProps) {
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (editing || event.target !== gridRef.current) return;
-    if (!validPos) {
-      if (rows.length > 0 && fields.length > 0 && ['ArrowDown', 'ArrowRight', 'Enter', 'Home'].includes(event.key)) {
-        event.preventDefault();
-        moveTo(0, 0);
-      }
-      return;
-    }
-    const { row, col } = validPos;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-    const record = rows[row];
-    const field = fields[col];
-    const go = (r: number, c: number) => {
-      event.preventDefault();
-      moveTo(r, c);
-    };
-    switch (event.key) {
-      case 'ArrowUp':
-        return go(row - 1, col);
-      case 'ArrowDown':
-        return go(row + 1, col);
-      case 'ArrowLeft':
-        return go(row, col - 1);
-      case 'ArrowRight':
-        return go(row, col + 1);
-      case 'PageUp':
-        return go(row - page, col);
-      case 'PageDown':
-        return go(row + page, col);
-      case 'Home':
-        return go(event.ctrlKey || event.metaKey ? 0 : row, 0);
-      case 'End':
-        return go(event.ctrlKey || event.metaKey ? rows.length - 1 : row, fields.length - 1);
-      case 'Tab':
-        // Let focus leave the grid at its edges so keyboard users are never trapped.
-        if (event.shiftKey ? col === 0 : col === fields.length - 1) return;
-        return go(row, col + (event.shiftKey ? -1 : 1));
-      case 'Enter':
-        if (event.shiftKey && record && props.onOpenRecord) {
-          event.preventDefault();
-          props.onOpenRecord(record);
-          return;
-        }
-        event.preventDefault();
-        if (active) void startEdit(active);
+    const record = validPos ? rows[validPos.row] : undefined;
+    const field = validPos ? fields[validPos.col] : undefined;
+    const action = gridKeyAction(event, {
+      pos: validPos,
+      rowCount: rows.length,
+      colCount: fields.length,
+      pageRows: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1),
+      fieldType: field?.type,
+      canOpen: Boolean(props.onOpenRecord),
+    });
+    switch (action.kind) {
+      case 'none':
         return;
-      case 'F2':
+      case 'deselect':
+        setActive(null);
+        return;
+      case 'move':
         event.preventDefault();
-        if (active) void startEdit(active);
+        moveTo(action.row, action.col);
         return;
-      case ' ':
-        if (field?.type === 'checkbox' && active) {
-          event.preventDefault();
-          void startEdit(active);
-        }
+      case 'open':
+        event.preventDefault();
+        if (record) props.onOpenRecord?.(record);
         return;
-      case 'Delete':
-      case 'Backspace':
+      case 'edit':
+        event.preventDefault();
+        if (active) void startEdit(active, action.initialText);
+        return;
+      case 'clear': {
         event.preventDefault();
         if (!record || !field || !canEdit || field.type === 'checkbox' || record.values[field.id] === undefined) return;
-        if (decorations.locks.has(cellKey(record.id, field.id))) {
-          setNotice(`${decorations.locks.get(cellKey(record.id, field.id))?.name} is editing this cell right now.`);
+        const lock = decorations.locks.get(cellKey(record.id, field.id));
+        if (lock) {
+          setNotice(`${lock.name} is editing this cell right now.`);
           return;
         }
         props.onCommit(record, field, null);
         return;
-      case 'Escape':
-        setActive(null);
-        return;
-      default:
-        if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && active && field) {
-          event.preventDefault();
-          const replaces = field.type === 'text' || field.type === 'long_text' || field.type === 'number';
-          void startEdit(active, replaces ? event.key : undefined);
-        }
+      }
     }
   };
 

@@ -1,7 +1,7 @@
 import { roleAtLeast } from '@tandem/protocol';
+import { useRecords } from '@tandem/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { isApiError } from '../api/http.ts';
 import type { Field, Me, TableRecord, View, WorkspaceSummary } from '../api/types.ts';
 import { PresenceAvatars } from '../live/presence-avatars.tsx';
 import { RecordDrawer } from '../records/record-drawer.tsx';
@@ -11,31 +11,15 @@ import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { applyView, EMPTY_VIEW, type ViewConfig } from './apply-view.ts';
 import { ConflictDialog } from './conflict-dialog.tsx';
+import { keepMineWrite } from './conflict-merge.ts';
 import { AddFieldButton, FieldHeader } from './field-header.tsx';
 import { Grid } from './grid.tsx';
 import { useLinkedRecords } from './linked-records.ts';
-import { usePendingWrites } from './pending-writes.ts';
-import { cachedRecord, type RecordConflict, useRecordActions } from './record-actions.ts';
-import { useAllRecords, useTable, useTables, useViewActions, useViews } from './table-queries.ts';
+import { nextOrder, sameOrder } from './row-order.ts';
+import { tableKeys, useTable, useTables, useViewActions, useViews } from './table-queries.ts';
 import { useLiveTable } from './use-live-table.ts';
 import { ViewPicker } from './view-picker.tsx';
 import { ViewToolbar } from './view-toolbar.tsx';
-
-/**
- * The row order to show: follows `fresh` (the view applied to the current records) except after
- * remote changes that would move or hide rows, which keep the shown order until the user asks.
- * Rows that others appended at the end, and deleted rows, are applied at once (nothing jumps).
- */
-function nextOrder(prev: readonly string[] | null, fresh: readonly string[], remote: boolean, exists: (id: string) => boolean): readonly string[] {
-  if (prev === null || !remote) return fresh;
-  const kept = prev.filter(exists);
-  const appendOnly = kept.every((id, i) => fresh[i] === id);
-  return appendOnly ? fresh : kept;
-}
-
-function sameOrder(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id, i) => b[i] === id);
-}
 
 function configOf(view: View | undefined): ViewConfig {
   return view ? { filters: view.filters, sorts: view.sorts, hidden_fields: view.hidden_fields } : EMPTY_VIEW;
@@ -44,7 +28,7 @@ function configOf(view: View | undefined): ViewConfig {
 /** One table: its views, toolbar and grid. */
 export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSummary; tableId: string; me: Me }) {
   const table = useTable(tableId);
-  const records = useAllRecords(tableId);
+  const records = useRecords(tableId);
   const views = useViews(tableId);
   const members = useMembers(workspace.id);
   const tables = useTables(workspace.id);
@@ -60,10 +44,8 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   };
   const view = views.data?.find((v) => v.id === viewId) ?? (viewId ? undefined : views.data?.[0]);
   const viewActions = useViewActions(tableId);
-  const actions = useRecordActions(tableId);
 
   const [draft, setDraft] = useState<ViewConfig>(EMPTY_VIEW);
-  const [conflict, setConflict] = useState<RecordConflict | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setDraft(configOf(view)), [view]);
 
@@ -75,50 +57,51 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   const linked = useLinkedRecords(fields);
   const ctx = useMemo(() => ({ members: memberMap, linkedTitles: linked.titles, userId: me.user.id }), [memberMap, linked.titles, me.user.id]);
   const visibleFields = useMemo(() => fields.filter((f) => !draft.hidden_fields.includes(f.id)), [fields, draft.hidden_fields]);
-  const fresh = useMemo(() => applyView(records.data ?? [], fields, draft, ctx), [records.data, fields, draft, ctx]);
+  const fresh = useMemo(() => applyView(records.records, fields, draft, ctx), [records.records, fields, draft, ctx]);
   const live = useLiveTable(tableId, me.user.id, memberMap);
   const queries = useQueryClient();
 
+  // Linked-record pickers read a table's records from the query cache: keep this table's entry live.
+  useEffect(() => {
+    if (!records.loading) queries.setQueryData(tableKeys.records(tableId), records.records);
+  }, [queries, tableId, records.loading, records.records]);
+
+  useEffect(() => {
+    if (records.writeError) setError(`Not saved: ${records.writeError.message}`);
+  }, [records.writeError]);
+
   const [order, setOrder] = useState<readonly string[] | null>(null);
-  const byId = useMemo(() => new Map((records.data ?? []).map((r) => [r.id, r])), [records.data]);
-  const { isRemoteSnapshot } = live;
-  const lastRecords = useRef(records.data);
+  const byId = useMemo(() => new Map(records.records.map((r) => [r.id, r])), [records.records]);
+  const lastRecords = useRef(records.records);
+  const { changedByOther } = records;
   useEffect(() => {
     // Only a new record list from others' events keeps the order; view changes always apply.
-    const remote = records.data !== lastRecords.current && isRemoteSnapshot(records.data);
-    lastRecords.current = records.data;
+    const remote = records.records !== lastRecords.current && changedByOther;
+    lastRecords.current = records.records;
     const ids = fresh.map((r) => r.id);
     setOrder((prev) => nextOrder(prev, ids, remote, (id) => byId.has(id)));
-  }, [fresh, records.data, isRemoteSnapshot, byId]);
+  }, [fresh, records.records, changedByOther, byId]);
   const freshIds = useMemo(() => fresh.map((r) => r.id), [fresh]);
   const stale = order !== null && !sameOrder(order, freshIds);
   const rows = useMemo(() => (order ?? freshIds).flatMap((id) => byId.get(id) ?? []), [order, freshIds, byId]);
-
-  const pending = usePendingWrites({
-    update: (base, values) => actions.update(base, values),
-    current: (id) => cachedRecord(queries, tableId, id),
-    onConflict: setConflict,
-    onError: (message) => setError(`Not saved: ${message}`),
-  });
 
   const changeView = (next: ViewConfig) => {
     setDraft(next);
     if (view && canEdit) viewActions.update.mutate({ id: view.id, ...next }, { onError: (err) => setError(errorMessage(err)) });
   };
 
+  // A refused write (409) shows up as `records.conflict`; one the server cannot be reached for is queued.
+  const { write } = records;
   const commit = useCallback(
     async (record: TableRecord, field: Field, value: unknown) => {
       setError(null);
-      const values = { [field.id]: value };
       try {
-        const result = await actions.update(record, values);
-        if (!result.ok) setConflict(result.conflict);
+        await write(record.id, { [field.id]: value });
       } catch (err) {
-        if (isApiError(err, 'network')) pending.enqueue({ recordId: record.id, baseVersion: record.version, values });
-        else setError(`Not saved: ${errorMessage(err)}`);
+        setError(`Not saved: ${errorMessage(err)}`);
       }
     },
-    [actions, pending.enqueue],
+    [write],
   );
 
   if (table.isPending) return <LoadingState label="Loading table" />;
@@ -148,13 +131,13 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
         />
         <ViewToolbar fields={fields} config={draft} members={memberList} onChange={changeView} />
         <div className="table-head-end">
-          {pending.count > 0 && (
+          {records.queued > 0 && (
             <span className="pending-badge" role="status">
-              {pending.count === 1 ? '1 change waiting to be sent' : `${pending.count} changes waiting to be sent`}
+              {records.queued === 1 ? '1 change waiting to be sent' : `${records.queued} changes waiting to be sent`}
             </span>
           )}
           <span className="muted record-count" aria-live="polite">
-            {fresh.length === (records.data?.length ?? 0) ? `${fresh.length} records` : `${fresh.length} of ${records.data?.length ?? 0} records`}
+            {fresh.length === records.records.length ? `${fresh.length} records` : `${fresh.length} of ${records.records.length} records`}
           </span>
           <PresenceAvatars users={live.presence} meId={me.user.id} />
           {canEdit && (
@@ -164,7 +147,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
               onClick={async () => {
                 setError(null);
                 try {
-                  await actions.create();
+                  await records.create();
                 } catch (err) {
                   setError(`Could not add a record: ${errorMessage(err)}`);
                 }
@@ -188,9 +171,9 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           </button>
         </div>
       )}
-      {records.isPending ? (
+      {records.loading ? (
         <LoadingState label="Loading records" />
-      ) : records.isError ? (
+      ) : records.error ? (
         <ErrorState error={records.error} onRetry={() => void records.refetch()} />
       ) : fields.length === 0 ? (
         <EmptyState title="This table has no fields yet">{canManage && <AddFieldButton tableId={tableId} tables={tables.data ?? []} />}</EmptyState>
@@ -217,14 +200,14 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
               canEdit
                 ? (record) => {
                     if (!window.confirm('Delete this record?')) return;
-                    actions.remove(record).catch((err) => setError(`Could not delete: ${errorMessage(err)}`));
+                    records.remove(record.id).catch((err) => setError(`Could not delete: ${errorMessage(err)}`));
                   }
                 : undefined
             }
             renderFieldHeader={(field) => <FieldHeader field={field} tableId={tableId} canManage={canManage} />}
             headerEnd={canManage ? <AddFieldButton tableId={tableId} tables={tables.data ?? []} /> : undefined}
           />
-          {rows.length === 0 && <p className="muted grid-empty">{(records.data?.length ?? 0) > 0 ? 'No records match the filters.' : 'No records yet.'}</p>}
+          {rows.length === 0 && <p className="muted grid-empty">{records.records.length > 0 ? 'No records match the filters.' : 'No records yet.'}</p>}
         </>
       )}
       {openRecordId && byId.get(openRecordId) && (
@@ -240,19 +223,19 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           onClose={() => setOpenRecord(null)}
         />
       )}
-      {conflict && (
+      {records.conflict && (
         <ConflictDialog
-          conflict={conflict}
+          conflict={records.conflict}
           fields={fields}
           ctx={ctx}
-          onKeepTheirs={() => setConflict(null)}
+          onKeepTheirs={records.dismissConflict}
           onKeepMine={async () => {
-            const current = cachedRecord(queries, tableId, conflict.recordId) ?? conflict.theirs;
-            setConflict(null);
-            if (!current) return;
+            const conflict = records.conflict;
+            records.dismissConflict();
+            const mine = conflict && keepMineWrite(conflict, byId.get(conflict.recordId));
+            if (!mine) return;
             try {
-              const result = await actions.update(current, conflict.mine);
-              if (!result.ok) setConflict(result.conflict);
+              await write(mine.recordId, mine.values);
             } catch (err) {
               setError(`Not saved: ${errorMessage(err)}`);
             }

@@ -1,3 +1,4 @@
+import { RECORD_PAGE_SIZE } from '@tandem/client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/http.ts';
 import type { Field, RecordPage, Table, TableRecord, View } from '../api/types.ts';
@@ -58,9 +59,6 @@ export function useViews(tableId: string) {
   });
 }
 
-/** How many records one page request asks for while loading a whole table. */
-export const RECORD_PAGE_SIZE = 1000;
-
 /** Loads every record of a table, page by page through the cursor, in creation order. */
 export async function fetchAllRecords(tableId: string): Promise<TableRecord[]> {
   const all: TableRecord[] = [];
@@ -72,11 +70,6 @@ export async function fetchAllRecords(tableId: string): Promise<TableRecord[]> {
     cursor = page.next_cursor ?? null;
   } while (cursor);
   return all;
-}
-
-/** Every record of a table; kept current by live events rather than refetching. */
-export function useAllRecords(tableId: string) {
-  return useQuery({ queryKey: tableKeys.records(tableId), queryFn: () => fetchAllRecords(tableId), staleTime: Number.POSITIVE_INFINITY });
 }
 
 /** Creates a table and refreshes the workspace's table list. */
@@ -138,9 +131,4 @@ export function useViewActions(tableId: string) {
     }),
     remove: useMutation({ mutationFn: (id: string) => api.delete(`/views/${id}`), onSuccess: refresh }),
   };
-}
-
-/** Unwraps a record from `{record}` or the bare record. */
-export function recordOf(body: unknown): TableRecord {
-  return unwrap<TableRecord>(body, 'record');
 }
