@@ -2,29 +2,21 @@ import type { Actor, ClientMessage, LockInfo, PresenceAction, PresenceStatus, Se
 import type { BackoffOptions } from './backoff.ts';
 import { Connection, type Disconnect } from './connection.ts';
 import type { ConnectionStatus } from './connection-status.ts';
-import { FallbackTransport } from './fallback-transport.ts';
-import { lockKey } from './lock-map.ts';
+import { createTransport, type TransportChoice } from './create-transport.ts';
+import { HeldLocks, type LockTarget } from './held-locks.ts';
 import { environmentNetwork, type NetworkMonitor } from './network-monitor.ts';
+import { OUTGOING_QUEUE_LIMIT, type OutgoingMessage, OutgoingQueue } from './outgoing-queue.ts';
 import { type Ack, PendingRequests, REQUEST_TIMEOUT_MS } from './pending-requests.ts';
 import { type CookiePolicy, type FetchLike, RestClient, type TokenSource } from './rest-client.ts';
-import { Room } from './room.ts';
+import type { Room } from './room.ts';
 import { isDurableEvent, type RoomEvent, type RoomSignal } from './room-events.ts';
-import { SseTransport } from './sse-transport.ts';
+import { type PresenceAnnouncement, RoomSubscriptions } from './room-subscriptions.ts';
 import { TandemError } from './tandem-error.ts';
 import type { Transport, TransportLink, Welcome } from './transport.ts';
-import { environmentWebSocket, type WebSocketFactory, WebSocketTransport } from './websocket-transport.ts';
+import type { WebSocketFactory } from './websocket-transport.ts';
 
-/** Most messages kept while offline; past this the oldest is dropped (and its request rejected). */
-export const OUTGOING_QUEUE_LIMIT = 1000;
-
-/**
- * Which transport to use: `auto` picks WebSocket when the environment (or the `WebSocket` option)
- * has one, and SSE when it has none or WebSocket keeps failing before the server's welcome.
- */
-export type TransportChoice = 'auto' | 'websocket' | 'sse';
-
-/** A client message without its correlation id (the SDK assigns ids). */
-export type OutgoingMessage = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
+export type { TransportChoice } from './create-transport.ts';
+export { OUTGOING_QUEUE_LIMIT, type OutgoingMessage } from './outgoing-queue.ts';
 
 /** Options of {@link TandemClient}; only `url` is required. */
 export interface TandemClientOptions {
@@ -63,51 +55,48 @@ export interface TandemClientOptions {
   readonly random?: () => number;
 }
 
-interface Queued {
-  readonly message: ClientMessage;
-  readonly id: string | null;
-}
-
-interface LockTarget {
-  readonly record_id: string;
-  readonly field_id?: string;
-}
-
-type PresenceMessage = Extract<ClientMessage, { type: 'presence' }>;
-
-/** Message types that only make sense "now": dropped while offline instead of queued. */
-const EPHEMERAL: ReadonlySet<ClientMessage['type']> = new Set(['user_cursor', 'cell_edit', 'typing', 'ping']);
-
 /**
  * The Tandem client: one connection (WebSocket, or SSE as a fallback) shared by every room.
  *
  * It reconnects by itself with backoff, resubscribes every held room from its last `seq` so no
  * durable event is missed or repeated, re-announces presence and re-takes its cell locks after a
- * reconnect, and queues requests made while offline until the link is back.
+ * reconnect, and queues requests made while offline until the link is back. Rooms and their
+ * subscriptions live in {@link RoomSubscriptions}, the offline queue in {@link OutgoingQueue}, held
+ * locks in {@link HeldLocks}; this class wires them to the connection.
  */
 export class TandemClient {
   /** REST helper for the API under `/api/v1` (errors become `TandemError`). */
   readonly api: RestClient;
   readonly #connection: Connection;
-  readonly #rooms = new Map<string, Room>();
   readonly #pending: PendingRequests;
-  readonly #queue: Queued[] = [];
-  readonly #presence = new Map<string, Omit<PresenceMessage, 'id'>>();
-  readonly #heldLocks = new Map<string, LockTarget>();
+  readonly #outgoing: OutgoingQueue;
+  readonly #rooms: RoomSubscriptions;
+  readonly #locks = new HeldLocks();
   readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
   readonly #errorListeners = new Set<(error: TandemError) => void>();
-  readonly #lockListeners = new Set<() => void>();
-  readonly #repairing = new Set<string>();
-  readonly #queueLimit: number;
   #user: Actor | null = null;
   #welcome: Welcome | null = null;
   readonly #transport: Transport;
 
-  constructor(private readonly options: TandemClientOptions) {
+  constructor(options: TandemClientOptions) {
     this.api = new RestClient({ baseUrl: options.url, token: options.token, fetch: options.fetch, credentials: options.credentials });
     this.#pending = new PendingRequests(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
-    this.#queueLimit = options.queueLimit ?? OUTGOING_QUEUE_LIMIT;
-    const transport = this.#createTransport();
+    this.#outgoing = new OutgoingQueue(this.#pending, options.queueLimit ?? OUTGOING_QUEUE_LIMIT);
+    this.#rooms = new RoomSubscriptions({
+      connected: () => this.#connection.link !== null,
+      request: (message) => this.request(message),
+      sendNow: (message) => this.#sendNow(message),
+    });
+    const transport = createTransport({
+      choice: options.transport ?? 'auto',
+      url: options.url,
+      api: this.api,
+      WebSocket: options.WebSocket,
+      fetch: options.fetch,
+      credentials: options.credentials,
+      connectToken: options.getConnectToken ?? (() => this.#defaultConnectToken()),
+      heldRooms: () => this.#rooms.held(),
+    });
     this.#transport = transport;
     this.#connection = new Connection(
       {
@@ -162,7 +151,7 @@ export class TandemClient {
 
   /** Messages waiting for the connection. */
   get queuedCount(): number {
-    return this.#queue.length;
+    return this.#outgoing.length;
   }
 
   /** Listens to status changes; returns the function that stops listening. */
@@ -188,18 +177,13 @@ export class TandemClient {
    */
   close(): void {
     this.#connection.dispose();
-    this.#queue.length = 0;
+    this.#outgoing.clear();
     this.#pending.rejectAll(new TandemError('unavailable', 'The client was closed.'));
   }
 
   /** The room with this name (created on first use; subscribe with `room.subscribe()`). */
   room(name: string): Room {
-    let room = this.#rooms.get(name);
-    if (!room) {
-      room = new Room(name, { join: (r) => this.#join(r), leave: (r) => this.#leave(r) });
-      this.#rooms.set(name, room);
-    }
-    return room;
+    return this.#rooms.room(name);
   }
 
   /**
@@ -218,7 +202,7 @@ export class TandemClient {
 
   /** Sends a message without waiting for an answer; queued while offline unless it is ephemeral. */
   send(message: OutgoingMessage): void {
-    this.#write({ message: message as ClientMessage, id: null });
+    this.#outgoing.write(this.#connection.link, message as ClientMessage, null);
   }
 
   /**
@@ -230,7 +214,7 @@ export class TandemClient {
     const id = this.#pending.nextId();
     const full = { ...message, id } as ClientMessage & { id: string };
     const promise = this.#pending.track(full);
-    this.#write({ message: full, id });
+    this.#outgoing.write(this.#connection.link, full, id);
     return promise;
   }
 
@@ -239,9 +223,8 @@ export class TandemClient {
    * re-announced after every reconnect, never queued stale; sent once the room is subscribed.
    */
   setPresence(room: string, action: PresenceAction, status?: PresenceStatus, cell?: { readonly record_id: string; readonly field_id?: string }): void {
-    const message: Omit<PresenceMessage, 'id'> = { type: 'presence', room, action, ...(status ? { status } : {}), ...(cell ?? {}) };
-    this.#presence.set(room, message);
-    if (this.room(room).held) this.#sendNow(message as ClientMessage);
+    const message: PresenceAnnouncement = { type: 'presence', room, action, ...(status ? { status } : {}), ...(cell ?? {}) };
+    this.#rooms.setPresence(message);
   }
 
   /**
@@ -275,26 +258,25 @@ export class TandemClient {
   async lockCell(recordId: string, fieldId?: string, options: { readonly force?: boolean } = {}): Promise<Ack> {
     const target: LockTarget = { record_id: recordId, ...(fieldId ? { field_id: fieldId } : {}) };
     const ack = await this.request({ type: 'cell_lock', ...target, ...(options.force ? { force: true } : {}) });
-    this.#heldLocks.set(lockKey(recordId, fieldId), target);
-    this.#locksChanged();
+    this.#locks.add(target);
     return ack;
   }
 
   /** Releases a lock taken with {@link lockCell}. */
   async unlockCell(recordId: string, fieldId?: string): Promise<Ack> {
-    if (this.#heldLocks.delete(lockKey(recordId, fieldId))) this.#locksChanged();
+    this.#locks.delete(recordId, fieldId);
     return this.request({ type: 'cell_unlock', record_id: recordId, ...(fieldId ? { field_id: fieldId } : {}) });
   }
 
   /** Whether this client holds the lock on a cell (or row). */
   holdsLock(recordId: string, fieldId?: string): boolean {
-    return this.#heldLocks.has(lockKey(recordId, fieldId));
+    return this.#locks.has(recordId, fieldId);
   }
 
   /** The current lock on a cell (or its row) as announced to any subscribed table room. */
   lockOf(recordId: string, fieldId?: string): LockInfo | undefined {
-    for (const room of this.#rooms.values()) {
-      const lock = room.held ? room.locks.get(recordId, fieldId) : undefined;
+    for (const room of this.#rooms.held()) {
+      const lock = room.locks.get(recordId, fieldId);
       if (lock) return lock;
     }
     return undefined;
@@ -302,28 +284,7 @@ export class TandemClient {
 
   /** Listens to lock changes in any room and to this client's own held locks. */
   onLocksChange(listener: () => void): () => void {
-    this.#lockListeners.add(listener);
-    return () => this.#lockListeners.delete(listener);
-  }
-
-  #createTransport(): Transport {
-    const choice = this.options.transport ?? 'auto';
-    const factory = this.options.WebSocket ?? environmentWebSocket();
-    const sse = () =>
-      new SseTransport({
-        api: this.api,
-        fetch: this.options.fetch,
-        credentials: this.options.credentials,
-        rooms: () => [...this.#rooms.values()].filter((room) => room.held && room.state !== 'error').map((room) => ({ room: room.name, since: room.lastSeq })),
-      });
-    if (choice === 'sse') return sse();
-    if (!factory) {
-      if (choice === 'websocket') throw new Error('No WebSocket in this environment; pass options.WebSocket (in Node: the ws package).');
-      return sse();
-    }
-    const connectToken = this.options.getConnectToken ?? (() => this.#defaultConnectToken());
-    const webSocket = new WebSocketTransport({ baseUrl: this.options.url, factory, connectToken });
-    return choice === 'websocket' ? webSocket : new FallbackTransport(webSocket, sse());
+    return this.#locks.onChange(listener);
   }
 
   async #defaultConnectToken(): Promise<string | null> {
@@ -334,38 +295,33 @@ export class TandemClient {
   #onConnected(link: TransportLink, welcome: Welcome | null): void {
     this.#welcome = welcome;
     if (welcome) this.#user = welcome.user;
-    this.#repairing.clear();
     // Order on the wire matters: rooms first, then presence in them, then locks, then the queue.
-    for (const room of this.#rooms.values()) if (room.held) this.#subscribeOnServer(room);
-    for (const [name, message] of this.#presence) if (this.#rooms.get(name)?.held) this.#sendNow(message as ClientMessage);
-    for (const [key, target] of this.#heldLocks) {
+    this.#rooms.resubscribe();
+    for (const [key, target] of [...this.#locks.entries()]) {
       this.request({ type: 'cell_lock', ...target }).catch((error: unknown) => {
         // Someone else took the cell while we were away: the lock is lost, not ours to retry.
-        if (this.#heldLocks.delete(key)) this.#locksChanged();
+        this.#locks.deleteKey(key);
         this.#reportError(error);
       });
     }
-    const queued = this.#queue.splice(0);
-    for (const item of queued) this.#transmit(link, item);
+    this.#outgoing.flush(link);
   }
 
   #onDisconnected(_disconnect: Disconnect): void {
     this.#pending.rejectSent(new TandemError('unavailable', 'The connection dropped before the server answered.'));
-    for (const room of this.#rooms.values()) {
+    for (const room of this.#rooms.all()) {
       if (room.state !== 'unsubscribed') room.markUnsubscribed();
       // Lock announcements missed while away cannot be replayed; stale locks would block editing.
       if (room.locks.all.size > 0) {
         room.locks.reset([]);
-        this.#locksChanged();
+        this.#locks.notify();
       }
     }
   }
 
   #onMessage(message: ServerMessage): void {
     if (isDurableEvent(message)) {
-      const room = this.#rooms.get(message.room);
-      if (!room?.held) return;
-      if (room.deliverDurable(message) === 'gap') this.#repair(room);
+      this.#rooms.deliverDurable(message);
       return;
     }
     switch (message.type) {
@@ -386,52 +342,11 @@ export class TandemClient {
   }
 
   #onSignal(signal: RoomSignal): void {
-    const room = this.#rooms.get(signal.room);
-    if (signal.type === 'cell_unlock' && this.#heldLocks.delete(lockKey(signal.record_id, signal.field_id))) this.#locksChanged();
+    const room = this.#rooms.find(signal.room);
+    if (signal.type === 'cell_unlock') this.#locks.delete(signal.record_id, signal.field_id);
     if (!room) return;
     room.deliverSignal(signal);
-    if (signal.type === 'cell_lock' || signal.type === 'cell_unlock') this.#locksChanged();
-  }
-
-  #join(room: Room): void {
-    if (this.#connection.link) this.#subscribeOnServer(room);
-  }
-
-  #leave(room: Room): void {
-    this.#presence.delete(room.name);
-    room.markUnsubscribed();
-    if (this.#connection.link) this.request({ type: 'unsubscribe', room: room.name }).catch(() => undefined);
-  }
-
-  #subscribeOnServer(room: Room): void {
-    room.markSubscribing();
-    const since = room.lastSeq;
-    this.request({ type: 'subscribe', room: room.name, ...(since !== null ? { since } : {}) }).then(
-      (ack) => {
-        if (room.held) room.markSubscribed(typeof ack.seq === 'number' ? ack.seq : null);
-      },
-      (error: unknown) => {
-        if (error instanceof TandemError && error.code !== 'unavailable') room.markFailed(error);
-      },
-    );
-  }
-
-  /**
-   * Resumes a room from its last seq after a gap: subscribing again replaces the server-side
-   * subscription (presence stays) and replays what is missing.
-   */
-  #repair(room: Room): void {
-    if (this.#repairing.has(room.name) || !this.#connection.link) return;
-    this.#repairing.add(room.name);
-    room.markSubscribing();
-    const since = room.lastSeq;
-    this.request({ type: 'subscribe', room: room.name, ...(since !== null ? { since } : {}) }).then(
-      (ack) => {
-        this.#repairing.delete(room.name);
-        if (room.held) room.markSubscribed(typeof ack.seq === 'number' ? ack.seq : null);
-      },
-      () => this.#repairing.delete(room.name),
-    );
+    if (signal.type === 'cell_lock' || signal.type === 'cell_unlock') this.#locks.notify();
   }
 
   /** Sends now if connected, otherwise drops: for state the client re-announces on connect. */
@@ -440,39 +355,8 @@ export class TandemClient {
     if (link?.canSend(message.type)) link.send(message);
   }
 
-  #write(item: Queued): void {
-    const link = this.#connection.link;
-    if (link) {
-      this.#transmit(link, item);
-      return;
-    }
-    if (EPHEMERAL.has(item.message.type)) {
-      if (item.id) this.#pending.reject(item.id, new TandemError('unavailable', 'Not connected.'));
-      return;
-    }
-    this.#queue.push(item);
-    while (this.#queue.length > this.#queueLimit) {
-      const dropped = this.#queue.shift();
-      if (dropped?.id) this.#pending.reject(dropped.id, new TandemError('unavailable', 'The offline queue is full; the oldest message was dropped.'));
-    }
-  }
-
-  #transmit(link: TransportLink, item: Queued): void {
-    if (!link.canSend(item.message.type)) {
-      const error = new TandemError('unavailable', `${item.message.type} needs the WebSocket transport.`);
-      if (item.id) this.#pending.reject(item.id, error);
-      return;
-    }
-    link.send(item.message);
-    if (item.id) this.#pending.sent(item.id);
-  }
-
   #reportError(error: unknown): void {
     const tandemError = error instanceof TandemError ? error : new TandemError('internal', String(error));
     for (const listener of [...this.#errorListeners]) listener(tandemError);
-  }
-
-  #locksChanged(): void {
-    for (const listener of [...this.#lockListeners]) listener();
   }
 }
