@@ -50,6 +50,17 @@ function setup(client: TandemClient, tableId: string) {
   return hook;
 }
 
+/** A one-record table (its Title set to `title`), loaded by a hook whose PATCH requests the test can hold. */
+async function heldWrites(title: string) {
+  const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
+  const record = await createRecord(owner, table.id, { [table.f.Title]: title });
+  const gated = gatedFetch();
+  const client = hookClient(owner, server.url, { fetch: gated.fetch });
+  const hook = setup(client, table.id);
+  await waitFor('the initial load', () => hook.current().records.length === 1);
+  return { table, record, gated, client, hook };
+}
+
 describe('useRecords', () => {
   it('loads the table, then shows records other users create, update and delete', async () => {
     const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
@@ -71,12 +82,7 @@ describe('useRecords', () => {
   });
 
   it('shows a local update at once and keeps the server version when it succeeds', async () => {
-    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
-    const record = await createRecord(owner, table.id, { [table.f.Title]: 'draft' });
-    const gated = gatedFetch();
-    const client = hookClient(owner, server.url, { fetch: gated.fetch });
-    const hook = setup(client, table.id);
-    await waitFor('the initial load', () => hook.current().records.length === 1);
+    const { table, record, gated, client, hook } = await heldWrites('draft');
 
     gated.hold();
     const write = hook.current().update(record.id, { [table.f.Title]: 'final' });
@@ -92,12 +98,7 @@ describe('useRecords', () => {
   });
 
   it('rolls a local update back when the server answers conflict, showing the other user’s value', async () => {
-    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
-    const record = await createRecord(owner, table.id, { [table.f.Title]: 'original' });
-    const gated = gatedFetch();
-    const client = hookClient(owner, server.url, { fetch: gated.fetch });
-    const hook = setup(client, table.id);
-    await waitFor('the initial load', () => hook.current().records.length === 1);
+    const { table, record, gated, client, hook } = await heldWrites('original');
     await waitFor('the table room', () => client.room(`table:${table.id}`).state === 'subscribed');
 
     gated.hold();
@@ -194,12 +195,7 @@ describe('useRecords', () => {
   });
 
   it('answers a live write that loses to another user’s change with the conflict, showing their value', async () => {
-    const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
-    const record = await createRecord(owner, table.id, { [table.f.Title]: 'original' });
-    const gated = gatedFetch();
-    const client = hookClient(owner, server.url, { fetch: gated.fetch });
-    const hook = setup(client, table.id);
-    await waitFor('the initial load', () => hook.current().records.length === 1);
+    const { table, record, gated, client, hook } = await heldWrites('original');
 
     gated.hold();
     const write = hook.current().write(record.id, { [table.f.Title]: 'mine' });
