@@ -1,3 +1,4 @@
+import { roomName } from '@tandem/protocol';
 import { useRoom } from '@tandem/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ME_KEY } from '../api/session.ts';
@@ -13,7 +14,7 @@ const TABLE_EVENTS = new Set(['table_created', 'table_updated', 'table_deleted']
  */
 export function useWorkspaceLive(workspaceId: string | null): void {
   const queries = useQueryClient();
-  useRoom(workspaceId ? `workspace:${workspaceId}` : null, (event) => {
+  useRoom(workspaceId ? roomName('workspace', workspaceId) : null, (event) => {
     if (!workspaceId) return;
     if (MEMBER_EVENTS.has(event.type)) {
       void queries.invalidateQueries({ queryKey: membersKey(workspaceId) });
