@@ -13,13 +13,16 @@ import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { createBackends } from './backends/create-backends.ts';
 import { installCollaboration } from './collaboration/collaboration-module.ts';
+import { COLLABORATION_MIGRATIONS } from './collaboration/migrations.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
 import type { AppContext } from './context.ts';
 import type { Database } from './db/database.ts';
-import { migrate } from './db/migrate.ts';
+import { FOUNDATION_MIGRATION } from './db/foundation-migration.ts';
+import { type Migration, migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { EventLog } from './events/event-log.ts';
+import { EVENT_MIGRATIONS } from './events/migrations.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -27,6 +30,7 @@ import { installLocks } from './locks/lock-module.ts';
 import { ensureVapidKeys, type PushSenderOptions } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
+import { RECORD_MIGRATIONS } from './records/migrations.ts';
 import { recordRoutes } from './records/record-routes.ts';
 import { RecordService } from './records/record-service.ts';
 import { RecordWriteHooks } from './records/record-write-hooks.ts';
@@ -59,6 +63,13 @@ export interface CreateOptions {
   readonly push?: PushSenderOptions;
 }
 
+/**
+ * Every schema change of every domain. Each domain keeps its migrations beside its code and
+ * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29);
+ * `migrate` applies them in id order and refuses an id used twice.
+ */
+export const MIGRATIONS: readonly Migration[] = [FOUNDATION_MIGRATION, ...RECORD_MIGRATIONS, ...EVENT_MIGRATIONS, ...COLLABORATION_MIGRATIONS];
+
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
 
 /**
@@ -72,7 +83,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   });
   const onCallbackError = (err: unknown) => log.error({ err }, 'after-commit callback failed');
   const db = options.database ?? (await openDatabase(config, onCallbackError));
-  await migrate(db);
+  await migrate(db, MIGRATIONS);
   const backends = await createBackends(config, log);
   const events = new EventLog(backends.bus, db, backends.nodeId, (err) => log.error({ err }, 'numbering events failed'));
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../src/app.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { MIGRATIONS } from '../src/db/migrations.ts';
 import { openPglite } from '../src/db/pglite.ts';
 import { openPostgres } from '../src/db/postgres.ts';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from './support/databases.ts';
@@ -27,7 +27,7 @@ describe('migrations run twice at once', () => {
     const a = await openPostgres({ url: TEST_DATABASE_URL, schema, poolSize: 2 }, failOnCallback);
     const b = await openPostgres({ url: TEST_DATABASE_URL, schema, poolSize: 2 }, failOnCallback);
     try {
-      const results = await Promise.all([migrate(a), migrate(b)]);
+      const results = await Promise.all([migrate(a, MIGRATIONS), migrate(b, MIGRATIONS)]);
       expect(results.map((r) => r.length).sort((x, y) => x - y)).toEqual([0, ALL_IDS.length]);
       const rows = await a.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
       expect(rows.map((r) => r.id)).toEqual(ALL_IDS);
@@ -57,11 +57,23 @@ describe('migrations run twice at once', () => {
   it('[pglite] two migrate() calls at once on a fresh database: no error, every migration applied once', async () => {
     const db = await openPglite(null, failOnCallback);
     try {
-      const results = await Promise.all([migrate(db), migrate(db)]);
+      const results = await Promise.all([migrate(db, MIGRATIONS), migrate(db, MIGRATIONS)]);
       expect(results.map((r) => r.length).sort((x, y) => x - y)).toEqual([0, ALL_IDS.length]);
       const rows = await db.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
       expect(rows.map((r) => r.id)).toEqual(ALL_IDS);
-      expect(await migrate(db)).toEqual([]);
+      expect(await migrate(db, MIGRATIONS)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('[pglite] two domains claiming one migration id are refused before anything is applied', async () => {
+    const db = await openPglite(null, failOnCallback);
+    try {
+      const clash = { id: 1, name: 'a second domain picking id 1', sql: 'CREATE TABLE clash (id int)' };
+      await expect(migrate(db, [...MIGRATIONS, clash])).rejects.toThrow(/Migration id 1 .* used twice/);
+      const tables = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('clash', 'schema_migrations', 'users')`);
+      expect(tables[0]?.n).toBe(0);
     } finally {
       await db.close();
     }

@@ -1,5 +1,4 @@
 import type { Database } from './database.ts';
-import { MIGRATIONS } from './migrations.ts';
 
 /** One versioned schema change. Ids are applied in ascending order and never edited once shipped. */
 export interface Migration {
@@ -9,11 +8,18 @@ export interface Migration {
 }
 
 /**
- * Applies every pending migration in one transaction. A transaction-scoped advisory lock makes
+ * Applies every pending migration of `migrations` (each domain's list, composed in app.ts) in one
+ * transaction, in ascending id order whatever order the lists come in. A transaction-scoped advisory lock makes
  * it safe for several server processes to start at once: the second waits, then finds nothing
  * left to do.
  */
-export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(db: Database, migrations: readonly Migration[]): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const m of migrations) {
+    // Two domains picking the same id would silently skip one of them on every database.
+    if (ids.has(m.id)) throw new Error(`Migration id ${m.id} (${m.name}) is used twice.`);
+    ids.add(m.id);
+  }
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(7243811)`);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
