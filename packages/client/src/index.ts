@@ -1,4 +1,5 @@
 export * from './backoff.ts';
+export * from './chat/index.ts';
 export * from './connection.ts';
 export * from './connection-status.ts';
 export * from './cursor-map.ts';

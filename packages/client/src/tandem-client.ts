@@ -1,5 +1,6 @@
 import type { Actor, ClientMessage, LockInfo, PresenceAction, PresenceStatus, ServerMessage } from '@tandem/protocol';
 import type { BackoffOptions } from './backoff.ts';
+import { ChatApi } from './chat/chat-api.ts';
 import { Connection, type Disconnect } from './connection.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 import { createTransport, type TransportChoice } from './create-transport.ts';
@@ -67,6 +68,8 @@ export interface TandemClientOptions {
 export class TandemClient {
   /** REST helper for the API under `/api/v1` (errors become `TandemError`). */
   readonly api: RestClient;
+  /** Chat rooms, messages, reactions, reads, typing, unread counts, search and file uploads. */
+  readonly chat: ChatApi;
   readonly #connection: Connection;
   readonly #pending: PendingRequests;
   readonly #outgoing: OutgoingQueue;
@@ -116,6 +119,7 @@ export class TandemClient {
         },
       },
     );
+    this.chat = new ChatApi(this);
     if (options.autoConnect !== false) this.connect();
   }
 
@@ -177,6 +181,7 @@ export class TandemClient {
    */
   close(): void {
     this.#connection.dispose();
+    this.chat.outbox.dispose();
     this.#outgoing.clear();
     this.#pending.rejectAll(new TandemError('unavailable', 'The client was closed.'));
   }
