@@ -1,4 +1,6 @@
 export * from './tandem-provider.ts';
+export * from './use-chat-messages.ts';
+export * from './use-chat-rooms.ts';
 export * from './use-connection-status.ts';
 export * from './use-cursors.ts';
 export * from './use-lock.ts';
@@ -7,3 +9,5 @@ export * from './use-notifications.ts';
 export * from './use-presence.ts';
 export * from './use-records.ts';
 export * from './use-room.ts';
+export * from './use-typing.ts';
+export * from './use-unread-counts.ts';
