@@ -1,0 +1,58 @@
+import './support/dom.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, newUser, workspaceWith } from '../../server/test/support/http-client.ts';
+import { startServer, type TestServer } from '../../server/test/support/server.ts';
+import { useTyping } from '../src/use-typing.ts';
+import { hookClient, waitFor } from './support/real-server.ts';
+import { renderHook } from './support/render-hook.ts';
+
+let server: TestServer;
+let alice: ApiClient;
+let bob: ApiClient;
+let workspaceId: string;
+
+beforeAll(async () => {
+  server = await startServer({ db: 'pglite' });
+  [alice, bob] = await Promise.all([newUser(server.url, 'Alice'), newUser(server.url, 'Bob')]);
+  workspaceId = await workspaceWith(alice, [[bob, 'editor']]);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('useTyping', () => {
+  it('shows the other member typing, never the user themself, and drops them when their message arrives', async () => {
+    const room = await alice.post('/chat/rooms', { workspace_id: workspaceId, kind: 'dm', user_id: bob.user?.id });
+    const aliceClient = hookClient(alice, server.url);
+    const bobClient = hookClient(bob, server.url);
+    const aliceHook = renderHook(() => useTyping(room.body.id), aliceClient);
+    const bobHook = renderHook(() => useTyping(room.body.id), bobClient);
+    await waitFor('both in the room', () => [aliceClient, bobClient].every((c) => c.room(`chat:${room.body.id}`).state === 'subscribed'));
+
+    aliceHook.current().notifyTyping();
+    await waitFor('Alice typing at Bob', () => bobHook.current().typers.length === 1);
+    expect(bobHook.current().typers[0]?.name).toBe('Alice');
+    expect(aliceHook.current().typers).toHaveLength(0);
+
+    await alice.post(`/chat/rooms/${room.body.id}/messages`, { body: 'done typing' });
+    await waitFor('Alice no longer typing', () => bobHook.current().typers.length === 0);
+    aliceHook.unmount();
+    bobHook.unmount();
+    aliceClient.close();
+    bobClient.close();
+  });
+
+  it('forgets a typer who stopped without sending', async () => {
+    const room = await alice.post('/chat/rooms', { workspace_id: workspaceId, kind: 'group', name: 'quiet', member_ids: [bob.user?.id] });
+    const aliceClient = hookClient(alice, server.url);
+    const bobClient = hookClient(bob, server.url);
+    const bobHook = renderHook(() => useTyping(room.body.id), bobClient);
+    await waitFor('Bob in the room', () => bobClient.room(`chat:${room.body.id}`).state === 'subscribed');
+    aliceClient.chat.typing(room.body.id).notifyTyping();
+    await waitFor('Alice typing', () => bobHook.current().typers.length === 1);
+    await waitFor('Alice expired', () => bobHook.current().typers.length === 0, 9_000);
+    bobHook.unmount();
+    aliceClient.close();
+    bobClient.close();
+  });
+});
