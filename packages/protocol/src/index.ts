@@ -1,4 +1,5 @@
 export * from './accounts.ts';
+export * from './chat.ts';
 export * from './close-codes.ts';
 export * from './domain.ts';
 export * from './errors.ts';
