@@ -1,13 +1,6 @@
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import type { Member } from '../api/types.ts';
-
-/** The `@query` being typed just before the caret, if any. */
-function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
-  const before = text.slice(0, caret);
-  const m = /(^|\s)@([^\s@[\]()]{0,40})$/.exec(before);
-  if (!m) return null;
-  return { start: caret - (m[2]?.length ?? 0) - 1, query: m[2] ?? '' };
-}
+import { useMentionAutocomplete } from '../ui/mention-autocomplete.tsx';
 
 /**
  * A markdown comment box with `@` autocomplete of workspace members: typing `@` and part of a
@@ -31,35 +24,19 @@ export function CommentComposer({
 }) {
   const [text, setText] = useState(initial);
   const [caret, setCaret] = useState(initial.length);
-  const [highlight, setHighlight] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [dismissed, setDismissed] = useState<number | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const id = useId();
-  const listId = useId();
-
-  const mention = mentionQuery(text, caret);
-  const matches =
-    mention && dismissed !== mention.start
-      ? members
-          .filter((m) => m.name.toLowerCase().includes(mention.query.toLowerCase()) || m.email.toLowerCase().startsWith(mention.query.toLowerCase()))
-          .slice(0, 6)
-      : [];
-  const open = matches.length > 0;
-
-  const pick = (member: Member) => {
-    if (!mention) return;
-    const insert = `@[${member.name}](${member.user_id}) `;
-    const next = text.slice(0, mention.start) + insert + text.slice(caret);
-    const pos = mention.start + insert.length;
-    setText(next);
-    setCaret(pos);
-    setHighlight(0);
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(pos, pos);
-    });
-  };
+  const mentions = useMentionAutocomplete({
+    text,
+    caret,
+    members,
+    textarea: ref,
+    onChange: (next, pos) => {
+      setText(next);
+      setCaret(pos);
+    },
+  });
 
   const submit = async () => {
     if (!text.trim() || busy) return;
@@ -74,25 +51,7 @@ export function CommentComposer({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (open) {
-      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-        event.preventDefault();
-        setHighlight((h) => (h + (event.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length);
-        return;
-      }
-      if (event.key === 'Enter' || event.key === 'Tab') {
-        event.preventDefault();
-        const member = matches[Math.min(highlight, matches.length - 1)];
-        if (member) pick(member);
-        return;
-      }
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        event.stopPropagation();
-        setDismissed(mention?.start ?? null);
-        return;
-      }
-    }
+    if (mentions.onKeyDown(event)) return;
     if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
       event.preventDefault();
       void submit();
@@ -117,11 +76,7 @@ export function CommentComposer({
           value={text}
           rows={3}
           placeholder={`${label} — @ to mention, **markdown** works`}
-          role="combobox"
-          aria-expanded={open}
-          aria-controls={listId}
-          aria-autocomplete="list"
-          aria-activedescendant={open ? `${listId}-${Math.min(highlight, matches.length - 1)}` : undefined}
+          {...mentions.inputProps}
           onChange={(e) => {
             setText(e.target.value);
             setCaret(e.target.selectionStart);
@@ -129,25 +84,7 @@ export function CommentComposer({
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
         />
-        {open && (
-          <div className="mention-list" id={listId} role="listbox" aria-label="Mention a member">
-            {matches.map((m, i) => (
-              <div
-                key={m.user_id}
-                id={`${listId}-${i}`}
-                role="option"
-                tabIndex={-1}
-                aria-selected={i === Math.min(highlight, matches.length - 1)}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  pick(m);
-                }}
-              >
-                {m.name} <span className="muted">{m.email}</span>
-              </div>
-            ))}
-          </div>
-        )}
+        {mentions.list}
       </div>
       <div className="composer-actions">
         {onCancel && (
