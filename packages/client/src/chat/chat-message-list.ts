@@ -184,7 +184,8 @@ export class ChatMessageList {
       case CHAT_EVENTS.messageCreated:
       case CHAT_EVENTS.messageUpdated:
       case CHAT_EVENTS.messageDeleted:
-        this.#merge(data?.message as ChatMessage);
+        // The event's data is the message itself.
+        this.#merge(data as unknown as ChatMessage);
         return;
       case CHAT_EVENTS.reactionAdded:
       case CHAT_EVENTS.reactionRemoved: {

@@ -54,7 +54,7 @@ export class ChatTyping {
       // A new message from a typer ends their typing at once.
       room.on('*', (event) => {
         if ((event.type as string) !== 'chat_message_created') return;
-        const author = ((event as { data?: { message?: { author?: { id: string } | null } } }).data?.message?.author ?? null)?.id;
+        const author = (event as { data?: { author?: { id: string } | null } }).data?.author?.id;
         if (author) this.#expire(author);
       }),
       room.subscribe(),
