@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import type { Me } from '../api/types.ts';
+import { ChatNavLink } from '../chat/chat-nav-link.tsx';
+import { ChatPage } from '../chat/chat-page.tsx';
 import { TablePage } from '../grid/table-page.tsx';
 import { ConnectionIndicator } from '../live/connection-indicator.tsx';
 import { LiveClientProvider } from '../live/live-client.tsx';
@@ -17,7 +19,13 @@ import { UserMenu } from './user-menu.tsx';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
 /** Pages inside a workspace, by path pattern. */
-const WORKSPACE_ROUTES = ['/w/:workspaceId', '/w/:workspaceId/members', '/w/:workspaceId/t/:tableId'] as const;
+const WORKSPACE_ROUTES = [
+  '/w/:workspaceId',
+  '/w/:workspaceId/members',
+  '/w/:workspaceId/t/:tableId',
+  '/w/:workspaceId/chat',
+  '/w/:workspaceId/chat/:roomId',
+] as const;
 
 /** Follows the open workspace's room (renders nothing). */
 function WorkspaceLive({ workspaceId }: { workspaceId: string | null }) {
@@ -27,7 +35,7 @@ function WorkspaceLive({ workspaceId }: { workspaceId: string | null }) {
 
 /** The signed-in frame: header (switcher, navigation, user) and the current page. */
 export function AppShell({ me }: { me: Me }) {
-  const { path } = useLocation();
+  const { path, search } = useLocation();
   let params: Record<string, string> | null = null;
   let route: (typeof WORKSPACE_ROUTES)[number] | null = null;
   for (const pattern of WORKSPACE_ROUTES) {
@@ -69,6 +77,8 @@ export function AppShell({ me }: { me: Me }) {
   } else if (route && workspace && params) {
     if (route === '/w/:workspaceId') page = <WorkspaceHome workspace={workspace} />;
     else if (route === '/w/:workspaceId/members') page = <MembersPage workspace={workspace} me={me} />;
+    else if (route === '/w/:workspaceId/chat' || route === '/w/:workspaceId/chat/:roomId')
+      page = <ChatPage workspace={workspace} me={me} roomId={params.roomId ?? null} messageId={search.get('message')} />;
     else page = <TablePage key={params.tableId} workspace={workspace} tableId={params.tableId ?? ''} me={me} />;
   } else if (path !== '/') {
     page = <EmptyState title="Page not found">Nothing lives at {path}.</EmptyState>;
@@ -94,6 +104,7 @@ export function AppShell({ me }: { me: Me }) {
               <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
                 Members
               </Link>
+              <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
             </nav>
           )}
           <div className="topbar-end">
