@@ -20,6 +20,8 @@ export const NOTIFICATION_TYPE_LABELS: Readonly<Record<string, string>> = {
   approval_answered: 'Answers to my requests',
   assigned: 'Assigned to me',
   alert: 'System alerts',
+  chat_mention: 'Mentions in chat',
+  chat_dm: 'Direct messages',
 };
 
 /** "5 min ago"-style time. */

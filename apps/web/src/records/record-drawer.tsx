@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { Field, Member, TableRecord, User } from '../api/types.ts';
+import { RecordChatButton } from '../chat/record-chat-button.tsx';
 import { CellEditor, isEditableType } from '../grid/cell-editor.tsx';
 import { CellView } from '../grid/cell-view.tsx';
 import { type DisplayContext, displayText } from '../grid/field-values.ts';
@@ -87,6 +88,7 @@ export function RecordDrawer({
         >
           {following.data ? 'Following' : 'Follow'}
         </button>
+        <RecordChatButton recordId={record.id} />
         <button type="button" className="btn btn-ghost" aria-label="Close record" onClick={onClose}>
           ×
         </button>
