@@ -1,4 +1,4 @@
-import type { DurableEvent, DurableEventType, ServerSignal } from '@tandem/protocol';
+import type { DurableEvent, DurableEventType, ServerSignal, TypedDurableEvent } from '@tandem/protocol';
 import type { TandemError } from './tandem-error.ts';
 
 /** Server signals addressed to a room (they all carry `room`). */
@@ -21,9 +21,10 @@ export interface SubscriptionErrorEvent {
 /**
  * Every event a room listener can ask for, by `type`: durable events, the room-scoped server
  * signals (presence, cursors, locks, `resync`, …) and the SDK's own subscription events.
+ * A durable event's `data` has the type the protocol's `DurableEventData` declares for it.
  * `'*'` receives all of them.
  */
-export type RoomEventMap = { readonly [K in DurableEventType]: DurableEvent } & { readonly [S in RoomSignal as S['type']]: S } & {
+export type RoomEventMap = { readonly [K in DurableEventType]: TypedDurableEvent<K> } & { readonly [S in RoomSignal as S['type']]: S } & {
   readonly subscribed: SubscribedEvent;
   readonly subscription_error: SubscriptionErrorEvent;
   readonly '*': DurableEvent | RoomSignal | SubscribedEvent | SubscriptionErrorEvent;

@@ -110,8 +110,6 @@ export const DURABLE_EVENT_TYPES = [
   'chat_member_left',
   'chat_unread',
   'chat_room_added',
-  'reaction_added',
-  'reaction_removed',
   'announcement',
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];

@@ -1,7 +1,17 @@
 import type { Actor } from './messages.ts';
 
 /** Why a notification was sent. */
-export const NOTIFICATION_TYPES = ['mention', 'reply', 'comment_on_followed', 'approval_requested', 'approval_answered', 'assigned', 'alert', 'chat_mention', 'chat_dm'] as const;
+export const NOTIFICATION_TYPES = [
+  'mention',
+  'reply',
+  'comment_on_followed',
+  'approval_requested',
+  'approval_answered',
+  'assigned',
+  'alert',
+  'chat_mention',
+  'chat_dm',
+] as const;
 /** A notification type. */
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probePayload } from './realtime/event-writer.ts';
 import { postgresRuns } from './support/each-database.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -17,7 +18,7 @@ describe.skipIf(!postgresRuns)('event numbering passes [postgres]', () => {
     // commits, the only pooled connection goes to the second transaction, which waits for the
     // writer: were the pass to need the pool, neither could ever finish.
     const writer = db.transaction(async (tx) => {
-      events.append(tx, ['table:00000000-0000-4000-8000-000000000001'], 'record_updated', null, { probe: true });
+      events.append(tx, ['table:00000000-0000-4000-8000-000000000001'], 'record_updated', null, probePayload('record_updated', { probe: true }));
     });
     const waiting = db.transaction(async (tx) => {
       await tx.query('SELECT 1');

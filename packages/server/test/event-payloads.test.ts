@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { probePayload } from './realtime/event-writer.ts';
 import { describeEachDatabase } from './support/each-database.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -17,7 +18,7 @@ describeEachDatabase('event payloads', (db) => {
     const { ctx } = server.tandem;
     const rooms: [string, string] = [`table:${randomUUID()}`, `record:${randomUUID()}`];
     const actor = { id: randomUUID(), name: 'Ada' };
-    await ctx.db.transaction(async (tx) => ctx.events.append(tx, rooms, 'record_updated', actor, { title: 'kept once' }));
+    await ctx.db.transaction(async (tx) => ctx.events.append(tx, rooms, 'record_updated', actor, probePayload('record_updated', { title: 'kept once' })));
 
     const [row] = await ctx.db.query<{ id: string }>('SELECT id FROM events WHERE room = $1', [rooms[0]]);
     const id = row?.id ?? '';

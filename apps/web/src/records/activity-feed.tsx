@@ -1,3 +1,4 @@
+import type { ActivityEntry, Approval } from '@tandem/protocol';
 import { type Role, roleAtLeast } from '@tandem/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
@@ -6,7 +7,7 @@ import type { Field, Member, User } from '../api/types.ts';
 import { type DisplayContext, displayText } from '../grid/field-values.ts';
 import { Segmented } from '../ui/segmented.tsx';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
-import { ACTIVITY_FILTERS, type ActivityEntry, type Approval } from './collab-types.ts';
+import { ACTIVITY_FILTERS } from './activity-filters.ts';
 import { recordKeys, useRecordActivity, useRecordApprovals } from './record-queries.ts';
 
 function when(iso: string): string {

@@ -1,10 +1,10 @@
+import type { Comment } from '@tandem/protocol';
 import { type Role, roleAtLeast } from '@tandem/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/http.ts';
 import type { Member, User } from '../api/types.ts';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
-import type { Comment } from './collab-types.ts';
 import { CommentComposer } from './comment-composer.tsx';
 import { recordKeys, useComments } from './record-queries.ts';
 

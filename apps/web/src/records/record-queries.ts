@@ -1,6 +1,6 @@
+import type { ActivityEntry, Approval, Comment } from '@tandem/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/http.ts';
-import type { ActivityEntry, Approval, Comment } from './collab-types.ts';
 
 /** Query keys of one record's collaboration data. */
 export const recordKeys = {

@@ -1,9 +1,8 @@
-import type { Actor } from '@tandem/protocol';
+import type { ActivityEntry, Actor, FieldChange } from '@tandem/protocol';
 import type { Queryable } from '../db/database.ts';
 import { keysetPage } from '../db/keyset-page.ts';
 import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../errors/app-error.ts';
-import type { ActivityEntry, FieldChange } from './activity-writer.ts';
 
 /** Groups of activity a client can ask for by name, besides a single entity type. */
 export const ACTIVITY_TYPE_GROUPS = {

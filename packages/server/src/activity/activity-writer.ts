@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, roomName } from '@tandem/protocol';
+import { type ActivityEntry, type Actor, type FieldChange, roomName } from '@tandem/protocol';
 import type { Transaction } from '../db/database.ts';
 import type { EventLog } from '../events/event-log.ts';
-
-/** One changed field: its id and name at the time, and the value before and after. */
-export interface FieldChange {
-  readonly field_id: string;
-  readonly field_name: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
 
 /** What happened, to be written to the activity log. */
 export interface ActivityInput {
@@ -22,21 +14,6 @@ export interface ActivityInput {
   readonly actor: Actor | null;
   readonly changes?: readonly FieldChange[];
   readonly meta?: Record<string, unknown>;
-}
-
-/** A stored activity entry as the API returns it. */
-export interface ActivityEntry {
-  readonly id: string;
-  readonly workspace_id: string;
-  readonly table_id: string | null;
-  readonly record_id: string | null;
-  readonly entity_type: string;
-  readonly entity_id: string;
-  readonly action: string;
-  readonly actor: Actor | null;
-  readonly changes: readonly FieldChange[];
-  readonly meta: Record<string, unknown>;
-  readonly created_at: string;
 }
 
 /**

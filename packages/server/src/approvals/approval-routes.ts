@@ -1,8 +1,9 @@
+import { APPROVAL_STATUSES } from '@tandem/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../http/authenticate.ts';
-import { APPROVAL_STATUSES, type ApprovalService } from './approval-service.ts';
+import type { ApprovalService } from './approval-service.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
 const idParams = z.object({ id: z.uuid() });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, type Role, roleAtLeast, roomName } from '@tandem/protocol';
+import { type Actor, type Approval, type ApprovalStatus, type Role, roleAtLeast, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
@@ -10,29 +10,6 @@ import { SqlParams } from '../db/sql-params.ts';
 import { errors } from '../errors/app-error.ts';
 import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
-
-/** States of an approval; only `pending` can change, and only once. */
-export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
-/** An approval's state. */
-export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
-
-/** An approval request as the API returns it. */
-export interface Approval {
-  readonly id: string;
-  readonly workspace_id: string;
-  readonly table_id: string;
-  readonly record_id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly status: ApprovalStatus;
-  readonly requester: Actor | null;
-  readonly assignees: readonly Actor[];
-  readonly due_at: string | null;
-  readonly response: { readonly by: Actor | null; readonly note: string; readonly at: string } | null;
-  readonly workflow_id: string | null;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
 
 /** A new approval request, by hand or from a workflow rule. */
 export interface NewApproval {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, type Role, roleAtLeast, roomName } from '@tandem/protocol';
+import { type Comment, type Role, roleAtLeast, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
@@ -10,30 +10,6 @@ import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
 import { findMentions, type MentionTarget, renderComment } from './comment-markdown.ts';
 import { autoFollow, followersOf } from './followers.ts';
-
-/** A comment as the API returns it. Deleted comments keep their place in the thread with an empty body. */
-export interface Comment {
-  readonly id: string;
-  readonly workspace_id: string;
-  readonly table_id: string | null;
-  readonly record_id: string | null;
-  readonly activity_id: string | null;
-  readonly parent_id: string | null;
-  readonly thread_id: string;
-  readonly author: Actor | null;
-  /** The markdown as written. */
-  readonly body: string;
-  /** Sanitised HTML rendered from `body`; safe to insert into a page. */
-  readonly body_html: string;
-  /** Ids of the workspace members the comment mentions. */
-  readonly mentions: readonly string[];
-  readonly resolved: boolean;
-  readonly resolved_at: string | null;
-  readonly resolved_by: string | null;
-  readonly edited_at: string | null;
-  readonly deleted_at: string | null;
-  readonly created_at: string;
-}
 
 /** What a comment is attached to: a record, or an activity entry. */
 interface Target {

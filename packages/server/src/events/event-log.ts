@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, DurableEvent, DurableEventType } from '@tandem/protocol';
+import type { Actor, DurableEvent, DurableEventData, DurableEventType } from '@tandem/protocol';
 import type { Bus } from '../backends/bus.ts';
 import type { Database, Queryable, Transaction } from '../db/database.ts';
 import { type NumberedRow, numberStagedEvents, PassScheduler } from './event-sequencer.ts';
@@ -139,8 +139,11 @@ export class EventLog {
     this.#sweep.unref();
   }
 
-  /** Stages one event for every room in `rooms`; it is written and published with the transaction. */
-  append(tx: Transaction, rooms: readonly string[], type: DurableEventType, actor: Actor | null, data: unknown): void {
+  /**
+   * Stages one event for every room in `rooms`; it is written and published with the transaction.
+   * `data` must be what the protocol's `DurableEventData` declares for `type`.
+   */
+  append<T extends DurableEventType>(tx: Transaction, rooms: readonly string[], type: T, actor: Actor | null, data: DurableEventData[T]): void {
     let drafts = this.#drafts.get(tx);
     if (!drafts) {
       drafts = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, type RecordInfo, type RecordUpdatedData, roomName, type ViewFilter, type ViewSort } from '@tandem/protocol';
-import { type FieldChange, writeActivity } from '../activity/activity-writer.ts';
+import { type Actor, type FieldChange, type RecordInfo, type RecordUpdatedData, roomName, type ViewFilter, type ViewSort } from '@tandem/protocol';
+import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';

@@ -1,5 +1,4 @@
-import type { Actor } from '@tandem/protocol';
-import type { FieldChange } from '../activity/activity-writer.ts';
+import type { Actor, FieldChange } from '@tandem/protocol';
 import type { Transaction } from '../db/database.ts';
 import type { Field } from '../tables/table-model.ts';
 

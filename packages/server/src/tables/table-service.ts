@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FieldInfo, type FieldType, roomName, type TableInfo, type ViewInfo } from '@tandem/protocol';
+import { type FieldType, roomName, type TableDetail, type TableInfo } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
@@ -18,10 +18,7 @@ export interface NewField {
 }
 
 /** A table with its fields and views, as `GET /tables/{id}` returns it. */
-export interface TableDetail extends TableInfo {
-  readonly fields: FieldInfo[];
-  readonly views: ViewInfo[];
-}
+export type { TableDetail };
 
 /** The field a table gets when it is created without any. */
 export const DEFAULT_FIELD: NewField = { name: 'Name', type: 'text' };

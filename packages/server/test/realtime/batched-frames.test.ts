@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, newUser, workspaceWith } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { connectWs, type WsTestClient } from '../support/ws-client.ts';
-import { range, seqs } from './event-writer.ts';
+import { probePayload, range, seqs } from './event-writer.ts';
 
 /** Appends `count` events to `room` in one transaction, so they are published together. */
 async function writeTogether(server: TestServer, room: string, count: number, body = ''): Promise<void> {
   const { ctx } = server.tandem;
   await ctx.db.transaction(async (tx) => {
-    for (let i = 0; i < count; i++) ctx.events.append(tx, [room], 'record_updated', null, { i, body });
+    for (let i = 0; i < count; i++) ctx.events.append(tx, [room], 'record_updated', null, probePayload('record_updated', { i, body }));
   });
 }
 

@@ -1,5 +1,13 @@
-import type { DurableEventType } from '@tandem/protocol';
+import type { DurableEventData, DurableEventType } from '@tandem/protocol';
 import type { TestServer } from '../support/server.ts';
+
+/**
+ * A made-up payload under a real event type: the log stores and replays whatever it is given, and
+ * these tests check numbering, storage and delivery, not what a record looks like.
+ */
+export function probePayload<T extends DurableEventType>(_type: T, data: Readonly<Record<string, unknown>>): DurableEventData[T] {
+  return data as DurableEventData[T];
+}
 
 /**
  * Writes durable events the way every domain service does: appended inside a write transaction,
@@ -9,7 +17,7 @@ export async function writeEvents(server: TestServer, room: string, count: numbe
   const { ctx } = server.tandem;
   for (let i = 0; i < count; i++) {
     await ctx.db.transaction(async (tx) => {
-      ctx.events.append(tx, [room], type, { id: '00000000-0000-4000-8000-000000000000', name: 'Writer' }, { writer, i });
+      ctx.events.append(tx, [room], type, { id: '00000000-0000-4000-8000-000000000000', name: 'Writer' }, probePayload(type, { writer, i }));
     });
   }
 }
