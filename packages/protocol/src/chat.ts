@@ -75,7 +75,7 @@ export interface ChatAttachment {
   readonly height: number | null;
   /** Download URL (`/api/v1/files/{id}`). */
   readonly url: string;
-  /** For images, the image itself (no separate thumbnail is generated); null otherwise. */
+  /** For images, a WebP of at most 320 px (`/api/v1/files/{id}/thumbnail`); null otherwise. */
   readonly thumbnail_url: string | null;
 }
 

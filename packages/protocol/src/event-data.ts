@@ -78,8 +78,8 @@ export interface DurableEventData {
   readonly chat_room_updated: ChatRoom;
   readonly chat_member_joined: ChatMemberJoinedData;
   readonly chat_member_left: ChatMemberLeftData;
-  /** In `user:{id}`: that user's new counts. */
-  readonly chat_unread: { readonly unread: UnreadCounts };
+  /** In `user:{id}`: that user's new counts in one workspace. */
+  readonly chat_unread: { readonly workspace_id: string; readonly unread: UnreadCounts };
   /** In `user:{id}`: a room the user was added to. */
   readonly chat_room_added: { readonly room: ChatRoom };
   /** An operator's message to everyone in `system`; its fields are the operator's. */

@@ -31,6 +31,9 @@ export interface NotificationInfo {
   readonly record_id: string | null;
   readonly comment_id: string | null;
   readonly approval_id: string | null;
+  /** The chat room and message a `chat_mention` or `chat_dm` is about (open the room around the message). */
+  readonly chat_room_id: string | null;
+  readonly chat_message_id: string | null;
   readonly actor: Actor | null;
   /** Urgent notifications bypass quiet hours. */
   readonly urgent: boolean;

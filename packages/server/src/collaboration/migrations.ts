@@ -166,4 +166,12 @@ export const COLLABORATION_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 21,
+    name: 'notifications link to a chat message',
+    sql: `
+      ALTER TABLE notifications ADD COLUMN chat_room_id uuid;
+      ALTER TABLE notifications ADD COLUMN chat_message_id uuid;
+    `,
+  },
 ];

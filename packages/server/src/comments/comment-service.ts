@@ -8,8 +8,8 @@ import type { Queryable, Transaction } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
 import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
-import { findMentions, type MentionTarget, renderComment } from './comment-markdown.ts';
 import { autoFollow, followersOf } from './followers.ts';
+import { renderInWorkspace } from './workspace-markdown.ts';
 
 /** What a comment is attached to: a record, or an activity entry. */
 interface Target {
@@ -88,7 +88,7 @@ export class CommentService {
       const { row, role } = await this.#load(tx, auth, commentId, 'commenter');
       if (row.deleted_at) throw errors.conflict('This comment was deleted.');
       this.#assertAuthorOrAdmin(auth, row, role);
-      const { html, mentionedIds } = await this.#render(tx, row.workspace_id, body);
+      const { html, mentionedIds } = await renderInWorkspace(tx, row.workspace_id, body);
       const [updated] = await tx.query<CommentRow>(
         `WITH changed AS (UPDATE comments SET body = $2, body_html = $3, mentions = $4::jsonb, edited_at = clock_timestamp() WHERE id = $1 RETURNING *)
          ${SELECT.replace('FROM comments c', 'FROM changed c')}`,
@@ -161,7 +161,7 @@ export class CommentService {
         }
         threadId = parent.thread_id;
       }
-      const { html, mentionedIds } = await this.#render(tx, target.workspaceId, body);
+      const { html, mentionedIds } = await renderInWorkspace(tx, target.workspaceId, body);
       const [row] = await tx.query<CommentRow>(
         `WITH inserted AS (INSERT INTO comments (id, workspace_id, table_id, record_id, activity_id, parent_id, thread_id, author_id, body, body_html, mentions)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING *)
@@ -229,20 +229,6 @@ export class CommentService {
     });
     // Someone whose preferences store nothing still counts as told, so they get no second kind.
     return recipients.filter((r) => r !== auth.user.id);
-  }
-
-  async #render(db: Queryable, workspaceId: string, body: string) {
-    const refs = findMentions(body);
-    const ids = refs.filter((r) => r.kind === 'id').map((r) => r.key);
-    const emails = refs.filter((r) => r.kind === 'email').map((r) => r.key);
-    const members = refs.length
-      ? await db.query<MentionTarget>(
-          `SELECT u.id, u.name, lower(u.email) AS email FROM members m JOIN users u ON u.id = m.user_id
-           WHERE m.workspace_id = $1 AND (u.id = ANY($2::uuid[]) OR lower(u.email) = ANY($3::text[]))`,
-          [workspaceId, ids, emails],
-        )
-      : [];
-    return renderComment(body, (ref) => members.find((m) => (ref.kind === 'id' ? m.id === ref.key : m.email === ref.key)));
   }
 
   async #activity(tx: Transaction, auth: AuthInfo, comment: Comment, action: string): Promise<void> {

@@ -33,4 +33,5 @@ export const errors = {
   notFound: (what = 'Resource') => new AppError('not_found', `${what} not found.`),
   conflict: (message: string, details?: Record<string, unknown>) => new AppError('conflict', message, details),
   locked: (message: string, details?: Record<string, unknown>) => new AppError('locked', message, details),
+  tooLarge: (message: string, details?: Record<string, unknown>) => new AppError('too_large', message, details),
 };

@@ -17,6 +17,8 @@ export interface NotificationInput {
   readonly recordId?: string | null;
   readonly commentId?: string | null;
   readonly approvalId?: string | null;
+  readonly chatRoomId?: string | null;
+  readonly chatMessageId?: string | null;
   /** Urgent notifications bypass quiet hours. Default: true for `alert`, false otherwise. */
   readonly urgent?: boolean;
 }
@@ -43,8 +45,8 @@ export async function notify(tx: Transaction, events: EventLog, input: Notificat
     if (!channels || (!channels.in_app && !channels.email && !channels.push)) continue;
     const id = randomUUID();
     const [row] = await tx.query<{ created_at: Date }>(
-      `INSERT INTO notifications (id, user_id, type, workspace_id, table_id, record_id, comment_id, approval_id, actor_id, title, body, urgent, in_app)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING created_at`,
+      `INSERT INTO notifications (id, user_id, type, workspace_id, table_id, record_id, comment_id, approval_id, actor_id, title, body, urgent, in_app, chat_room_id, chat_message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING created_at`,
       [
         id,
         userId,
@@ -59,6 +61,8 @@ export async function notify(tx: Transaction, events: EventLog, input: Notificat
         input.body ?? '',
         urgent,
         channels.in_app,
+        input.chatRoomId ?? null,
+        input.chatMessageId ?? null,
       ],
     );
     const notification: Notification = {
@@ -71,6 +75,8 @@ export async function notify(tx: Transaction, events: EventLog, input: Notificat
       record_id: input.recordId ?? null,
       comment_id: input.commentId ?? null,
       approval_id: input.approvalId ?? null,
+      chat_room_id: input.chatRoomId ?? null,
+      chat_message_id: input.chatMessageId ?? null,
       actor: input.actor,
       urgent,
       read_at: null,

@@ -1,0 +1,61 @@
+import type { ChatRoomKind, ChatSearchHit } from '@tandem/protocol';
+import type { AuthInfo } from '../auth/auth-service.ts';
+import type { Queryable } from '../db/database.ts';
+import { SqlParams } from '../db/sql-params.ts';
+import type { Access } from '../workspaces/access.ts';
+import { hydrateMessages, MESSAGE_SELECT, type MessageRow } from './chat-message-rows.ts';
+
+/** What to search for. */
+export interface ChatSearchQuery {
+  readonly workspaceId: string;
+  /** Words, "quoted phrases", `-excluded` and `or`, as web search engines take them. */
+  readonly q: string;
+  /** Only this room. */
+  readonly roomId?: string;
+  readonly limit: number;
+}
+
+// Control characters cannot be typed into a message body, so they mark the matches safely
+// until the snippet is HTML-escaped; then they become <mark>.
+const START = '\u0001';
+const STOP = '\u0002';
+
+/**
+ * Full-text search over the messages of the rooms the caller can read (rooms they are a member
+ * of, the workspace's channels and record rooms), ranked by `ts_rank`, with a highlighted snippet:
+ * PostgreSQL's `tsvector` column and GIN index, on PostgreSQL and PGlite alike.
+ */
+export async function searchMessages(db: Queryable, access: Access, auth: AuthInfo, query: ChatSearchQuery): Promise<ChatSearchHit[]> {
+  await access.require(auth, 'workspace', query.workspaceId, 'viewer');
+  const p = new SqlParams();
+  const tsquery = `websearch_to_tsquery('simple', ${p.add(query.q)})`;
+  const user = p.add(auth.user.id);
+  const roomFilter = query.roomId ? `AND c.room_id = ${p.add(query.roomId)}` : '';
+  const hits = await db.query<{ id: string; rank: number; snippet: string; room_name: string | null; room_kind: ChatRoomKind }>(
+    `WITH q AS (SELECT ${tsquery} AS q),
+     hits AS (
+       SELECT c.id, c.body, r.name AS room_name, r.kind AS room_kind, ts_rank(c.search, q.q) AS rank, c.ordinal
+       FROM q, chat_messages c JOIN chat_rooms r ON r.id = c.room_id
+       WHERE c.search @@ q.q AND c.workspace_id = ${p.add(query.workspaceId)} AND c.deleted_at IS NULL ${roomFilter}
+         AND (r.kind IN ('channel', 'record') OR EXISTS (SELECT 1 FROM chat_members m WHERE m.room_id = r.id AND m.user_id = ${user}))
+       ORDER BY rank DESC, c.ordinal DESC LIMIT ${p.add(query.limit)})
+     SELECT hits.id, hits.room_name, hits.room_kind, hits.rank::float8 AS rank,
+       ts_headline('simple', hits.body, q.q, 'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=10, MaxFragments=2') AS snippet
+     FROM hits, q ORDER BY hits.rank DESC, hits.ordinal DESC`,
+    p.values,
+  );
+  if (hits.length === 0) return [];
+  const rows = await db.query<MessageRow>(`${MESSAGE_SELECT} WHERE c.id = ANY($1::uuid[])`, [hits.map((h) => h.id)]);
+  const messages = new Map((await hydrateMessages(db, rows)).map((m) => [m.id, m]));
+  return hits.flatMap((hit) => {
+    const message = messages.get(hit.id);
+    if (!message) return [];
+    return [{ message, room: { id: message.room_id, name: hit.room_name, kind: hit.room_kind }, snippet_html: highlight(hit.snippet), rank: hit.rank }];
+  });
+}
+
+/** The snippet HTML-escaped, with the marked matches in `<mark>`. */
+export function highlight(snippet: string): string {
+  const escaped = snippet.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return escaped.replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
+}
