@@ -11,6 +11,8 @@ import pino, { type Logger } from 'pino';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
+import { installChat } from './chat/chat-module.ts';
+import { CHAT_MIGRATIONS } from './chat/migrations.ts';
 import { createBackends } from './backends/create-backends.ts';
 import { installCollaboration } from './collaboration/collaboration-module.ts';
 import { COLLABORATION_MIGRATIONS } from './collaboration/migrations.ts';
@@ -23,6 +25,8 @@ import { type Migration, migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { EventLog } from './events/event-log.ts';
 import { EVENT_MIGRATIONS } from './events/migrations.ts';
+import { installFiles } from './files/files-module.ts';
+import { FILE_MIGRATIONS } from './files/migrations.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -65,10 +69,17 @@ export interface CreateOptions {
 
 /**
  * Every schema change of every domain. Each domain keeps its migrations beside its code and
- * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29);
+ * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49);
  * `migrate` applies them in id order and refuses an id used twice.
  */
-export const MIGRATIONS: readonly Migration[] = [FOUNDATION_MIGRATION, ...RECORD_MIGRATIONS, ...EVENT_MIGRATIONS, ...COLLABORATION_MIGRATIONS];
+export const MIGRATIONS: readonly Migration[] = [
+  FOUNDATION_MIGRATION,
+  ...RECORD_MIGRATIONS,
+  ...EVENT_MIGRATIONS,
+  ...COLLABORATION_MIGRATIONS,
+  ...CHAT_MIGRATIONS,
+  ...FILE_MIGRATIONS,
+];
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
 
@@ -136,6 +147,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const realtime = createRealtime({ ctx, app, auth, access, presence: backends.presence, nodeId: backends.nodeId, isAllowedOrigin });
   // Record writes ask the lock domain before writing, so it is composed before the record routes.
   const locks = installLocks(ctx, access, backends.locks, realtime.gateway);
+  const files = await installFiles(ctx, access);
+  const chat = installChat(ctx, access, realtime.gateway, files.service);
 
   installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
@@ -149,6 +162,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(recordRoutes(new RecordService(ctx, access, locks)));
       await api.register(activityRoutes(db, access));
       await api.register(collaboration.routes);
+      await api.register(chat.routes);
+      await api.register(files.routes);
     },
     { prefix: '/api/v1' },
   );
@@ -182,9 +197,11 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     },
     async close() {
       await ctx.jobs.stop();
+      await chat.close();
       collaboration.close();
       await realtime.close();
       await app.close();
+      await files.close();
       await events.close();
       await backends.close();
       if (!options.database) await db.close();

@@ -32,7 +32,7 @@ export const CONFIG_OPTIONS = {
   }),
   dataDir: option({
     env: 'DATA_DIR',
-    description: 'Directory for the embedded database, generated secrets and outgoing mail files.',
+    description: 'Directory for the embedded database, generated secrets, uploaded files (DATA_DIR/files) and outgoing mail files.',
     schema: z.string().min(1).default('./data'),
   }),
   databaseUrl: option({
@@ -103,6 +103,16 @@ export const CONFIG_OPTIONS = {
     env: 'BODY_LIMIT_BYTES',
     description: 'Maximum HTTP request body size.',
     schema: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  }),
+  fileMaxBytes: option({
+    env: 'FILE_MAX_BYTES',
+    description: 'Largest file one upload may store (chat attachments, record files).',
+    schema: int(1024, 10 * 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  }),
+  workspaceFileQuotaBytes: option({
+    env: 'WORKSPACE_FILE_QUOTA_BYTES',
+    description: 'Total size of the files one workspace may store.',
+    schema: int(1024, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
   }),
   wsMaxFrameBytes: option({ env: 'WS_MAX_FRAME_BYTES', description: 'Maximum WebSocket frame size.', schema: int(256, 16 * 1024 * 1024).default(64 * 1024) }),
   wsMessagesPerSecond: option({
