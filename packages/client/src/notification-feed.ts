@@ -1,4 +1,5 @@
 import type { NotificationInfo } from '@tandem/protocol';
+import { roomName } from '@tandem/protocol';
 import type { TandemClient } from './tandem-client.ts';
 import { TandemError } from './tandem-error.ts';
 
@@ -52,7 +53,7 @@ export class NotificationFeed<N extends FeedNotification = NotificationInfo> {
       try {
         const userId = this.client.user?.id ?? (await this.client.api.get<{ user: { id: string } }>('/me')).user.id;
         if (stopped) return;
-        const room = this.client.room(`user:${userId}`);
+        const room = this.client.room(roomName('user', userId));
         const onEvent = (event: { type: string; data: unknown }) => this.#onEvent(event);
         this.#stop.push(room.on('notification_created', onEvent), room.on('notification_read', onEvent));
         this.#stop.push(room.on('resync', () => void this.refetch()));

@@ -129,7 +129,7 @@ export interface UnreadCounts {
   readonly rooms: Readonly<Record<string, RoomUnread>>;
 }
 
-/** A search hit: the message, its room and a snippet with `<mark>` around the matches (the rest HTML-escaped). */
+/** A search hit: the message, its room (a DM named after the other member) and a snippet with `<mark>` around the matches (the rest HTML-escaped). */
 export interface ChatSearchHit {
   readonly message: ChatMessage;
   readonly room: { readonly id: string; readonly name: string | null; readonly kind: ChatRoomKind };

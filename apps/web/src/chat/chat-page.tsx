@@ -7,6 +7,7 @@ import { navigate } from '../router/router.ts';
 import { EmptyState, LoadingState } from '../ui/states.tsx';
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { ChatComposer } from './chat-composer.tsx';
+import { ChatSearch } from './chat-search.tsx';
 import { MessageList } from './message-list.tsx';
 import { chatHref, roomTitle } from './room-title.ts';
 import { SeenBy } from './seen-by.tsx';
@@ -22,6 +23,7 @@ export function ChatPage({ workspace, me, roomId, messageId }: { workspace: Work
     <div className="chat-layout">
       <aside className="chat-sidebar" aria-label="Conversations">
         <NewMessage workspaceId={workspace.id} meId={me.user.id} members={members} />
+        <ChatSearch workspaceId={workspace.id} />
         {rooms.loading ? (
           <LoadingState label="Loading conversations" />
         ) : (

@@ -1,4 +1,5 @@
 import type { SeenByUser } from '@tandem/client';
+import { roomName } from '@tandem/protocol';
 import { useTandemClient } from '@tandem/react';
 import { useEffect, useState } from 'react';
 import { Avatar } from '../ui/avatar.tsx';
@@ -15,7 +16,7 @@ export function SeenBy({ roomId, messageId, colorOf }: { roomId: string; message
         () => undefined,
       );
     void load();
-    const off = client.room(`chat:${roomId}`).on('chat_read', () => void load());
+    const off = client.room(roomName('chat', roomId)).on('chat_read', () => void load());
     return () => {
       live = false;
       off();

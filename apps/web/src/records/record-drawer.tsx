@@ -1,4 +1,4 @@
-import { type Role, roleAtLeast } from '@tandem/protocol';
+import { type Role, roleAtLeast, roomName } from '@tandem/protocol';
 import { useRoom } from '@tandem/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
@@ -48,7 +48,7 @@ export function RecordDrawer({
   const panel = useRef<HTMLElement>(null);
   const canEdit = roleAtLeast(role, 'editor');
 
-  useRoom(`record:${record.id}`, (event) => {
+  useRoom(roomName('record', record.id), (event) => {
     if (REFRESHING_EVENTS.has(event.type)) void queries.invalidateQueries({ queryKey: recordKeys.all(record.id) });
   });
 

@@ -1,3 +1,4 @@
+import { roomName } from '@tandem/protocol';
 import type { RoomEvent } from '../room-events.ts';
 import type { TandemClient } from '../tandem-client.ts';
 import { TandemError } from '../tandem-error.ts';
@@ -80,7 +81,7 @@ export class ChatMessageList {
 
   /** Follows the room and loads the first page; returns the function that stops. */
   start(): () => void {
-    const room = this.client.room(`chat:${this.roomId}`);
+    const room = this.client.room(roomName('chat', this.roomId));
     this.#stop.push(
       room.on('*', (event) => this.#onEvent(event)),
       this.outbox.onChange((roomId) => {

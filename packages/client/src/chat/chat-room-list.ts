@@ -1,3 +1,4 @@
+import { roomName } from '@tandem/protocol';
 import type { TandemClient } from '../tandem-client.ts';
 import { TandemError } from '../tandem-error.ts';
 import { CHAT_EVENTS, type ChatRoom, type UnreadCounts } from './chat-types.ts';
@@ -49,7 +50,7 @@ export class ChatRoomList {
       try {
         const userId = this.client.user?.id ?? (await this.client.api.get<{ user: { id: string } }>('/me')).user.id;
         if (stopped) return;
-        const room = this.client.room(`user:${userId}`);
+        const room = this.client.room(roomName('user', userId));
         this.#stop.push(
           room.on('*', (event) => {
             const type = event.type as string;

@@ -1,3 +1,4 @@
+import { roomName } from '@tandem/protocol';
 import type { TandemClient } from '../tandem-client.ts';
 
 /** How long a typer is shown without a new signal. */
@@ -44,7 +45,7 @@ export class ChatTyping {
 
   /** Follows the room; returns the function that stops. */
   start(): () => void {
-    const room = this.client.room(`chat:${this.roomId}`);
+    const room = this.client.room(roomName('chat', this.roomId));
     this.#stop.push(
       room.on('typing', (signal) => {
         const data = signal as { user_id: string; name: string; thread_id?: string | null };
@@ -70,7 +71,7 @@ export class ChatTyping {
   notifyTyping(now = Date.now()): void {
     if (now - this.#lastSent < TYPING_THROTTLE_MS) return;
     this.#lastSent = now;
-    this.client.typing(`chat:${this.roomId}`);
+    this.client.typing(roomName('chat', this.roomId));
   }
 
   /** Lets the next keystroke signal at once (after the user sent their message). */

@@ -1,3 +1,4 @@
+import { roomName } from '@tandem/protocol';
 import type { TandemClient } from '../tandem-client.ts';
 import { TandemError } from '../tandem-error.ts';
 import { CHAT_EVENTS, type UnreadCounts } from './chat-types.ts';
@@ -46,7 +47,7 @@ export class ChatUnread {
       try {
         const userId = this.client.user?.id ?? (await this.client.api.get<{ user: { id: string } }>('/me')).user.id;
         if (stopped) return;
-        const room = this.client.room(`user:${userId}`);
+        const room = this.client.room(roomName('user', userId));
         this.#stop.push(
           room.on('*', (event) => {
             if ((event.type as string) !== CHAT_EVENTS.unread) return;

@@ -34,7 +34,9 @@ export async function searchMessages(db: Queryable, access: Access, auth: AuthIn
   const hits = await db.query<{ id: string; rank: number; snippet: string; room_name: string | null; room_kind: ChatRoomKind }>(
     `WITH q AS (SELECT ${tsquery} AS q),
      hits AS (
-       SELECT c.id, c.body, r.name AS room_name, r.kind AS room_kind, ts_rank(c.search, q.q) AS rank, c.ordinal
+       SELECT c.id, c.body, r.kind AS room_kind,
+         CASE WHEN r.kind = 'dm' THEN (SELECT u.name FROM chat_members pm JOIN users u ON u.id = pm.user_id
+                                       WHERE pm.room_id = r.id AND pm.user_id <> ${user} LIMIT 1) ELSE r.name END AS room_name, ts_rank(c.search, q.q) AS rank, c.ordinal
        FROM q, chat_messages c JOIN chat_rooms r ON r.id = c.room_id
        WHERE c.search @@ q.q AND c.workspace_id = ${p.add(query.workspaceId)} AND c.deleted_at IS NULL ${roomFilter}
          AND (r.kind IN ('channel', 'record') OR EXISTS (SELECT 1 FROM chat_members m WHERE m.room_id = r.id AND m.user_id = ${user}))
