@@ -25,9 +25,9 @@ export async function connectMember(baseUrl: string, token: string, rooms: reado
   let welcomed: (() => void) | null = null;
   const onText = (text: string) => {
     const at = Date.now();
-    const msg = JSON.parse(text) as { type: string; id?: number; data?: { message?: { client_id?: string | null } } };
+    const msg = JSON.parse(text) as { type: string; id?: number; data?: { client_id?: string | null } };
     if (msg.type === 'chat_message_created') {
-      const clientId = msg.data?.message?.client_id;
+      const clientId = msg.data?.client_id;
       if (clientId) sink(clientId, at);
       return;
     }

@@ -94,12 +94,14 @@ export async function runMessagePath(
           callApi(url, 'POST', `/chat/rooms/${room.id}/messages`, sender.token, { body: `bench message ${due}`, client_id: clientId })
             .then((answer) => {
               if (answer.status !== 201 && answer.status !== 200) {
+                if (failedSends === 0) console.error(`first failed send: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
                 failedSends++;
                 sent.delete(clientId);
                 if (measured) measuredSent--;
               } else if (measured) sendTime.recordMillis(Date.now() - at);
             })
-            .catch(() => {
+            .catch((err: unknown) => {
+              if (failedSends === 0) console.error(`first failed send: ${String(err)}`);
               failedSends++;
               sent.delete(clientId);
               if (measured) measuredSent--;

@@ -74,4 +74,19 @@ describeEachDatabase('demo tables', (db) => {
     }
     expect(choiceName('Priority', mine[0]?.values[field('Priority').id])).toBe('Urgent');
   });
+
+  it('the demo has a #general channel and a DM with messages Bob can read and answer, with unread counts', async () => {
+    const workspaceId = (await bob.get('/workspaces')).body.workspaces[0].id;
+    const rooms = (await bob.get(`/chat/rooms?workspace_id=${workspaceId}`)).body.rooms as { id: string; kind: string; name: string | null; unread: number }[];
+    expect(rooms.map((r) => [r.kind, r.name]).sort()).toEqual([
+      ['channel', 'general'],
+      ['dm', null],
+    ]);
+    const dm = rooms.find((r) => r.kind === 'dm');
+    expect(dm?.unread).toBe(2);
+    const page = await bob.get(`/chat/rooms/${dm?.id}/messages`);
+    expect(page.body.messages).toHaveLength(2);
+    expect((await bob.post(`/chat/rooms/${dm?.id}/messages`, { body: 'On it.' })).status).toBe(201);
+    expect((await alice.get(`/chat/search?workspace_id=${workspaceId}&q=bearing`)).body.hits).toHaveLength(1);
+  });
 });

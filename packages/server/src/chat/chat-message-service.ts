@@ -13,7 +13,7 @@ import type { UnreadPusher } from './unread-pusher.ts';
 
 /** What chat needs of the file store: that files named in a message are the sender's own uploads in the room's workspace. */
 export interface AttachableFiles {
-  requireOwnFiles(db: Queryable, userId: string, workspaceId: string, fileIds: readonly string[]): Promise<void>;
+  requireOwnFiles(db: Queryable, userId: string, workspaceId: string, fileIds: readonly string[]): Promise<unknown>;
 }
 
 /** Most different emoji on one message. */

@@ -133,7 +133,6 @@ export function chatRoutes({ ctx, access, rooms, messages, reads, typing }: Chat
           params: idParams,
           body: sendChatMessageSchema,
         },
-        config: { rateLimit: { max: 120, timeWindow: 10_000 } },
       },
       async (request, reply) => {
         const { message, created } = await messages.send(requireAuth(request), request.params.id, request.body);

@@ -3,6 +3,7 @@ import type { Role } from '@tandem/protocol';
 import { hashPassword } from '../auth/passwords.ts';
 import { colorFor } from '../auth/users.ts';
 import type { AppContext } from '../context.ts';
+import { seedDemoChat } from './demo-chat.ts';
 import { seedDemoTables } from './demo-tables.ts';
 
 /** The password every demo user shares. */
@@ -17,7 +18,7 @@ export const DEMO_USERS: readonly { email: string; name: string; role: Role }[] 
 
 /**
  * On a first start (no users at all), creates the demo workspace "Northwind Fabrication" with
- * its tables and records. Returns the log-in details whenever the demo users exist.
+ * its tables and records, a `#general` channel and a direct message. Returns the log-in details whenever the demo users exist.
  */
 export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[]; password: string } | null> {
   const emails = DEMO_USERS.map((u) => u.email);
@@ -42,6 +43,11 @@ export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[
     await tx.query('INSERT INTO workspaces (id, name, created_by) VALUES ($1, $2, $3)', [workspaceId, 'Northwind Fabrication', users[0]?.id ?? null]);
     for (const u of users) await tx.query('INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)', [workspaceId, u.id, u.role]);
     await seedDemoTables(
+      tx,
+      workspaceId,
+      users.map((u) => u.id),
+    );
+    await seedDemoChat(
       tx,
       workspaceId,
       users.map((u) => u.id),
