@@ -101,6 +101,10 @@ describe.runIf(chromiumAvailable())('two people in a direct message', () => {
     await alice.page.locator('.chat-room-main').getByLabel('Attach files').setInputFiles({ name: 'fixture.png', mimeType: 'image/png', buffer: png });
     const composer = alice.page.getByPlaceholder('Message Bob Okafor');
     await composer.fill('Photo of the fixture');
+    const main = alice.page.locator('.chat-room-main');
+    await eventually(() => main.locator('.chat-uploads li').first().textContent()).toContain('fixture.png');
+    await eventually(() => main.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+    expect(await main.locator('.chat-uploads .error-text').count()).toBe(0);
     await composer.press('Enter');
     const preview = message(bob, 'Photo of the fixture').locator('.chat-image img');
     await preview.waitFor();

@@ -1,7 +1,9 @@
-import type { NotificationInfo } from '@tandem/protocol';
-import { roomName } from '@tandem/protocol';
+import { type NotificationInfo, roomName, type TypedDurableEvent } from '@tandem/protocol';
 import type { TandemClient } from './tandem-client.ts';
 import { TandemError } from './tandem-error.ts';
+
+/** The durable events of `user:{id}` the feed follows. */
+type NotificationEvent = TypedDurableEvent<'notification_created' | 'notification_read'>;
 
 /** What the feed needs of a notification (the API's {@link NotificationInfo} has more). */
 export interface FeedNotification {
@@ -28,7 +30,7 @@ export const NOTIFICATION_PAGE_SIZE = 50;
  */
 export class NotificationFeed<N extends FeedNotification = NotificationInfo> {
   #snapshot: NotificationFeedSnapshot<N> = { notifications: [], unreadCount: 0, loading: true, error: null };
-  #buffer: { type: string; data: unknown }[] | null = null;
+  #buffer: NotificationEvent[] | null = null;
   #generation = 0;
   readonly #listeners = new Set<() => void>();
   readonly #stop: (() => void)[] = [];
@@ -54,7 +56,7 @@ export class NotificationFeed<N extends FeedNotification = NotificationInfo> {
         const userId = this.client.user?.id ?? (await this.client.api.get<{ user: { id: string } }>('/me')).user.id;
         if (stopped) return;
         const room = this.client.room(roomName('user', userId));
-        const onEvent = (event: { type: string; data: unknown }) => this.#onEvent(event);
+        const onEvent = (event: NotificationEvent) => this.#onEvent(event);
         this.#stop.push(room.on('notification_created', onEvent), room.on('notification_read', onEvent));
         this.#stop.push(room.on('resync', () => void this.refetch()));
         this.#stop.push(room.subscribe());
@@ -101,7 +103,7 @@ export class NotificationFeed<N extends FeedNotification = NotificationInfo> {
     await this.client.api.post('/notifications/read');
   }
 
-  #onEvent(event: { type: string; data: unknown }): void {
+  #onEvent(event: NotificationEvent): void {
     if (this.#buffer) {
       this.#buffer.push(event);
       return;
@@ -110,15 +112,16 @@ export class NotificationFeed<N extends FeedNotification = NotificationInfo> {
     this.#changed();
   }
 
-  #apply(event: { type: string; data: unknown }): void {
+  #apply(event: NotificationEvent): void {
     const current = this.#snapshot;
     if (event.type === 'notification_created') {
-      const notification = event.data as N;
+      // The feed's item type extends the wire type (an app may add fields it fills itself).
+      const notification = event.data as unknown as N;
       if (current.notifications.some((n) => n.id === notification.id)) return;
       this.#snapshot = { ...current, notifications: [notification, ...current.notifications], unreadCount: current.unreadCount + 1 };
       return;
     }
-    const data = event.data as { all?: boolean; ids?: readonly string[]; archived?: boolean; unread_count?: number };
+    const data = event.data;
     const ids = new Set(data.ids ?? []);
     const now = new Date().toISOString();
     let notifications = current.notifications.map((n) => ((data.all || ids.has(n.id)) && n.read_at === null ? { ...n, read_at: now } : n));

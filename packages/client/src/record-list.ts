@@ -1,4 +1,8 @@
-import { type DurableEvent, type RecordInfo, roomName } from '@tandem/protocol';
+import { type RecordInfo, roomName, type TypedDurableEvent } from '@tandem/protocol';
+
+/** The durable events a record list follows; each carries the record. */
+type RecordEvent = TypedDurableEvent<'record_created' | 'record_updated' | 'record_deleted'>;
+
 import { conflictOf, type RecordConflict } from './record-conflict.ts';
 import type { TandemClient } from './tandem-client.ts';
 import { isTandemError, TandemError } from './tandem-error.ts';
@@ -77,7 +81,7 @@ export class RecordList {
   #snapshot: RecordListSnapshot = { records: [], loading: true, error: null, queued: 0, conflict: null, writeError: null, changedByOther: false };
   #loading = true;
   #error: TandemError | null = null;
-  #buffer: DurableEvent[] | null = null;
+  #buffer: RecordEvent[] | null = null;
   #flushing = false;
   #nextKey = 0;
   #generation = 0;
@@ -111,7 +115,7 @@ export class RecordList {
   /** Subscribes to the table room and loads the records; returns the function that stops both. */
   start(): () => void {
     const room = this.client.room(this.room);
-    const onEvent = (event: DurableEvent) => this.#onEvent(event);
+    const onEvent = (event: RecordEvent) => this.#onEvent(event);
     this.#stop.push(room.on('record_created', onEvent), room.on('record_updated', onEvent), room.on('record_deleted', onEvent));
     this.#stop.push(room.on('resync', () => void this.refetch()));
     // Changing or deleting a field rewrites values of every record without an event per record.
@@ -286,7 +290,7 @@ export class RecordList {
     return conflict;
   }
 
-  #onEvent(event: DurableEvent): void {
+  #onEvent(event: RecordEvent): void {
     if (this.#buffer) {
       this.#buffer.push(event);
       return;
@@ -295,8 +299,8 @@ export class RecordList {
     if (this.#apply(event)) this.#changed(event.actor !== null && event.actor.id !== this.client.user?.id);
   }
 
-  #apply(event: DurableEvent): boolean {
-    const record = event.data as RecordInfo;
+  #apply(event: RecordEvent): boolean {
+    const record = event.data;
     if (!record || typeof record.id !== 'string') return false;
     if (event.type === 'record_deleted') return this.#confirmed.delete(record.id);
     return this.#confirm(record);
