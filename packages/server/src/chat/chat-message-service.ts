@@ -44,10 +44,6 @@ export class ChatMessageService {
     const result = await this.ctx.db.transaction(async (tx) => {
       const room = await requireRoom(tx, auth.user.id, roomId);
       assertCanPost(room);
-      if (input.client_id) {
-        const known = await this.#byClientId(tx, roomId, auth.user.id, input.client_id);
-        if (known) return { message: known, created: false, memberIds: [] as string[] };
-      }
       const parent = input.parent_id ? await this.#threadRoot(tx, roomId, input.parent_id) : null;
       const fileIds = [...new Set(input.file_ids ?? [])];
       if (fileIds.length) await this.files.requireOwnFiles(tx, auth.user.id, room.room.workspace_id, fileIds);
@@ -62,7 +58,7 @@ export class ChatMessageService {
         [id, roomId, room.room.workspace_id, auth.user.id, input.client_id ?? null, parent?.id ?? null, input.body, html, JSON.stringify(mentionedIds)],
       );
       if (!row) {
-        // A retry raced the first send past the lookup above: the first one won.
+        // A retry of a send already stored (its client_id is taken): answer the first one.
         const known = await this.#byClientId(tx, roomId, auth.user.id, input.client_id ?? '');
         if (!known) throw new Error('chat send conflicted without a stored message');
         return { message: known, created: false, memberIds: [] as string[] };

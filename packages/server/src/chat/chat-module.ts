@@ -12,8 +12,8 @@ import { chatRoutes } from './chat-routes.ts';
 import { ChatTypingSignal, TYPING_SIGNAL_MS } from './chat-typing.ts';
 import { UnreadPusher } from './unread-pusher.ts';
 
-/** Coalescing window of the unread counts pushed after new messages. */
-export const UNREAD_PUSH_MS = 1_000;
+/** Coalescing window of the unread counts pushed after new messages: each member gets one count per window, whatever the traffic. */
+export const UNREAD_PUSH_MS = 3_000;
 
 /** What chat needs of the file store: checking attachments, and telling it who may download them. */
 export interface ChatFiles extends AttachableFiles {

@@ -20,9 +20,12 @@ export interface ChatSearchQuery {
 const START = '\u0001';
 const STOP = '\u0002';
 
+/** How many of the newest matches are ranked. */
+const RANKED_CANDIDATES = 1000;
+
 /**
  * Full-text search over the messages of the rooms the caller can read (rooms they are a member
- * of, the workspace's channels and record rooms), ranked by `ts_rank`, with a highlighted snippet:
+ * of, the workspace's channels and record rooms): the newest 1,000 matches ranked by `ts_rank`, with a highlighted snippet:
  * PostgreSQL's `tsvector` column and GIN index, on PostgreSQL and PGlite alike.
  */
 export async function searchMessages(db: Queryable, access: Access, auth: AuthInfo, query: ChatSearchQuery): Promise<ChatSearchHit[]> {
@@ -33,13 +36,20 @@ export async function searchMessages(db: Queryable, access: Access, auth: AuthIn
   const roomFilter = query.roomId ? `AND c.room_id = ${p.add(query.roomId)}` : '';
   const hits = await db.query<{ id: string; rank: number; snippet: string; room_name: string | null; room_kind: ChatRoomKind }>(
     `WITH q AS (SELECT ${tsquery} AS q),
-     hits AS (
-       SELECT c.id, c.body, r.kind AS room_kind,
-         CASE WHEN r.kind = 'dm' THEN (SELECT u.name FROM chat_members pm JOIN users u ON u.id = pm.user_id
-                                       WHERE pm.room_id = r.id AND pm.user_id <> ${user} LIMIT 1) ELSE r.name END AS room_name, ts_rank(c.search, q.q) AS rank, c.ordinal
+     -- The newest matches are ranked, not every match: a common word in a big workspace would
+     -- otherwise rank hundreds of thousands of rows to show twenty.
+     candidates AS (
+       SELECT c.id, c.body, c.search, c.ordinal, r.kind AS room_kind, r.name, r.id AS room_id
        FROM q, chat_messages c JOIN chat_rooms r ON r.id = c.room_id
        WHERE c.search @@ q.q AND c.workspace_id = ${p.add(query.workspaceId)} AND c.deleted_at IS NULL ${roomFilter}
          AND (r.kind IN ('channel', 'record') OR EXISTS (SELECT 1 FROM chat_members m WHERE m.room_id = r.id AND m.user_id = ${user}))
+       ORDER BY c.ordinal DESC LIMIT ${p.add(RANKED_CANDIDATES)}),
+     hits AS (
+       SELECT c.id, c.body, c.room_kind,
+         CASE WHEN c.room_kind = 'dm' THEN (SELECT u.name FROM chat_members pm JOIN users u ON u.id = pm.user_id
+                                            WHERE pm.room_id = c.room_id AND pm.user_id <> ${user} LIMIT 1) ELSE c.name END AS room_name,
+         ts_rank(c.search, q.q) AS rank, c.ordinal
+       FROM q, candidates c
        ORDER BY rank DESC, c.ordinal DESC LIMIT ${p.add(query.limit)})
      SELECT hits.id, hits.room_name, hits.room_kind, hits.rank::float8 AS rank,
        ts_headline('simple', hits.body, q.q, 'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=10, MaxFragments=2') AS snippet
