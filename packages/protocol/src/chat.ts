@@ -75,7 +75,7 @@ export interface ChatAttachment {
   readonly height: number | null;
   /** Download URL (`/api/v1/files/{id}`). */
   readonly url: string;
-  /** For images, a WebP of at most 320 px (`/api/v1/files/{id}/thumbnail`); null otherwise. */
+  /** For images: a WebP of at most 320 px (`/api/v1/files/{id}/thumbnail`), or the image itself when it is no larger; null otherwise. */
   readonly thumbnail_url: string | null;
 }
 

@@ -1,6 +1,6 @@
 import type { ChatAttachment, ChatMessage, ChatReaction } from '@tandem/protocol';
 import type { Queryable } from '../db/database.ts';
-import { fileUrl } from '../files/file-service.ts';
+import { fileUrl, thumbnailUrl } from '../files/file-service.ts';
 
 /** A `chat_messages` row joined with its author's name. */
 export interface MessageRow {
@@ -68,7 +68,7 @@ export async function hydrateMessages(db: Queryable, rows: readonly MessageRow[]
       width: f.width,
       height: f.height,
       url: fileUrl(f.id),
-      thumbnail_url: f.thumbnail_key ? `${fileUrl(f.id)}/thumbnail` : null,
+      thumbnail_url: thumbnailUrl(f),
     });
     filesOf.set(f.message_id, list);
   }
