@@ -8,7 +8,7 @@ import type { Queryable, Transaction } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
 import { hydrateMessages, MESSAGE_SELECT, type MessageRow, toMessage } from './chat-message-rows.ts';
 import { notifyChatMessage } from './chat-notifications.ts';
-import { assertCanPost, type RoomAccess, requireRoom } from './chat-room-access.ts';
+import { assertCanPost, requireMessage, requireRoom } from './chat-room-access.ts';
 import type { UnreadPusher } from './unread-pusher.ts';
 
 /** What chat needs of the file store: that files named in a message are the sender's own uploads in the room's workspace. */
@@ -93,7 +93,7 @@ export class ChatMessageService {
   /** Changes the text of one of the caller's own messages; the earlier text is kept for admins, newly mentioned members are notified. */
   async edit(auth: AuthInfo, messageId: string, body: string): Promise<ChatMessage> {
     return this.ctx.db.transaction(async (tx) => {
-      const { row, room } = await this.#readable(tx, auth, messageId);
+      const { row, room } = await requireMessage(tx, auth.user.id, messageId);
       if (row.author_id !== auth.user.id) throw errors.forbidden('Only the author can edit a message.');
       if (row.deleted_at) throw errors.conflict('This message was deleted.');
       if (room.room.archived) throw errors.conflict('This room is archived.');
@@ -119,7 +119,7 @@ export class ChatMessageService {
   /** Deletes a message (its author, a room admin or a workspace admin): a tombstone stays in place. */
   async remove(auth: AuthInfo, messageId: string): Promise<ChatMessage> {
     return this.ctx.db.transaction(async (tx) => {
-      const { row, room } = await this.#readable(tx, auth, messageId);
+      const { row, room } = await requireMessage(tx, auth.user.id, messageId);
       if (row.author_id !== auth.user.id && !room.isAdmin) throw errors.forbidden('Only the author or an admin can delete a message.');
       if (row.deleted_at) return this.#load(tx, messageId);
       await tx.query(`UPDATE chat_messages SET deleted_at = clock_timestamp(), body = '', body_html = '', mentions = '[]' WHERE id = $1`, [messageId]);
@@ -133,7 +133,7 @@ export class ChatMessageService {
   /** Adds the caller's reaction with `emoji`, or removes it when they had it. */
   async toggleReaction(auth: AuthInfo, messageId: string, emoji: string): Promise<{ message: ChatMessage; added: boolean }> {
     return this.ctx.db.transaction(async (tx) => {
-      const { row, room } = await this.#readable(tx, auth, messageId);
+      const { row, room } = await requireMessage(tx, auth.user.id, messageId);
       if (row.deleted_at) throw errors.conflict('This message was deleted.');
       if (room.room.archived) throw errors.conflict('This room is archived.');
       const removed = await tx.query('DELETE FROM chat_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3 RETURNING emoji', [
@@ -159,7 +159,7 @@ export class ChatMessageService {
 
   /** Earlier texts of an edited message, oldest first (workspace admins only). */
   async history(auth: AuthInfo, messageId: string): Promise<{ body: string; edited_at: string }[]> {
-    const { room } = await this.#readable(this.ctx.db, auth, messageId);
+    const { room } = await requireMessage(this.ctx.db, auth.user.id, messageId);
     if (room.workspaceRole !== 'admin' && room.workspaceRole !== 'owner') throw errors.forbidden('Only workspace admins can see edit history.');
     const rows = await this.ctx.db.query<{ body: string; edited_at: Date }>(
       'SELECT body, edited_at FROM chat_message_versions WHERE message_id = $1 ORDER BY edited_at',
@@ -170,17 +170,8 @@ export class ChatMessageService {
 
   /** One message of a room the caller can read. */
   async get(auth: AuthInfo, messageId: string): Promise<ChatMessage> {
-    await this.#readable(this.ctx.db, auth, messageId);
+    await requireMessage(this.ctx.db, auth.user.id, messageId);
     return this.#load(this.ctx.db, messageId);
-  }
-
-  async #readable(db: Queryable, auth: AuthInfo, messageId: string): Promise<{ row: MessageRow; room: RoomAccess }> {
-    const [row] = await db.query<MessageRow>(`${MESSAGE_SELECT} WHERE c.id = $1`, [messageId]);
-    if (!row) throw errors.notFound('Message');
-    const room = await requireRoom(db, auth.user.id, row.room_id).catch(() => {
-      throw errors.notFound('Message');
-    });
-    return { row, room };
   }
 
   async #load(db: Queryable, messageId: string): Promise<ChatMessage> {

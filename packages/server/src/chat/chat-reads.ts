@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
-import { requireRoom } from './chat-room-access.ts';
+import { requireMessage, requireRoom } from './chat-room-access.ts';
 import { unreadCounts } from './chat-unread.ts';
 import type { UnreadPusher } from './unread-pusher.ts';
 
@@ -66,14 +66,7 @@ export class ChatReads {
 
   /** Members who have read up to a message: not its author, not the caller, not those hiding their receipts. */
   async seenBy(auth: AuthInfo, messageId: string): Promise<SeenByUser[]> {
-    const [message] = await this.ctx.db.query<{ room_id: string; ordinal: string; parent_id: string | null; author_id: string | null }>(
-      'SELECT room_id, ordinal, parent_id, author_id FROM chat_messages WHERE id = $1',
-      [messageId],
-    );
-    if (!message) throw errors.notFound('Message');
-    await requireRoom(this.ctx.db, auth.user.id, message.room_id).catch(() => {
-      throw errors.notFound('Message');
-    });
+    const { row: message } = await requireMessage(this.ctx.db, auth.user.id, messageId);
     const rows = message.parent_id
       ? await this.ctx.db.query<{ id: string; name: string; read_at: Date }>(
           `SELECT u.id, u.name, t.last_read_at AS read_at FROM chat_thread_reads t JOIN users u ON u.id = t.user_id

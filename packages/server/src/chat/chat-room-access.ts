@@ -1,6 +1,7 @@
 import { type ChatRole, type ChatRoomKind, type Role, roleAtLeast } from '@tandem/protocol';
 import type { Queryable } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
+import { MESSAGE_SELECT, type MessageRow } from './chat-message-rows.ts';
 
 /** A room row with the caller's workspace role and room membership. */
 export interface RoomAccessRow {
@@ -54,6 +55,17 @@ export async function requireRoom(db: Queryable, userId: string, roomId: string)
   const found = await roomAccess(db, userId, roomId);
   if (!found) throw errors.notFound('Chat room');
   return found;
+}
+
+/**
+ * A message with its room's access for the caller; `not_found` for a missing message and for one
+ * in a room the caller cannot read alike, so the answer tells nothing about other rooms.
+ */
+export async function requireMessage(db: Queryable, userId: string, messageId: string): Promise<{ row: MessageRow; room: RoomAccess }> {
+  const [row] = await db.query<MessageRow>(`${MESSAGE_SELECT} WHERE c.id = $1`, [messageId]);
+  const room = row ? await roomAccess(db, userId, row.room_id) : null;
+  if (!row || !room) throw errors.notFound('Message');
+  return { row, room };
 }
 
 /** Throws unless the caller may post in the room: archived rooms take nothing, announcement-only rooms only their admins' posts. */

@@ -1,5 +1,6 @@
 import type { ChatRoomKind, ChatSearchHit } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
+import { escapeHtml } from '../comments/comment-markdown.ts';
 import type { Queryable } from '../db/database.ts';
 import { SqlParams } from '../db/sql-params.ts';
 import type { Access } from '../workspaces/access.ts';
@@ -68,6 +69,5 @@ export async function searchMessages(db: Queryable, access: Access, auth: AuthIn
 
 /** The snippet HTML-escaped, with the marked matches in `<mark>`. */
 export function highlight(snippet: string): string {
-  const escaped = snippet.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-  return escaped.replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
+  return escapeHtml(snippet).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
 }

@@ -131,6 +131,7 @@ export function renderComment(source: string, resolve: (ref: MentionRef) => Ment
   return { html, mentionedIds: [...mentioned] };
 }
 
-function escapeHtml(s: string): string {
+/** `s` with the five HTML-special characters as entities. */
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }

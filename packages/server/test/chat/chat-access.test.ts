@@ -1,14 +1,10 @@
 import type { ChatMessage } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
-import { type ApiClient, newTeam, newUser, type Team } from '../support/http-client.ts';
+import { type ApiClient, idOf, newTeam, newUser, type Team } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { SseTestClient } from '../support/sse-client.ts';
 import { connectWs } from '../support/ws-client.ts';
-
-function idOf(client: ApiClient): string {
-  return client.user?.id ?? '';
-}
 
 describeEachDatabase('chat access', (db) => {
   let server: TestServer;

@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { ChatMessage, ChatRoom } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
-import { type ApiClient, newTeam, type Team } from '../support/http-client.ts';
+import { type ApiClient, idOf, newTeam, type Team } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { connectWs } from '../support/ws-client.ts';
 
 type Members = 'ann' | 'ben' | 'cat';
-
-function idOf(client: ApiClient): string {
-  return client.user?.id ?? '';
-}
 
 describeEachDatabase('chat messages', (db) => {
   let server: TestServer;

@@ -1,13 +1,9 @@
 import type { ChatSearchHit, UnreadCounts } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
-import { type ApiClient, newTeam, type Team } from '../support/http-client.ts';
+import { type ApiClient, idOf, newTeam, type Team } from '../support/http-client.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { connectWs } from '../support/ws-client.ts';
-
-function idOf(client: ApiClient): string {
-  return client.user?.id ?? '';
-}
 
 describeEachDatabase('chat reads, unread counts and search', (db) => {
   let server: TestServer;

@@ -3,6 +3,9 @@ import { newUser, workspaceWith } from '../support/http-client.ts';
 import { type DbKind, startServer, type TestServer, type TestServerOptions } from '../support/server.ts';
 import { createRecord, createTable, type TestTable } from '../support/tables.ts';
 
+/** Re-exported for the collaboration tests, which take their fixture from here. */
+export { idOf } from '../support/http-client.ts';
+
 /** A workspace with one member per role, a table with a status, an owner field and one record. */
 export interface CollabFixture {
   readonly owner: ApiClient;
@@ -58,10 +61,4 @@ export async function startCollabServer(db: DbKind, options: Pick<TestServerOpti
     await server.close();
     throw err;
   }
-}
-
-/** The id of a user client (tests always log in, so it is there). */
-export function idOf(client: ApiClient): string {
-  if (!client.user) throw new Error('client has no user');
-  return client.user.id;
 }

@@ -87,3 +87,9 @@ export async function newTeam<K extends string>(baseUrl: string, members: Readon
   }
   return { ...clients, owner, workspaceId: await workspaceWith(owner, roles) } as Team<K>;
 }
+
+/** The id of a user client (tests always log in, so it is there). */
+export function idOf(client: ApiClient): string {
+  if (!client.user) throw new Error('client has no user');
+  return client.user.id;
+}
