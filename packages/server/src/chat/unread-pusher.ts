@@ -1,7 +1,7 @@
 import { roomName } from '@tandem/protocol';
 import type { AppContext } from '../context.ts';
 import type { Transaction } from '../db/database.ts';
-import { unreadCounts } from './chat-unread.ts';
+import { unreadCounts, unreadCountsOf } from './chat-unread.ts';
 
 /**
  * Pushes users their unread counts as `chat_unread` in `user:{id}`. After a read, at once and in
@@ -11,6 +11,8 @@ import { unreadCounts } from './chat-unread.ts';
  */
 export class UnreadPusher {
   readonly #due = new Map<string, { workspaceId: string; userId: string }>();
+  /** Bumped by every `pushNow`: a flush that counted before a read does not push its older figures after it. */
+  readonly #generation = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -28,6 +30,8 @@ export class UnreadPusher {
 
   /** Counts the user's unread in the transaction and appends the event; answers the counts. */
   async pushNow(tx: Transaction, workspaceId: string, userId: string) {
+    const key = `${workspaceId}/${userId}`;
+    this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
     const unread = await unreadCounts(tx, userId, workspaceId);
     this.ctx.events.append(tx, [roomName('user', userId)], 'chat_unread', null, { workspace_id: workspaceId, unread });
     return unread;
@@ -40,18 +44,31 @@ export class UnreadPusher {
     await this.#flush();
   }
 
+  /**
+   * Counts outside any transaction, one statement at a time, then appends each batch's events in one
+   * short transaction: on PGlite (one session) a long counting transaction would hold up every send.
+   */
   async #flush(): Promise<void> {
     this.#timer = null;
-    const due = [...this.#due.values()];
+    const byWorkspace = new Map<string, string[]>();
+    for (const { workspaceId, userId } of this.#due.values()) byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), userId]);
     this.#due.clear();
-    for (let i = 0; i < due.length; i += 50) {
-      const batch = due.slice(i, i + 50);
-      try {
-        await this.ctx.db.transaction(async (tx) => {
-          for (const { workspaceId, userId } of batch) await this.pushNow(tx, workspaceId, userId);
-        });
-      } catch (err) {
-        this.ctx.log.warn({ err }, 'pushing chat unread counts failed');
+    for (const [workspaceId, userIds] of byWorkspace) {
+      for (let i = 0; i < userIds.length; i += 50) {
+        const batch = userIds.slice(i, i + 50);
+        const generations = batch.map((userId) => this.#generation.get(`${workspaceId}/${userId}`) ?? 0);
+        try {
+          const counts = await unreadCountsOf(this.ctx.db, workspaceId, batch);
+          await this.ctx.db.transaction(async (tx) => {
+            batch.forEach((userId, n) => {
+              const unread = counts.get(userId);
+              if (!unread || (this.#generation.get(`${workspaceId}/${userId}`) ?? 0) !== generations[n]) return;
+              this.ctx.events.append(tx, [roomName('user', userId)], 'chat_unread', null, { workspace_id: workspaceId, unread });
+            });
+          });
+        } catch (err) {
+          this.ctx.log.warn({ err }, 'pushing chat unread counts failed');
+        }
       }
     }
   }
