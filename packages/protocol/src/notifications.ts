@@ -41,3 +41,21 @@ export interface NotificationInfo {
   readonly archived_at: string | null;
   readonly created_at: string;
 }
+
+/** The fields of a notification that say what it is about. */
+export type NotificationTarget = Pick<NotificationInfo, 'workspace_id' | 'table_id' | 'record_id' | 'chat_room_id' | 'chat_message_id'>;
+
+/**
+ * The web app's path for what a notification is about: the chat room around the message, the
+ * record (drawer open), the table, the workspace, else the inbox. In-app links, email and push
+ * messages all use it, so every channel opens the same page.
+ */
+export function notificationPath(n: NotificationTarget): string {
+  if (n.workspace_id && n.chat_room_id) {
+    return `/w/${n.workspace_id}/chat/${n.chat_room_id}${n.chat_message_id ? `?message=${n.chat_message_id}` : ''}`;
+  }
+  if (n.workspace_id && n.table_id && n.record_id) return `/w/${n.workspace_id}/t/${n.table_id}?record=${n.record_id}`;
+  if (n.workspace_id && n.table_id) return `/w/${n.workspace_id}/t/${n.table_id}`;
+  if (n.workspace_id) return `/w/${n.workspace_id}`;
+  return '/notifications';
+}

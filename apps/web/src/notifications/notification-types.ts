@@ -1,17 +1,11 @@
-import type { NotificationInfo } from '@tandem/protocol';
+import { type NotificationInfo, notificationPath } from '@tandem/protocol';
 
 /** An in-app notification as the API returns it. */
 export type AppNotification = NotificationInfo;
 
-/** Where clicking a notification leads: the record (drawer open) it is about, else the inbox. */
+/** Where clicking a notification leads (the same page its email and push message link to). */
 export function notificationHref(n: AppNotification): string {
-  if (n.workspace_id && n.chat_room_id) {
-    return `/w/${n.workspace_id}/chat/${n.chat_room_id}${n.chat_message_id ? `?message=${n.chat_message_id}` : ''}`;
-  }
-  if (n.workspace_id && n.table_id && n.record_id) return `/w/${n.workspace_id}/t/${n.table_id}?record=${n.record_id}`;
-  if (n.workspace_id && n.table_id) return `/w/${n.workspace_id}/t/${n.table_id}`;
-  if (n.workspace_id) return `/w/${n.workspace_id}`;
-  return '/notifications';
+  return notificationPath(n);
 }
 
 /** Human names of notification types. */

@@ -1,3 +1,4 @@
+import { type NotificationTarget, notificationPath } from '@tandem/protocol';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { Mailer } from './mailer.ts';
@@ -20,7 +21,11 @@ interface DueRow {
   type: string;
   title: string;
   body: string;
+  workspace_id: string | null;
+  table_id: string | null;
   record_id: string | null;
+  chat_room_id: string | null;
+  chat_message_id: string | null;
   urgent: boolean;
   read_at: Date | null;
   quiet_hours: QuietHours | null;
@@ -39,7 +44,11 @@ interface DigestItem {
   delivery_id: string;
   title: string;
   body: string;
+  workspace_id: string | null;
+  table_id: string | null;
   record_id: string | null;
+  chat_room_id: string | null;
+  chat_message_id: string | null;
   read_at: Date | null;
 }
 
@@ -68,7 +77,7 @@ export class NotificationDelivery {
          WHERE id IN (SELECT id FROM notification_deliveries WHERE status = 'pending' AND channel IN ('email','push') AND not_before <= $1
                       ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING id, channel, attempts, user_id, notification_id)
-       SELECT c.id, c.channel, c.attempts, c.user_id, u.email, c.notification_id, n.type, n.title, n.body, n.record_id, n.urgent, n.read_at, p.quiet_hours
+       SELECT c.id, c.channel, c.attempts, c.user_id, u.email, c.notification_id, n.type, n.title, n.body, n.workspace_id, n.table_id, n.record_id, n.chat_room_id, n.chat_message_id, n.urgent, n.read_at, p.quiet_hours
        FROM claimed c JOIN notifications n ON n.id = c.notification_id JOIN users u ON u.id = c.user_id
        LEFT JOIN notification_preferences p ON p.user_id = c.user_id`,
       [now, new Date(now.getTime() + LEASE_MS)],
@@ -138,7 +147,7 @@ export class NotificationDelivery {
       );
       if (claimed.length === 0) return [];
       const rows = await tx.query<DigestItem>(
-        `SELECT d.id AS delivery_id, n.title, n.body, n.record_id, n.read_at FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+        `SELECT d.id AS delivery_id, n.title, n.body, n.workspace_id, n.table_id, n.record_id, n.chat_room_id, n.chat_message_id, n.read_at FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
          WHERE d.user_id = $1 AND d.channel = 'email_digest' AND d.status = 'pending' ORDER BY n.position FOR UPDATE OF d SKIP LOCKED`,
         [user.user_id],
       );
@@ -152,7 +161,7 @@ export class NotificationDelivery {
       return rows.filter((r) => !r.read_at);
     });
     if (items.length === 0) return false;
-    const lines = items.map((i) => `• ${i.title}${i.body ? `\n  ${i.body.replace(/\n/g, '\n  ')}` : ''}${i.record_id ? `\n  ${this.#link(i.record_id)}` : ''}`);
+    const lines = items.map((i) => `• ${i.title}${i.body ? `\n  ${i.body.replace(/\n/g, '\n  ')}` : ''}\n  ${this.#link(i)}`);
     try {
       await this.mailer.send({
         to: user.email,
@@ -172,8 +181,7 @@ export class NotificationDelivery {
   }
 
   async #email(item: DueRow): Promise<boolean> {
-    const link = item.record_id ? `\n\n${this.#link(item.record_id)}` : '';
-    await this.mailer.send({ to: item.email, subject: item.title, text: `${item.body}${link}\n` });
+    await this.mailer.send({ to: item.email, subject: item.title, text: `${item.body ? `${item.body}\n\n` : ''}${this.#link(item)}\n` });
     return true;
   }
 
@@ -193,7 +201,7 @@ export class NotificationDelivery {
       type: item.type,
       title: item.title,
       body: item.body,
-      ...(item.record_id ? { url: this.#link(item.record_id) } : {}),
+      url: this.#link(item),
     };
     let delivered = false;
     let failure: unknown = null;
@@ -214,7 +222,8 @@ export class NotificationDelivery {
     return this.db.query('UPDATE notification_deliveries SET status = $2, sent_at = $3 WHERE id = $1', [id, status, now]);
   }
 
-  #link(recordId: string): string {
-    return `${this.linkBase()}/records/${recordId}`;
+  /** The absolute web-app link of what a notification is about (see `notificationPath`). */
+  #link(target: NotificationTarget): string {
+    return `${this.linkBase()}${notificationPath(target)}`;
   }
 }

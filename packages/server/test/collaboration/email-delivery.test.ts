@@ -58,7 +58,7 @@ describe('email delivery through the outbox', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]?.raw).toContain('Subject: Cora Commenter mentioned you');
     expect(mails[0]?.raw).toContain('Night shift question');
-    expect(mails[0]?.raw).toContain(`/records/${fx.recordId}`);
+    expect(mails[0]?.text).toContain(`/w/${fx.workspaceId}/t/${fx.table.id}?record=${fx.recordId}`);
 
     // Sent once, not again on the next run.
     await runJobsAt(at(31));

@@ -1,10 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-/** One message the sink received: envelope recipients and the raw RFC 822 text. */
+/** One message the sink received: envelope recipients, the raw RFC 822 text and that text with quoted-printable undone. */
 export interface ReceivedMail {
   readonly to: readonly string[];
   readonly raw: string;
+  /** `raw` with quoted-printable soft breaks and `=XX` escapes decoded (links read as sent). */
+  readonly text: string;
+}
+
+function undoQuotedPrintable(raw: string): string {
+  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps what it receives (plain SMTP, no auth). */
@@ -27,7 +34,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks).toString('utf8') });
+        const raw = Buffer.concat(chunks).toString('utf8');
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw, text: undoQuotedPrintable(raw) });
         callback();
       });
     },
