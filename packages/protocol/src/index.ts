@@ -7,5 +7,6 @@ export * from './errors.ts';
 export * from './event-data.ts';
 export * from './messages.ts';
 export * from './notifications.ts';
+export * from './operations.ts';
 export * from './sse-event-id.ts';
 export * from './tables.ts';

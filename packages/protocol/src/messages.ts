@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
 import type { ErrorCode } from './errors.ts';
+import type { AlertInfo, MetricsUpdate } from './operations.ts';
 
 /** Wire protocol version; a client sends it as `?v=` when connecting. Bumped on breaking changes. */
 export const PROTOCOL_VERSION = 1;
@@ -177,10 +178,10 @@ export type ServerSignal =
     }
   /** Server → room except sender: someone is typing. */
   | { readonly type: 'typing'; readonly room: string; readonly user_id: string; readonly name: string }
-  /** Server → `system` room: live metrics of the server. */
-  | { readonly type: 'metrics_update'; readonly room: string; readonly data: Record<string, number> }
-  /** Server → admins: a threshold alert fired. */
-  | { readonly type: 'alert'; readonly room: string; readonly data: Record<string, unknown> };
+  /** Server → `system` room, owners and admins only: every node's figures of the last second, and their sum. */
+  | { readonly type: 'metrics_update'; readonly room: string; readonly data: MetricsUpdate }
+  /** Server → `user:{id}` of each recipient and the `system` room's owners and admins: an alert fired, resolved or was acknowledged. */
+  | { readonly type: 'alert'; readonly room: string; readonly data: AlertInfo };
 
 /** Any message the server sends. */
 export type ServerMessage = DurableEvent | ServerSignal;

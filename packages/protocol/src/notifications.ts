@@ -34,6 +34,8 @@ export interface NotificationInfo {
   /** The chat room and message a `chat_mention` or `chat_dm` is about (open the room around the message). */
   readonly chat_room_id: string | null;
   readonly chat_message_id: string | null;
+  /** The alert an `alert` notification is about (acknowledge it from the inbox or the toast). */
+  readonly alert_id: string | null;
   readonly actor: Actor | null;
   /** Urgent notifications bypass quiet hours. */
   readonly urgent: boolean;
@@ -43,7 +45,9 @@ export interface NotificationInfo {
 }
 
 /** The fields of a notification that say what it is about. */
-export type NotificationTarget = Pick<NotificationInfo, 'workspace_id' | 'table_id' | 'record_id' | 'chat_room_id' | 'chat_message_id'>;
+export type NotificationTarget = Pick<NotificationInfo, 'workspace_id' | 'table_id' | 'record_id' | 'chat_room_id' | 'chat_message_id'> & {
+  readonly alert_id?: string | null;
+};
 
 /**
  * The web app's path for what a notification is about: the chat room around the message, the
@@ -56,6 +60,7 @@ export function notificationPath(n: NotificationTarget): string {
   }
   if (n.workspace_id && n.table_id && n.record_id) return `/w/${n.workspace_id}/t/${n.table_id}?record=${n.record_id}`;
   if (n.workspace_id && n.table_id) return `/w/${n.workspace_id}/t/${n.table_id}`;
+  if (n.workspace_id && n.alert_id) return `/w/${n.workspace_id}/operations?alert=${n.alert_id}`;
   if (n.workspace_id) return `/w/${n.workspace_id}`;
   return '/notifications';
 }

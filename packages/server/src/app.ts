@@ -33,6 +33,8 @@ import { JobRunner } from './jobs/job-runner.ts';
 import { installLocks } from './locks/lock-module.ts';
 import { ensureVapidKeys, type PushSenderOptions } from './notifications/push-sender.ts';
 import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
+import { OPERATIONS_MIGRATIONS } from './operations/migrations.ts';
+import { installOperations, type Operations } from './operations/operations-module.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
 import { RECORD_MIGRATIONS } from './records/migrations.ts';
 import { recordRoutes } from './records/record-routes.ts';
@@ -52,6 +54,8 @@ export interface Tandem {
   readonly ctx: AppContext;
   /** The realtime gateway (WebSocket, SSE, presence, locks) of this node. */
   readonly realtime: Realtime;
+  /** The operations dashboard's metrics and the alert rules of this node. */
+  readonly operations: Operations;
   /** The base URL once listening, e.g. `http://127.0.0.1:3000`. */
   url(): string;
   listen(): Promise<string>;
@@ -69,7 +73,7 @@ export interface CreateOptions {
 
 /**
  * Every schema change of every domain. Each domain keeps its migrations beside its code and
- * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49);
+ * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59);
  * `migrate` applies them in id order and refuses an id used twice.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -79,6 +83,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...COLLABORATION_MIGRATIONS,
   ...CHAT_MIGRATIONS,
   ...FILE_MIGRATIONS,
+  ...OPERATIONS_MIGRATIONS,
 ];
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
@@ -149,6 +154,13 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const locks = installLocks(ctx, access, backends.locks, realtime.gateway);
   const files = await installFiles(ctx, access);
   const chat = installChat(ctx, access, realtime.gateway, files.service);
+  const operations = await installOperations(ctx, {
+    access,
+    gateway: realtime.gateway,
+    realtime: realtime.window,
+    nodeId: backends.nodeId,
+    ping: backends.ping,
+  });
 
   installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
@@ -164,6 +176,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(collaboration.routes);
       await api.register(chat.routes);
       await api.register(files.routes);
+      await api.register(operations.routes);
     },
     { prefix: '/api/v1' },
   );
@@ -187,6 +200,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     app,
     ctx,
     realtime,
+    operations,
     url: () => baseUrl,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
@@ -197,6 +211,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     },
     async close() {
       await ctx.jobs.stop();
+      await operations.close();
       await chat.close();
       collaboration.close();
       await realtime.close();

@@ -101,4 +101,8 @@ export interface GatewayApi {
   onKeepAlive(task: (callers: Iterable<Caller>) => Promise<void>, withinMs: number): void;
   /** Ephemeral signals to rooms, through the bus. */
   readonly signals: RoomSignals;
+  /** Sends `signal` to the subscribers of `room` on this node that `to` accepts (e.g. only operators in `system`). */
+  sendToLocalSubscribers(room: string, signal: ServerSignal, to: (caller: Caller) => boolean): void;
+  /** Open connections by transport, rooms and subscriptions on this node. */
+  stats(): { connectionsWs: number; connectionsSse: number; rooms: number; subscriptions: number };
 }

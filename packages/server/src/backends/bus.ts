@@ -1,4 +1,4 @@
-import type { DurableEvent, ServerSignal } from '@tandem/protocol';
+import type { AlertInfo, DurableEvent, NodeSample, ServerSignal } from '@tandem/protocol';
 
 /** What travels between server nodes. */
 export type BusMessage =
@@ -16,7 +16,13 @@ export type ControlMessage =
   /** Close every connection of this user (logout, or a session was revoked). */
   | { readonly type: 'user_logged_out'; readonly user_id: string; readonly session_id: string | null }
   /** A table's workflow rules changed: nodes drop the rules they remember for it. */
-  | { readonly type: 'workflows_changed'; readonly table_id: string };
+  | { readonly type: 'workflows_changed'; readonly table_id: string }
+  /** A node's figures of the last second, for every node's operations dashboard. */
+  | { readonly type: 'node_metrics'; readonly sample: NodeSample }
+  /** An alert fired, resolved or was acknowledged: nodes pass it to their operators in `system`. */
+  | { readonly type: 'alert_changed'; readonly alert: AlertInfo }
+  /** A table's record-condition alert rules changed: nodes drop the rules they remember for it. */
+  | { readonly type: 'alert_rules_changed'; readonly table_id: string };
 
 /**
  * Carries messages to every server node, including the one that published.

@@ -21,6 +21,8 @@ export interface Backends {
   readonly locks: LockStore;
   /** This node's id (random per process); names its Redis connections `<REDIS_PREFIX>node:<nodeId>:pub|sub|store`. */
   readonly nodeId: string;
+  /** Round trip of a PING to the store connection in ms, or null when it is not connected; 0 without Redis. */
+  ping(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     presence,
     locks,
     nodeId,
+    ping: async () => 0,
     async close() {
       await presence.close();
       await locks.close();
@@ -61,6 +64,12 @@ async function createRedisBackends(url: string, prefix: string, nodeId: string, 
     presence,
     locks,
     nodeId,
+    async ping() {
+      if (connections.store.status !== 'ready') return null;
+      const started = performance.now();
+      await connections.store.ping();
+      return performance.now() - started;
+    },
     async close() {
       await presence.close();
       await locks.close();

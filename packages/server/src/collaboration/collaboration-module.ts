@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Counter } from 'prom-client';
 import { approvalRoutes } from '../approvals/approval-routes.ts';
 import { ApprovalService } from '../approvals/approval-service.ts';
 import { WorkflowService } from '../approvals/workflow-service.ts';
@@ -65,7 +66,13 @@ export function installCollaboration(ctx: AppContext, access: Access, options: C
       return ctx.config.publicUrl ?? '';
     }
   };
-  const delivery = new NotificationDelivery(ctx.db, mailer, push, ctx.log, linkBase);
+  const deliveries = new Counter({
+    name: 'tandem_notification_deliveries_total',
+    help: 'Email and push messages sent or failed, by channel and outcome.',
+    labelNames: ['channel', 'outcome'],
+    registers: [ctx.metrics],
+  });
+  const delivery = new NotificationDelivery(ctx.db, mailer, push, ctx.log, linkBase, (channel, outcome) => deliveries.inc({ channel, outcome }));
 
   ctx.jobs.register('notification-delivery', COLLABORATION_JOBS['notification-delivery'], async (now) => {
     await delivery.deliverDue(now);

@@ -183,6 +183,16 @@ export const CONFIG_OPTIONS = {
     description: 'How often each server checks for due scheduled jobs (email delivery, digests, clean-up). 0 turns the scheduler off.',
     schema: int(0, 3600000).default(5000),
   }),
+  metricsIntervalMs: option({
+    env: 'METRICS_INTERVAL_MS',
+    description: 'How often each server samples its figures for the operations dashboard (`metrics_update` in `system`). 0 turns sampling off.',
+    schema: int(0, 60000).default(1000),
+  }),
+  alertEvaluateMs: option({
+    env: 'ALERT_EVALUATE_MS',
+    description: 'How often threshold alert rules are evaluated (once across all servers). 0 turns evaluation off.',
+    schema: int(0, 3600000).default(1000),
+  }),
   notificationRetentionDays: option({
     env: 'NOTIFICATION_RETENTION_DAYS',
     description: 'Read notifications older than this are deleted by the daily clean-up.',

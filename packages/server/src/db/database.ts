@@ -1,3 +1,4 @@
+import type { DatabaseStats } from './query-timer.ts';
 /** A value that can be bound to a query parameter. */
 export type SqlParam = string | number | boolean | null | Date | readonly string[];
 
@@ -38,6 +39,8 @@ export interface Database extends Queryable {
    * a single session, returns itself.
    */
   reserved(): Queryable;
+  /** Pool use and statement times since the last call, for the operations dashboard. */
+  stats(): DatabaseStats;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import { type Database, type SqlParam, type Transaction, transactionBody } from './database.ts';
 import { PgliteStatements } from './pglite-statements.ts';
+import { QueryTimer } from './query-timer.ts';
 
 const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) };
 
@@ -13,12 +14,13 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
   if (dir) await mkdir(dir, { recursive: true });
   const pg = await PGlite.create(dir ?? undefined, { parsers });
   const statements = new PgliteStatements(pg);
+  const timer = new QueryTimer();
   const db: Database = {
     kind: 'pglite',
     async query<T>(text: string, params: readonly SqlParam[] = []) {
       // Statements without parameters are one-offs (set-up, maintenance): PGlite's own path.
-      if (params.length === 0) return (await pg.query<T>(text)).rows;
-      return statements.run<T>(text, params);
+      if (params.length === 0) return (await timer.time(() => pg.query<T>(text))).rows;
+      return timer.time(() => statements.run<T>(text, params));
     },
     async exec(script: string) {
       await pg.exec(script);
@@ -40,6 +42,7 @@ export async function openPglite(dir: string | null, onCallbackError: (err: unkn
       return result;
     },
     reserved: () => db,
+    stats: () => ({ poolInUse: 0, poolWaiting: 0, queryMs: timer.take() }),
     async close() {
       await pg.close();
     },

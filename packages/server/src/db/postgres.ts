@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type Database, type Queryable, type SqlParam, type Transaction, transactionBody } from './database.ts';
 import { PostgresTransaction } from './postgres-transaction.ts';
+import { QueryTimer } from './query-timer.ts';
 
 const typeParsers = {
   getTypeParser(oid: number, format?: string) {
@@ -70,9 +71,10 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     });
   }
   const statements = new StatementNames();
+  const timer = new QueryTimer();
   /** `query` and `exec` straight on a pool, whose every call checks out a connection of its own. */
   const onPool = (on: pg.Pool): Queryable => ({
-    query: async <T>(text: string, params: readonly SqlParam[] = []) => (await on.query(statements.config(text, params))).rows as T[],
+    query: async <T>(text: string, params: readonly SqlParam[] = []) => (await timer.time(() => on.query(statements.config(text, params)))).rows as T[],
     exec: async (script: string) => {
       await on.query(script);
     },
@@ -104,6 +106,7 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
       }
       return onPool(reserved);
     },
+    stats: () => ({ poolInUse: pool.totalCount - pool.idleCount, poolWaiting: pool.waitingCount, queryMs: timer.take() }),
     async close() {
       await Promise.all([pool.end(), reserved?.end()]);
     },

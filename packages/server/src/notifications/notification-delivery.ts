@@ -67,6 +67,8 @@ export class NotificationDelivery {
     private readonly push: PushSender | null,
     private readonly log: Logger,
     private readonly linkBase: () => string,
+    /** Counts each email and push message sent or failed (`/metrics`, the operations dashboard). */
+    private readonly counted: (channel: 'email' | 'push', outcome: 'sent' | 'failed') => void = () => {},
   ) {}
 
   /** Sends every due immediate email and push message. */
@@ -96,8 +98,12 @@ export class NotificationDelivery {
       try {
         const delivered = item.channel === 'email' ? await this.#email(item) : await this.#push(item);
         await this.#finish(item.id, delivered ? 'sent' : 'skipped', now);
-        if (delivered) sent += 1;
+        if (delivered) {
+          sent += 1;
+          this.counted(item.channel, 'sent');
+        }
       } catch (err) {
+        this.counted(item.channel, 'failed');
         const message = err instanceof Error ? err.message : String(err);
         this.log.warn({ err, delivery: item.id, channel: item.channel }, 'notification delivery failed');
         const retryAt = new Date(now.getTime() + 2 ** item.attempts * 30_000);

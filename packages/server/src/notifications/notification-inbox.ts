@@ -27,6 +27,7 @@ interface Row {
   approval_id: string | null;
   chat_room_id: string | null;
   chat_message_id: string | null;
+  alert_id: string | null;
   actor_id: string | null;
   actor_name: string | null;
   urgent: boolean;
@@ -35,7 +36,7 @@ interface Row {
   created_at: Date;
 }
 
-const SELECT = `SELECT n.id, n.position, n.type, n.title, n.body, n.workspace_id, n.table_id, n.record_id, n.comment_id, n.approval_id, n.chat_room_id, n.chat_message_id,
+const SELECT = `SELECT n.id, n.position, n.type, n.title, n.body, n.workspace_id, n.table_id, n.record_id, n.comment_id, n.approval_id, n.chat_room_id, n.chat_message_id, n.alert_id,
   n.actor_id, u.name AS actor_name, n.urgent, n.read_at, n.archived_at, n.created_at
   FROM notifications n LEFT JOIN users u ON u.id = n.actor_id`;
 
@@ -118,6 +119,7 @@ function toNotification(row: Row): Notification {
     approval_id: row.approval_id,
     chat_room_id: row.chat_room_id,
     chat_message_id: row.chat_message_id,
+    alert_id: row.alert_id,
     actor: row.actor_id ? { id: row.actor_id, name: row.actor_name ?? '' } : null,
     urgent: row.urgent,
     read_at: row.read_at?.toISOString() ?? null,

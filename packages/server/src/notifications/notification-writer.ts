@@ -19,6 +19,8 @@ export interface NotificationInput {
   readonly approvalId?: string | null;
   readonly chatRoomId?: string | null;
   readonly chatMessageId?: string | null;
+  /** The alert an `alert` notification is about. */
+  readonly alertId?: string | null;
   /** Urgent notifications bypass quiet hours. Default: true for `alert`, false otherwise. */
   readonly urgent?: boolean;
 }
@@ -45,8 +47,8 @@ export async function notify(tx: Transaction, events: EventLog, input: Notificat
     if (!channels || (!channels.in_app && !channels.email && !channels.push)) continue;
     const id = randomUUID();
     const [row] = await tx.query<{ created_at: Date }>(
-      `INSERT INTO notifications (id, user_id, type, workspace_id, table_id, record_id, comment_id, approval_id, actor_id, title, body, urgent, in_app, chat_room_id, chat_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING created_at`,
+      `INSERT INTO notifications (id, user_id, type, workspace_id, table_id, record_id, comment_id, approval_id, actor_id, title, body, urgent, in_app, chat_room_id, chat_message_id, alert_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING created_at`,
       [
         id,
         userId,
@@ -63,6 +65,7 @@ export async function notify(tx: Transaction, events: EventLog, input: Notificat
         channels.in_app,
         input.chatRoomId ?? null,
         input.chatMessageId ?? null,
+        input.alertId ?? null,
       ],
     );
     const notification: Notification = {
@@ -77,6 +80,7 @@ export async function notify(tx: Transaction, events: EventLog, input: Notificat
       approval_id: input.approvalId ?? null,
       chat_room_id: input.chatRoomId ?? null,
       chat_message_id: input.chatMessageId ?? null,
+      alert_id: input.alertId ?? null,
       actor: input.actor,
       urgent,
       read_at: null,

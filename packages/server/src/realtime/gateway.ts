@@ -11,6 +11,7 @@ import { ClientMessages } from './client-messages.ts';
 import { Connection, type Transport } from './connection.ts';
 import type { ConnectionContext } from './connection-context.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
+import { Frame } from './frame.ts';
 import { HandlerRegistry } from './handler-registry.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { revokeAccess } from './membership-revocation.ts';
@@ -240,6 +241,7 @@ export class Gateway implements GatewayApi, RealtimeStats {
       }
     }
     sub.goLive();
+    this.counters.resumed(result.replayed);
     this.#roomState.send(conn, room);
     return { room, seq: sub.lastSeq, ...result };
   }
@@ -249,6 +251,31 @@ export class Gateway implements GatewayApi, RealtimeStats {
     const sub = conn.subscriptions.get(room);
     if (sub) this.#rooms.detach(sub);
     await this.presence.leave(conn, room);
+  }
+
+  /** Sends `signal` to the local subscribers of `room` that `to` accepts (this node only; nothing crosses the bus). */
+  sendToLocalSubscribers(room: string, signal: ServerSignal, to: (caller: Caller) => boolean): void {
+    const channel = this.#rooms.get(room);
+    if (!channel) return;
+    let frame: Frame | null = null;
+    for (const sub of channel.subscribers) {
+      if (!sub.active || !to(sub.connection)) continue;
+      frame ??= Frame.of(signal);
+      sub.connection.transport.sendSignal(frame, signal.type);
+    }
+  }
+
+  /** Open connections by transport, rooms and subscriptions on this node. */
+  stats(): { connectionsWs: number; connectionsSse: number; rooms: number; subscriptions: number } {
+    let ws = 0;
+    let sse = 0;
+    let subscriptions = 0;
+    for (const conn of this.#connections.values()) {
+      if (conn.transport.kind === 'ws') ws++;
+      else sse++;
+      subscriptions += conn.subscriptions.size;
+    }
+    return { connectionsWs: ws, connectionsSse: sse, rooms: this.roomCount, subscriptions };
   }
 
   /** Sends a signal to every local subscriber of a room (used by tests and the system room). */

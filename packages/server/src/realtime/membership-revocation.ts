@@ -20,7 +20,7 @@ export interface RevocationDeps {
  * with reason `forbidden`.
  */
 export async function revokeAccess(control: ControlMessage, deps: RevocationDeps): Promise<void> {
-  if (control.type === 'workflows_changed') return;
+  if (control.type !== 'user_logged_out' && control.type !== 'membership_changed') return;
   const mine = deps.connections.ofUser(control.user_id);
   if (control.type === 'user_logged_out') {
     for (const conn of mine) {

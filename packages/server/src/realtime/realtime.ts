@@ -5,7 +5,7 @@ import type { PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
 import type { Access } from '../workspaces/access.ts';
 import { Gateway } from './gateway.ts';
-import { registerRealtimeMetrics } from './realtime-metrics.ts';
+import { type RealtimeWindow, registerRealtimeMetrics } from './realtime-metrics.ts';
 import { realtimeRoutes } from './realtime-routes.ts';
 import { sseRoutes } from './sse-route.ts';
 import { attachWebSocketServer, type WsServer } from './ws-server.ts';
@@ -26,6 +26,8 @@ export interface RealtimeDeps {
 /** The realtime module once composed. */
 export interface Realtime {
   readonly gateway: Gateway;
+  /** This node's realtime figures per window (frames, deliveries, latencies), for the operations sampler. */
+  readonly window: RealtimeWindow;
   /** REST routes to register under `/api/v1` (SSE stream, connect token, presence). */
   routes(): (app: FastifyInstance) => Promise<void>;
   /** Graceful shutdown: clients get close `server_shutdown` (reconnect elsewhere), timers stop. */
@@ -53,6 +55,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   });
   return {
     gateway,
+    window: counters,
     routes() {
       return async (app) => {
         await app.register(sseRoutes(ctx, gateway));

@@ -161,7 +161,7 @@ export class RoomChannel {
     // A page read from a trimmed log may skip seqs; the history then starts over at this event.
     this.#recent.append({ event, frame });
     for (const sub of this.subscribers) sub.receive(event, frame);
-    this.counters?.eventFannedOut(this.subscribers.size);
+    this.counters?.eventFannedOut(this.subscribers.size, event.ts);
   }
 
   #drainPending(): void {

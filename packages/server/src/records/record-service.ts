@@ -144,6 +144,7 @@ export class RecordService {
         recordId: row.id,
         version: row.version,
         actor,
+        values,
         changes: fieldChanges(fields, {}, values),
         fields,
       });
@@ -250,7 +251,17 @@ export class RecordService {
       const diff = fieldChanges(fields, before, row.values, changed);
       await this.#written(
         tx,
-        { action: 'updated', workspaceId: write.workspaceId, tableId: write.tableId, recordId: row.id, version: row.version, actor, changes: diff, fields },
+        {
+          action: 'updated',
+          workspaceId: write.workspaceId,
+          tableId: write.tableId,
+          recordId: row.id,
+          version: row.version,
+          actor,
+          values: row.values,
+          changes: diff,
+          fields,
+        },
         { version: row.version },
       );
       const json = recordJson(row);
@@ -315,6 +326,7 @@ export class RecordService {
         recordId,
         version: current.version,
         actor,
+        values: {},
         changes: fieldChanges(fields, current.values, {}),
         fields,
       });

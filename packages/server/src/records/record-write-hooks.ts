@@ -11,6 +11,8 @@ export interface RecordWriteChange {
   /** The record's version after the write. */
   readonly version: number;
   readonly actor: Actor;
+  /** Every value of the record after the write, by field id (empty after a delete). */
+  readonly values: Readonly<Record<string, unknown>>;
   /** The fields whose value changed (on create: every field given a value, `before` null). */
   readonly changes: readonly FieldChange[];
   /** Every field of the table, as the write read them under its table lock. */

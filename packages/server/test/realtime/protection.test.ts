@@ -56,7 +56,7 @@ describe('protection against misbehaving clients', () => {
     let sent = 0;
     // Keep broadcasting until the server gives up on the slow socket (its buffer passed the cap).
     while (!serverSide?.transport.closing && sent < 2000) {
-      for (let i = 0; i < 20; i++) gateway.broadcastLocal(room, { type: 'alert', room, data: { n: sent++, ...payload } });
+      for (let i = 0; i < 20; i++) gateway.broadcastLocal(room, { type: 'typing', room, user_id: String(sent++), name: payload.blob });
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(serverSide?.transport.closing).toBe(true);
