@@ -103,6 +103,8 @@ export interface GatewayApi {
   readonly signals: RoomSignals;
   /** Sends `signal` to the subscribers of `room` on this node that `to` accepts (e.g. only operators in `system`). */
   sendToLocalSubscribers(room: string, signal: ServerSignal, to: (caller: Caller) => boolean): void;
+  /** The connections on this node subscribed to `room`. */
+  localSubscribers(room: string): Caller[];
   /** Open connections by transport, rooms and subscriptions on this node. */
   stats(): { connectionsWs: number; connectionsSse: number; rooms: number; subscriptions: number };
 }

@@ -1,3 +1,4 @@
+import type { AlertInfo } from '@tandem/protocol';
 import type { AppContext } from '../context.ts';
 import type { GatewayApi } from '../gateway-api.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
@@ -57,13 +58,19 @@ export async function installOperations(ctx: AppContext, deps: OperationsDeps): 
   ctx.bus.onMessage((message) => {
     if (message.kind !== 'control') return;
     if (message.control.type === 'alert_rules_changed') recordAlerts.forget(message.control.table_id);
-    if (message.control.type === 'alert_changed') {
-      const alert = message.control.alert;
-      gateway.sendToLocalSubscribers('system', { type: 'alert', room: 'system', data: alert }, (caller) =>
-        operators.isAdminOf(caller.userId, alert.workspace_id),
-      );
-    }
+    if (message.control.type === 'alert_changed') void announceToOperators(message.control.alert);
   });
+  /** An alert is sent once: each local `system` subscriber's role in its workspace is read before sending, not guessed from the cache. */
+  const announceToOperators = async (alert: AlertInfo) => {
+    try {
+      const callers = gateway.localSubscribers('system');
+      const admins = new Set<string>();
+      for (const userId of new Set(callers.map((c) => c.userId))) if (await operators.checkAdminOf(userId, alert.workspace_id)) admins.add(userId);
+      if (admins.size > 0) gateway.sendToLocalSubscribers('system', { type: 'alert', room: 'system', data: alert }, (caller) => admins.has(caller.userId));
+    } catch (err) {
+      ctx.log.warn({ err }, 'operations: announcing an alert failed');
+    }
+  };
   if (ctx.config.metricsIntervalMs > 0) await hub.start();
 
   const evaluate = (now = new Date()) => evaluateThresholds(ctx, store, hub.current().nodes.length > 0 ? hub.current().total : null, now);

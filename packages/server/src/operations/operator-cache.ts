@@ -19,9 +19,21 @@ export class OperatorCache {
     return this.#answer(userId, null);
   }
 
-  /** Owner or admin of `workspaceId`. */
-  isAdminOf(userId: string, workspaceId: string): boolean {
-    return this.#answer(userId, workspaceId);
+  /** Owner or admin of `workspaceId`, read now unless known from the last few seconds (for one-off sends such as `alert`). */
+  async checkAdminOf(userId: string, workspaceId: string): Promise<boolean> {
+    const key = `${workspaceId}/${userId}`;
+    const known = this.#known.get(key);
+    if (known && Date.now() - known.at <= FRESH_MS) return known.value;
+    const value = (await this.#read(userId, workspaceId)).length > 0;
+    this.#known.set(key, { value, at: Date.now() });
+    return value;
+  }
+
+  #read(userId: string, workspaceId: string | null) {
+    return this.db.query(`SELECT 1 FROM members WHERE user_id = $1 AND role IN ('owner','admin') AND ($2::uuid IS NULL OR workspace_id = $2::uuid) LIMIT 1`, [
+      userId,
+      workspaceId,
+    ]);
   }
 
   #answer(userId: string, workspaceId: string | null): boolean {
@@ -29,11 +41,7 @@ export class OperatorCache {
     const known = this.#known.get(key);
     if ((!known || Date.now() - known.at > FRESH_MS) && !this.#reading.has(key)) {
       this.#reading.add(key);
-      this.db
-        .query(`SELECT 1 FROM members WHERE user_id = $1 AND role IN ('owner','admin') AND ($2::uuid IS NULL OR workspace_id = $2::uuid) LIMIT 1`, [
-          userId,
-          workspaceId,
-        ])
+      this.#read(userId, workspaceId)
         .then((rows) => this.#known.set(key, { value: rows.length > 0, at: Date.now() }))
         .catch(() => undefined)
         .finally(() => this.#reading.delete(key));

@@ -265,6 +265,11 @@ export class Gateway implements GatewayApi, RealtimeStats {
     }
   }
 
+  /** The connections on this node subscribed to `room`. */
+  localSubscribers(room: string): Caller[] {
+    return [...(this.#rooms.get(room)?.subscribers ?? [])].filter((sub) => sub.active).map((sub) => sub.connection);
+  }
+
   /** Open connections by transport, rooms and subscriptions on this node. */
   stats(): { connectionsWs: number; connectionsSse: number; rooms: number; subscriptions: number } {
     let ws = 0;
