@@ -89,4 +89,16 @@ describeEachDatabase('demo tables', (db) => {
     expect((await bob.post(`/chat/rooms/${dm?.id}/messages`, { body: 'On it.' })).status).toBe(201);
     expect((await alice.get(`/chat/search?workspace_id=${workspaceId}&q=bearing`)).body.hits).toHaveLength(1);
   });
+
+  it('lowering stock below its reorder point in the demo raises a low-stock alert for the owner', async () => {
+    const inventory = tables.find((t) => t.name === 'Inventory');
+    const fields: DemoField[] = (await alice.get(`/tables/${inventory?.id}`)).body.fields;
+    const onHand = fields.find((f) => f.name === 'On hand')?.id ?? '';
+    const [record] = await allRecords(alice, inventory?.id ?? '');
+    expect((await bob.patch(`/records/${record?.id}`, { values: { [onHand]: 0 } })).status).toBe(200);
+    const notes = (await alice.get('/notifications')).body.notifications as { type: string; title: string; record_id: string; alert_id: string }[];
+    const alert = notes.find((n) => n.type === 'alert' && n.record_id === record?.id);
+    expect(alert?.title).toMatch(/^Warning: Low stock: /);
+    expect(alert?.alert_id).toBeTruthy();
+  });
 });

@@ -3,6 +3,7 @@ import type { Role } from '@tandem/protocol';
 import { hashPassword } from '../auth/passwords.ts';
 import { colorFor } from '../auth/users.ts';
 import type { AppContext } from '../context.ts';
+import { seedDemoAlerts } from './demo-alerts.ts';
 import { seedDemoChat } from './demo-chat.ts';
 import { seedDemoTables } from './demo-tables.ts';
 
@@ -18,7 +19,7 @@ export const DEMO_USERS: readonly { email: string; name: string; role: Role }[] 
 
 /**
  * On a first start (no users at all), creates the demo workspace "Northwind Fabrication" with
- * its tables and records, a `#general` channel and a direct message. Returns the log-in details whenever the demo users exist.
+ * its tables and records, a `#general` channel, a direct message and alert rules (low stock, slow delivery). Returns the log-in details whenever the demo users exist.
  */
 export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[]; password: string } | null> {
   const emails = DEMO_USERS.map((u) => u.email);
@@ -52,6 +53,7 @@ export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[
       workspaceId,
       users.map((u) => u.id),
     );
+    await seedDemoAlerts(tx, workspaceId, users[0]?.id ?? null);
   });
   ctx.log.info({ workspaceId }, 'demo data created');
   return { emails, password: DEMO_PASSWORD };
