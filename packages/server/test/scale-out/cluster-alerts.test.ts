@@ -48,7 +48,8 @@ describe.skipIf(!ready)('operations across two nodes', () => {
         condition: { metric: 'connections_ws', comparison: 'gte', threshold: 2, for_seconds: 0 },
       });
       expect(rule.status).toBe(201);
-      const alertsOfRule = async () => ((await owner.get(`/alerts?workspace_id=${workspaceId}`)).body.alerts as AlertInfo[]).filter((x) => x.rule_id === rule.body.id);
+      const alertsOfRule = async () =>
+        ((await owner.get(`/alerts?workspace_id=${workspaceId}`)).body.alerts as AlertInfo[]).filter((x) => x.rule_id === rule.body.id);
       const end = Date.now() + 10_000;
       while ((await alertsOfRule()).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
       // Both nodes keep evaluating for a while: still one alert and one notification.
