@@ -63,8 +63,8 @@ describe('protection against misbehaving clients', () => {
     slow.ws.resume();
     expect((await slow.closed).code).toBe(CLOSE_CODES.slow_consumer);
     const last = sent - 1;
-    await good.waitFor((m) => m.type === 'alert' && (m.data as { n: number }).n === last, 30_000);
-    expect(good.messages.filter((m) => m.type === 'alert')).toHaveLength(sent);
+    await good.waitFor((m) => m.type === 'typing' && m.user_id === String(last), 30_000);
+    expect(good.messages.filter((m) => m.type === 'typing')).toHaveLength(sent);
     await good.close();
   });
 });
