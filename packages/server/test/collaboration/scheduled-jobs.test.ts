@@ -37,7 +37,14 @@ describe.skipIf(!postgresRuns)('scheduled jobs across server processes [postgres
     const [ranA, ranB] = await tickBoth(T0);
     expect(runs).toHaveLength(1);
     // Every built-in job also ran exactly once between the two.
-    expect([...ranA, ...ranB].sort()).toEqual(['event-history-trim', 'metrics-history-trim', 'notification-cleanup', 'notification-delivery', 'notification-digest', 'probe']);
+    expect([...ranA, ...ranB].sort()).toEqual([
+      'event-history-trim',
+      'metrics-history-trim',
+      'notification-cleanup',
+      'notification-delivery',
+      'notification-digest',
+      'probe',
+    ]);
 
     await tickBoth(new Date(T0.getTime() + HOUR / 2));
     expect(runs).toHaveLength(1);
