@@ -16,6 +16,7 @@ export * from './room.ts';
 export * from './room-events.ts';
 export * from './sse-parser.ts';
 export * from './sse-transport.ts';
+export * from './system-feed.ts';
 export * from './tandem-client.ts';
 export * from './tandem-error.ts';
 export * from './transport.ts';

@@ -9,5 +9,6 @@ export * from './use-notifications.ts';
 export * from './use-presence.ts';
 export * from './use-records.ts';
 export * from './use-room.ts';
+export * from './use-system-metrics.ts';
 export * from './use-typing.ts';
 export * from './use-unread-counts.ts';
