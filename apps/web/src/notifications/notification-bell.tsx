@@ -1,23 +1,91 @@
-import { useNotifications } from '@tandem/react';
+import { type AlertInfo, type AlertSeverity, roomName } from '@tandem/protocol';
+import { useNotifications, useRoom } from '@tandem/react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { alertHref } from '../operations/alert-list.tsx';
+import { SEVERITY_LABELS } from '../operations/metric-labels.ts';
+import { acknowledgeAlert } from '../operations/operations-queries.ts';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
 import { BellIcon } from '../ui/icons.tsx';
 import { Popover } from '../ui/popover.tsx';
 import { type AppNotification, ago, notificationHref } from './notification-types.ts';
 
-/** How long a toast stays, in milliseconds. */
+/** How long a toast stays, in milliseconds (a critical alert stays until dismissed or acknowledged). */
 export const TOAST_MS = 6000;
+
+/** One toast: a notification, or an alert (from its signal or its `alert` notification). */
+interface Toast {
+  readonly key: string;
+  readonly title: string;
+  readonly body: string | null;
+  readonly href: string;
+  /** The notification to mark read on open. */
+  readonly notification: AppNotification | null;
+  readonly alertId: string | null;
+  readonly severity: AlertSeverity | null;
+  readonly acknowledged: boolean;
+}
+
+function notificationToast(n: AppNotification): Toast {
+  return {
+    key: n.id,
+    title: n.title,
+    body: n.body,
+    href: notificationHref(n),
+    notification: n,
+    alertId: n.type === 'alert' ? n.alert_id : null,
+    severity: n.type === 'alert' ? (n.urgent ? 'critical' : 'warning') : null,
+    acknowledged: false,
+  };
+}
+
+function alertToast(a: AlertInfo): Toast {
+  return {
+    key: `alert:${a.id}`,
+    title: a.title,
+    body: a.body,
+    href: alertHref(a),
+    notification: null,
+    alertId: a.id,
+    severity: a.severity,
+    acknowledged: false,
+  };
+}
 
 /**
  * The bell: unread badge (live from the user's room), a dropdown of recent notifications, and
- * a toast for each notification that arrives while the app is open.
+ * a toast for each notification or alert that arrives while the app is open (alerts with
+ * Acknowledge and Open).
  */
-export function NotificationBell() {
+export function NotificationBell({ userId }: { userId: string }) {
   const feed = useNotifications<AppNotification>();
-  const [toasts, setToasts] = useState<AppNotification[]>([]);
+  const queries = useQueryClient();
+  const [toasts, setToasts] = useState<Toast[]>([]);
   const seen = useRef<Set<string> | null>(null);
+  const alertsShown = useRef(new Set<string>());
   const timers = useRef(new Set<ReturnType<typeof setTimeout>>());
+
+  const show = (fresh: readonly Toast[]) => {
+    // An alert reaches the user twice (its signal and its notification): one toast is enough.
+    const news = fresh.filter((t) => !t.alertId || !alertsShown.current.has(t.alertId));
+    if (news.length === 0) return;
+    for (const t of news) if (t.alertId) alertsShown.current.add(t.alertId);
+    setToasts((ts) => [...news, ...ts].slice(0, 3));
+    const passing = news.filter((t) => t.severity !== 'critical');
+    if (passing.length === 0) return;
+    const timer = setTimeout(() => {
+      timers.current.delete(timer);
+      setToasts((ts) => ts.filter((x) => !passing.includes(x)));
+    }, TOAST_MS);
+    timers.current.add(timer);
+  };
+
+  useRoom(roomName('user', userId), (event) => {
+    if (event.type !== 'alert') return;
+    const alert = (event as { readonly data: AlertInfo }).data;
+    if (alert.status === 'firing' && !alert.acknowledged_at) show([alertToast(alert)]);
+  });
 
   useEffect(() => {
     if (feed.loading) return;
@@ -29,13 +97,7 @@ export function NotificationBell() {
     }
     const fresh = feed.notifications.filter((n) => !seen.current?.has(n.id) && !n.read_at);
     seen.current = ids;
-    if (fresh.length === 0) return;
-    setToasts((t) => [...fresh, ...t].slice(0, 3));
-    const timer = setTimeout(() => {
-      timers.current.delete(timer);
-      setToasts((t) => t.filter((x) => !fresh.includes(x)));
-    }, TOAST_MS);
-    timers.current.add(timer);
+    show(fresh.map(notificationToast));
   }, [feed.notifications, feed.loading]);
   useEffect(
     () => () => {
@@ -46,8 +108,30 @@ export function NotificationBell() {
 
   const open = (n: AppNotification) => {
     if (!n.read_at) void feed.markRead(n.id).catch(() => undefined);
-    setToasts((t) => t.filter((x) => x.id !== n.id));
+    setToasts((t) => t.filter((x) => x.notification?.id !== n.id));
     navigate(notificationHref(n));
+  };
+  const openToast = (t: Toast) => {
+    if (t.notification) return open(t.notification);
+    setToasts((ts) => ts.filter((x) => x.key !== t.key));
+    navigate(t.href);
+  };
+  const dismiss = (t: Toast) => setToasts((ts) => ts.filter((x) => x.key !== t.key));
+  const acknowledge = async (t: Toast) => {
+    if (!t.alertId) return;
+    try {
+      await acknowledgeAlert(t.alertId);
+      if (t.notification && !t.notification.read_at) void feed.markRead(t.notification.id).catch(() => undefined);
+      setToasts((ts) => ts.map((x) => (x.key === t.key ? { ...x, acknowledged: true } : x)));
+      void queries.invalidateQueries({ queryKey: ['operations'] });
+      const timer = setTimeout(() => {
+        timers.current.delete(timer);
+        dismiss(t);
+      }, TOAST_MS);
+      timers.current.add(timer);
+    } catch {
+      // The toast stays with its button, so the user can try again or open the alert.
+    }
   };
 
   const unread = feed.unreadCount;
@@ -103,13 +187,30 @@ export function NotificationBell() {
         )}
       </Popover>
       <div className="toasts" aria-live="polite">
-        {toasts.map((n) => (
-          <div key={n.id} className="toast" role="status">
-            <button type="button" className="toast-body" onClick={() => open(n)}>
-              <strong>{n.title}</strong>
-              {n.body && <span className="muted">{n.body.slice(0, 140)}</span>}
-            </button>
-            <button type="button" className="btn btn-ghost btn-small" aria-label="Dismiss" onClick={() => setToasts((t) => t.filter((x) => x.id !== n.id))}>
+        {toasts.map((t) => (
+          <div key={t.key} className={`toast${t.severity ? ` toast-alert severity-${t.severity}` : ''}`} role="status" data-alert-id={t.alertId ?? undefined}>
+            <div className="toast-main">
+              <button type="button" className="toast-body" onClick={() => openToast(t)}>
+                {t.severity && <span className={`severity-pill severity-${t.severity}`}>{SEVERITY_LABELS[t.severity]}</span>}
+                <strong>{t.title}</strong>
+                {t.body && <span className="muted">{t.body.slice(0, 140)}</span>}
+              </button>
+              {t.alertId && (
+                <div className="toast-actions">
+                  {t.acknowledged ? (
+                    <span className="badge">Acknowledged</span>
+                  ) : (
+                    <button type="button" className="btn btn-small btn-primary" onClick={() => void acknowledge(t)}>
+                      Acknowledge
+                    </button>
+                  )}
+                  <button type="button" className="btn btn-small" onClick={() => openToast(t)}>
+                    Open
+                  </button>
+                </div>
+              )}
+            </div>
+            <button type="button" className="btn btn-ghost btn-small" aria-label="Dismiss" onClick={() => dismiss(t)}>
               ×
             </button>
           </div>

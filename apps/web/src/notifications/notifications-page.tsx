@@ -2,6 +2,7 @@ import { useNotifications } from '@tandem/react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/http.ts';
+import { acknowledgeAlert } from '../operations/operations-queries.ts';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
 import { Segmented } from '../ui/segmented.tsx';
@@ -79,6 +80,11 @@ export function NotificationsPage() {
                 <span className="muted">{ago(n.created_at)}</span>
               </button>
               <div className="notification-actions">
+                {n.type === 'alert' && n.alert_id && (
+                  <button type="button" className="btn btn-small" onClick={() => void run(() => acknowledgeAlert(n.alert_id ?? ''))}>
+                    Acknowledge
+                  </button>
+                )}
                 {!n.read_at && (
                   <button type="button" className="btn btn-ghost btn-small" onClick={() => void run(() => live.markRead(n.id))}>
                     Mark read

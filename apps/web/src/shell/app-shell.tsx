@@ -1,3 +1,4 @@
+import { roleAtLeast } from '@tandem/protocol';
 import { useEffect } from 'react';
 import type { Me } from '../api/types.ts';
 import { ChatNavLink } from '../chat/chat-nav-link.tsx';
@@ -9,6 +10,7 @@ import { useWorkspaceLive } from '../live/use-workspace-live.ts';
 import { NotificationBell } from '../notifications/notification-bell.tsx';
 import { NotificationsPage } from '../notifications/notifications-page.tsx';
 import { PreferencesPage } from '../notifications/preferences-page.tsx';
+import { OperationsPage } from '../operations/operations-page.tsx';
 import { Link } from '../router/link.tsx';
 import { matchPath, navigate, useLocation } from '../router/router.ts';
 import { EmptyState } from '../ui/states.tsx';
@@ -25,6 +27,7 @@ const WORKSPACE_ROUTES = [
   '/w/:workspaceId/t/:tableId',
   '/w/:workspaceId/chat',
   '/w/:workspaceId/chat/:roomId',
+  '/w/:workspaceId/operations',
 ] as const;
 
 /** Follows the open workspace's room (renders nothing). */
@@ -77,6 +80,7 @@ export function AppShell({ me }: { me: Me }) {
   } else if (route && workspace && params) {
     if (route === '/w/:workspaceId') page = <WorkspaceHome workspace={workspace} />;
     else if (route === '/w/:workspaceId/members') page = <MembersPage workspace={workspace} me={me} />;
+    else if (route === '/w/:workspaceId/operations') page = <OperationsPage workspace={workspace} highlightAlert={search.get('alert')} />;
     else if (route === '/w/:workspaceId/chat' || route === '/w/:workspaceId/chat/:roomId')
       page = <ChatPage workspace={workspace} me={me} roomId={params.roomId ?? null} messageId={search.get('message')} />;
     else page = <TablePage key={params.tableId} workspace={workspace} tableId={params.tableId ?? ''} me={me} />;
@@ -105,11 +109,16 @@ export function AppShell({ me }: { me: Me }) {
                 Members
               </Link>
               <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
+              {roleAtLeast(workspace.role, 'admin') && (
+                <Link href={`/w/${workspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
+                  Operations
+                </Link>
+              )}
             </nav>
           )}
           <div className="topbar-end">
             <ConnectionIndicator />
-            <NotificationBell />
+            <NotificationBell userId={me.user.id} />
           </div>
           <UserMenu user={me.user} />
         </header>
