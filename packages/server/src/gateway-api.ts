@@ -106,5 +106,14 @@ export interface GatewayApi {
   /** The connections on this node subscribed to `room`. */
   localSubscribers(room: string): Caller[];
   /** Open connections by transport, rooms and subscriptions on this node. */
-  stats(): { connectionsWs: number; connectionsSse: number; rooms: number; subscriptions: number };
+  stats(): GatewayStats;
+}
+
+/** What a node's gateway holds right now (read by `/metrics` and the operations sampler). */
+export interface GatewayStats {
+  readonly connectionsWs: number;
+  readonly connectionsSse: number;
+  /** Rooms with at least one local subscriber. */
+  readonly rooms: number;
+  readonly subscriptions: number;
 }

@@ -4,7 +4,7 @@ import type { BusMessage } from '../backends/bus.ts';
 import type { PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, errors } from '../errors/app-error.ts';
-import type { Caller, GatewayApi, MessageHandler, RoomCheck, RoomStateProvider } from '../gateway-api.ts';
+import type { Caller, GatewayApi, GatewayStats, MessageHandler, RoomCheck, RoomStateProvider } from '../gateway-api.ts';
 import type { Access } from '../workspaces/access.ts';
 import { busFanout } from './bus-fanout.ts';
 import { ClientMessages } from './client-messages.ts';
@@ -271,7 +271,7 @@ export class Gateway implements GatewayApi, RealtimeStats {
   }
 
   /** Open connections by transport, rooms and subscriptions on this node. */
-  stats(): { connectionsWs: number; connectionsSse: number; rooms: number; subscriptions: number } {
+  stats(): GatewayStats {
     let ws = 0;
     let sse = 0;
     let subscriptions = 0;

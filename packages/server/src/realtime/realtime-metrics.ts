@@ -1,11 +1,11 @@
 import { CLOSE_CODES } from '@tandem/protocol';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { GatewayStats } from '../gateway-api.ts';
 
-/** What the metrics read from the gateway at scrape time. */
+/** What the metrics read from the gateway at scrape time: the same counts the operations sampler reads. */
 export interface RealtimeStats {
-  /** The open connections of this node, each with its transport's kind. */
-  connections(): Iterable<{ readonly transport: { readonly kind: 'ws' | 'sse' } }>;
-  /** Rooms with at least one local subscriber. */
+  stats(): GatewayStats;
+  /** Rooms with at least one local subscriber (without counting connections). */
   readonly roomCount: number;
 }
 
@@ -55,16 +55,10 @@ export function registerRealtimeMetrics(registry: Registry, gateway: () => Realt
     registers: [registry],
     collect() {
       this.reset();
-      const g = gateway();
-      if (!g) return;
-      let ws = 0;
-      let sse = 0;
-      for (const conn of g.connections()) {
-        if (conn.transport.kind === 'ws') ws++;
-        else sse++;
-      }
-      this.set({ transport: 'ws' }, ws);
-      this.set({ transport: 'sse' }, sse);
+      const stats = gateway()?.stats();
+      if (!stats) return;
+      this.set({ transport: 'ws' }, stats.connectionsWs);
+      this.set({ transport: 'sse' }, stats.connectionsSse);
     },
   });
   new Gauge({
