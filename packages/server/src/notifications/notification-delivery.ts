@@ -11,7 +11,10 @@ const LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 const BATCH = 100;
 
-interface DueRow {
+/** The columns `notificationPath` needs: email and push link to the page the in-app notification opens. */
+const TARGET_COLUMNS = 'n.workspace_id, n.table_id, n.record_id, n.chat_room_id, n.chat_message_id, n.alert_id';
+
+interface DueRow extends NotificationTarget {
   id: string;
   channel: 'email' | 'push';
   attempts: number;
@@ -21,11 +24,6 @@ interface DueRow {
   type: string;
   title: string;
   body: string;
-  workspace_id: string | null;
-  table_id: string | null;
-  record_id: string | null;
-  chat_room_id: string | null;
-  chat_message_id: string | null;
   urgent: boolean;
   read_at: Date | null;
   quiet_hours: QuietHours | null;
@@ -40,15 +38,10 @@ interface DigestUser {
   quiet_hours: QuietHours | null;
 }
 
-interface DigestItem {
+interface DigestItem extends NotificationTarget {
   delivery_id: string;
   title: string;
   body: string;
-  workspace_id: string | null;
-  table_id: string | null;
-  record_id: string | null;
-  chat_room_id: string | null;
-  chat_message_id: string | null;
   read_at: Date | null;
 }
 
@@ -79,7 +72,7 @@ export class NotificationDelivery {
          WHERE id IN (SELECT id FROM notification_deliveries WHERE status = 'pending' AND channel IN ('email','push') AND not_before <= $1
                       ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING id, channel, attempts, user_id, notification_id)
-       SELECT c.id, c.channel, c.attempts, c.user_id, u.email, c.notification_id, n.type, n.title, n.body, n.workspace_id, n.table_id, n.record_id, n.chat_room_id, n.chat_message_id, n.urgent, n.read_at, p.quiet_hours
+       SELECT c.id, c.channel, c.attempts, c.user_id, u.email, c.notification_id, n.type, n.title, n.body, ${TARGET_COLUMNS}, n.urgent, n.read_at, p.quiet_hours
        FROM claimed c JOIN notifications n ON n.id = c.notification_id JOIN users u ON u.id = c.user_id
        LEFT JOIN notification_preferences p ON p.user_id = c.user_id`,
       [now, new Date(now.getTime() + LEASE_MS)],
@@ -153,7 +146,7 @@ export class NotificationDelivery {
       );
       if (claimed.length === 0) return [];
       const rows = await tx.query<DigestItem>(
-        `SELECT d.id AS delivery_id, n.title, n.body, n.workspace_id, n.table_id, n.record_id, n.chat_room_id, n.chat_message_id, n.read_at FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+        `SELECT d.id AS delivery_id, n.title, n.body, ${TARGET_COLUMNS}, n.read_at FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
          WHERE d.user_id = $1 AND d.channel = 'email_digest' AND d.status = 'pending' ORDER BY n.position FOR UPDATE OF d SKIP LOCKED`,
         [user.user_id],
       );
