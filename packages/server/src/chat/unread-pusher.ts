@@ -24,14 +24,13 @@ export class UnreadPusher {
   /** Counts changed for these users (a new message): push them theirs within the window. */
   schedule(workspaceId: string, userIds: readonly string[]): void {
     if (this.#closed) return;
-    for (const userId of userIds) this.#due.set(`${workspaceId}/${userId}`, { workspaceId, userId });
+    for (const userId of userIds) this.#due.set(memberKey(workspaceId, userId), { workspaceId, userId });
     this.#timer ??= setTimeout(() => void this.#flush(), this.windowMs);
   }
 
   /** Counts the user's unread in the transaction and appends the event; answers the counts. */
   async pushNow(tx: Transaction, workspaceId: string, userId: string) {
-    const key = `${workspaceId}/${userId}`;
-    this.#generation.set(key, (this.#generation.get(key) ?? 0) + 1);
+    this.#generation.set(memberKey(workspaceId, userId), this.#generationOf(workspaceId, userId) + 1);
     const unread = await unreadCounts(tx, userId, workspaceId);
     this.ctx.events.append(tx, [roomName('user', userId)], 'chat_unread', null, { workspace_id: workspaceId, unread });
     return unread;
@@ -42,6 +41,10 @@ export class UnreadPusher {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#flush();
+  }
+
+  #generationOf(workspaceId: string, userId: string): number {
+    return this.#generation.get(memberKey(workspaceId, userId)) ?? 0;
   }
 
   /**
@@ -56,13 +59,13 @@ export class UnreadPusher {
     for (const [workspaceId, userIds] of byWorkspace) {
       for (let i = 0; i < userIds.length; i += 50) {
         const batch = userIds.slice(i, i + 50);
-        const generations = batch.map((userId) => this.#generation.get(`${workspaceId}/${userId}`) ?? 0);
+        const generations = batch.map((userId) => this.#generationOf(workspaceId, userId));
         try {
           const counts = await unreadCountsOf(this.ctx.db, workspaceId, batch);
           await this.ctx.db.transaction(async (tx) => {
             batch.forEach((userId, n) => {
               const unread = counts.get(userId);
-              if (!unread || (this.#generation.get(`${workspaceId}/${userId}`) ?? 0) !== generations[n]) return;
+              if (!unread || this.#generationOf(workspaceId, userId) !== generations[n]) return;
               this.ctx.events.append(tx, [roomName('user', userId)], 'chat_unread', null, { workspace_id: workspaceId, unread });
             });
           });
@@ -72,4 +75,8 @@ export class UnreadPusher {
       }
     }
   }
+}
+
+function memberKey(workspaceId: string, userId: string): string {
+  return `${workspaceId}/${userId}`;
 }

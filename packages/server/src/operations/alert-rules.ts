@@ -21,8 +21,9 @@ interface RuleRow {
   created_at: Date;
 }
 
+const RULE_COLUMNS = 'id, workspace_id, name, kind, severity, recipients, enabled, condition, table_id, muted_until, created_at';
 /** Rule columns. */
-export const RULE_SELECT = 'SELECT id, workspace_id, name, kind, severity, recipients, enabled, condition, table_id, muted_until, created_at FROM alert_rules';
+export const RULE_SELECT = `SELECT ${RULE_COLUMNS} FROM alert_rules`;
 
 /** A rule row as the API returns it. */
 export function toRule(row: RuleRow): AlertRule {
@@ -49,8 +50,7 @@ export async function recordRulesOf(db: Queryable, tableId: string): Promise<Ale
 /** Every enabled threshold rule. */
 export async function thresholdRules(db: Queryable): Promise<(AlertRule & { pending_since: Date | null })[]> {
   const rows = await db.query<RuleRow & { pending_since: Date | null }>(
-    `SELECT id, workspace_id, name, kind, severity, recipients, enabled, condition, table_id, muted_until, created_at, pending_since
-     FROM alert_rules WHERE kind = 'threshold' AND enabled`,
+    `SELECT ${RULE_COLUMNS}, pending_since FROM alert_rules WHERE kind = 'threshold' AND enabled`,
   );
   return rows.map((r) => ({ ...toRule(r), pending_since: r.pending_since }));
 }

@@ -46,7 +46,8 @@ export class MetricsHub {
   readonly #ring: Point[] = [];
   readonly #listeners = new Set<(update: MetricsUpdate) => void>();
   #timer: NodeJS.Timeout | null = null;
-  #ticks = 0;
+  /** When this node last added a history point (ms since the epoch). */
+  #recordedAt = 0;
   #sampling = false;
 
   constructor(
@@ -102,8 +103,10 @@ export class MetricsHub {
       await this.ctx.bus.publish({ kind: 'control', control: { type: 'node_metrics', sample } });
       const update = this.current();
       for (const listener of this.#listeners) listener(update);
-      this.#ticks++;
-      if ((this.#ticks * this.intervalMs) % (HISTORY_RESOLUTION_S * 1000) < this.intervalMs) await this.#record(update, sample);
+      if (Date.now() - this.#recordedAt >= HISTORY_RESOLUTION_S * 1000) {
+        this.#recordedAt = Date.now();
+        await this.#record(update, sample);
+      }
     } catch (err) {
       this.ctx.log.warn({ err }, 'operations: sampling metrics failed');
     } finally {

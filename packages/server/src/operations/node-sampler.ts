@@ -108,20 +108,19 @@ export class NodeSampler {
   }
 
   async #counterDeltas() {
-    const total = async (name: string, match: (labels: Record<string, string | number>) => boolean) => {
-      const metric = this.sources.metrics.getSingleMetric(name);
-      if (!metric) return 0;
-      const { values } = await metric.get();
-      let sum = 0;
-      for (const v of values) if (match(v.labels as Record<string, string | number>)) sum += v.value;
-      return sum;
-    };
+    /** Each series of a counter, read once. */
+    const series = async (name: string) => (await this.sources.metrics.getSingleMetric(name)?.get())?.values ?? [];
+    const sum = (values: Awaited<ReturnType<typeof series>>, match: (labels: Record<string, string | number | undefined>) => boolean) =>
+      values.reduce((total, v) => (match(v.labels) ? total + v.value : total), 0);
+    const requests = await series('tandem_http_requests_total');
+    const deliveries = await series('tandem_notification_deliveries_total');
+    const outcome = (channel: string, result: string) => sum(deliveries, (l) => l.channel === channel && l.outcome === result);
     const read = {
-      rateLimited: await total('tandem_http_requests_total', (l) => String(l.status) === '429'),
-      emailSent: await total('tandem_notification_deliveries_total', (l) => l.channel === 'email' && l.outcome === 'sent'),
-      emailFailed: await total('tandem_notification_deliveries_total', (l) => l.channel === 'email' && l.outcome === 'failed'),
-      pushSent: await total('tandem_notification_deliveries_total', (l) => l.channel === 'push' && l.outcome === 'sent'),
-      pushFailed: await total('tandem_notification_deliveries_total', (l) => l.channel === 'push' && l.outcome === 'failed'),
+      rateLimited: sum(requests, (l) => String(l.status) === '429'),
+      emailSent: outcome('email', 'sent'),
+      emailFailed: outcome('email', 'failed'),
+      pushSent: outcome('push', 'sent'),
+      pushFailed: outcome('push', 'failed'),
     };
     const delta = {} as Record<keyof typeof read, number>;
     for (const [key, value] of Object.entries(read) as [keyof typeof read, number][]) {

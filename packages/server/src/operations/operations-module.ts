@@ -73,7 +73,10 @@ export async function installOperations(ctx: AppContext, deps: OperationsDeps): 
   };
   if (ctx.config.metricsIntervalMs > 0) await hub.start();
 
-  const evaluate = (now = new Date()) => evaluateThresholds(ctx, store, hub.current().nodes.length > 0 ? hub.current().total : null, now);
+  const evaluate = (now = new Date()) => {
+    const cluster = hub.current();
+    return evaluateThresholds(ctx, store, cluster.nodes.length > 0 ? cluster.total : null, now);
+  };
   const evaluator = new JobRunner(ctx.db, ctx.log);
   if (ctx.config.alertEvaluateMs > 0) {
     evaluator.register('alert-evaluation', ctx.config.alertEvaluateMs, () => evaluate());

@@ -1,4 +1,4 @@
-import type { AlertRule, NodeMetrics, ThresholdCondition } from '@tandem/protocol';
+import type { NodeMetrics, ThresholdCondition } from '@tandem/protocol';
 import type { AppContext } from '../context.ts';
 import { thresholdRules } from './alert-rules.ts';
 import type { AlertStore } from './alert-store.ts';
@@ -54,5 +54,3 @@ export function describe(condition: ThresholdCondition, value: number): string {
   const held = condition.for_seconds > 0 ? ` for ${condition.for_seconds} s` : '';
   return `${condition.metric} is ${value} (${COMPARISON_WORDS[condition.comparison]} ${condition.threshold}${held}).`;
 }
-
-export type ThresholdRule = Extract<AlertRule, { kind: 'threshold' }>;
