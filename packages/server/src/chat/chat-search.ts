@@ -1,7 +1,7 @@
 import type { ChatRoomKind, ChatSearchHit } from '@tandem/protocol';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import { escapeHtml } from '../comments/comment-markdown.ts';
-import type { Queryable } from '../db/database.ts';
+import { PLAN_EACH_CALL, type Queryable } from '../db/database.ts';
 import { SqlParams } from '../db/sql-params.ts';
 import type { Access } from '../workspaces/access.ts';
 import { hydrateMessages, MESSAGE_SELECT, type MessageRow } from './chat-message-rows.ts';
@@ -36,13 +36,15 @@ export async function searchMessages(db: Queryable, access: Access, auth: AuthIn
   const user = p.add(auth.user.id);
   const roomFilter = query.roomId ? `AND c.room_id = ${p.add(query.roomId)}` : '';
   const hits = await db.query<{ id: string; rank: number; snippet: string; room_name: string | null; room_kind: ChatRoomKind }>(
-    `WITH q AS (SELECT ${tsquery} AS q),
+    `${PLAN_EACH_CALL}WITH q AS (SELECT ${tsquery} AS q),
      -- The newest matches are ranked, not every match: a common word in a big workspace would
-     -- otherwise rank hundreds of thousands of rows to show twenty.
+     -- otherwise rank hundreds of thousands of rows to show twenty. The query is written out here
+     -- rather than taken from q, so the planner sees the words: for a rare one it reads the GIN
+     -- index, for a common one it walks the workspace's messages newest first and stops early.
      candidates AS (
        SELECT c.id, c.body, c.search, c.ordinal, r.kind AS room_kind, r.name, r.id AS room_id
-       FROM q, chat_messages c JOIN chat_rooms r ON r.id = c.room_id
-       WHERE c.search @@ q.q AND c.workspace_id = ${p.add(query.workspaceId)} AND c.deleted_at IS NULL ${roomFilter}
+       FROM chat_messages c JOIN chat_rooms r ON r.id = c.room_id
+       WHERE c.search @@ ${tsquery} AND c.workspace_id = ${p.add(query.workspaceId)} AND c.deleted_at IS NULL ${roomFilter}
          AND (r.kind IN ('channel', 'record') OR EXISTS (SELECT 1 FROM chat_members m WHERE m.room_id = r.id AND m.user_id = ${user}))
        ORDER BY c.ordinal DESC LIMIT ${p.add(RANKED_CANDIDATES)}),
      hits AS (

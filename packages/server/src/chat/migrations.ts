@@ -109,4 +109,12 @@ export const CHAT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 31,
+    name: 'chat messages of a workspace newest first',
+    // Search ranks the newest matches: for a common word this lets the planner walk the
+    // workspace's messages newest-first and stop after enough matches, instead of collecting
+    // every match from the GIN index and sorting them.
+    sql: `CREATE INDEX chat_messages_workspace_ordinal_idx ON chat_messages (workspace_id, ordinal DESC) WHERE deleted_at IS NULL;`,
+  },
 ];

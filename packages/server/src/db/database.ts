@@ -2,6 +2,19 @@ import type { DatabaseStats } from './query-timer.ts';
 /** A value that can be bound to a query parameter. */
 export type SqlParam = string | number | boolean | null | Date | readonly string[];
 
+/**
+ * Begins a statement that must be planned for its parameters on every call, never prepared and
+ * reused: PostgreSQL switches a prepared statement to one generic plan after five calls, and
+ * for a full-text search the right plan depends on the words (a rare word wants the GIN index, a
+ * common one the newest messages first), so one plan for all is slow for half of them.
+ */
+export const PLAN_EACH_CALL = '/* planned each call */ ';
+
+/** Whether `text` is to be run unnamed (see {@link PLAN_EACH_CALL}). */
+export function plannedEachCall(text: string): boolean {
+  return text.startsWith(PLAN_EACH_CALL);
+}
+
 /** Something that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
   /** Runs one statement with `$1…` parameters and returns its rows. */

@@ -1,5 +1,5 @@
 import { type PGlite, parse, protocol } from '@electric-sql/pglite';
-import type { SqlParam } from './database.ts';
+import { plannedEachCall, type SqlParam } from './database.ts';
 
 /**
  * Statement texts kept as named prepared statements; past the bound (ad-hoc filter queries) a
@@ -73,7 +73,7 @@ export class PgliteStatements {
    * PGlite's own `query` does.
    */
   async #parse(text: string): Promise<Prepared> {
-    const name = this.#prepared.size < MAX_PREPARED ? `tandem_${this.#prepared.size + 1}` : '';
+    const name = this.#prepared.size < MAX_PREPARED && !plannedEachCall(text) ? `tandem_${this.#prepared.size + 1}` : '';
     const messages = await this.pg.execProtocolStream(
       concat([protocol.serialize.parse({ name, text }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]),
       { syncToFs: false },

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Database, type Queryable, type SqlParam, type Transaction, transactionBody } from './database.ts';
+import { type Database, plannedEachCall, type Queryable, type SqlParam, type Transaction, transactionBody } from './database.ts';
 import { PostgresTransaction } from './postgres-transaction.ts';
 import { QueryTimer } from './query-timer.ts';
 
@@ -27,7 +27,7 @@ class StatementNames {
     // Without parameters pg uses the simple protocol, which also runs multi-statement scripts.
     if (values.length === 0) return { text };
     let name = this.#names.get(text);
-    if (!name && this.#names.size < MAX_PREPARED) {
+    if (!name && this.#names.size < MAX_PREPARED && !plannedEachCall(text)) {
       name = `tandem_${this.#names.size + 1}`;
       this.#names.set(text, name);
     }
