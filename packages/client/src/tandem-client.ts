@@ -245,9 +245,9 @@ export class TandemClient {
     this.send({ type: 'user_cursor', room, position: position as never });
   }
 
-  /** Tells a room the user is typing (ephemeral). */
-  typing(room: string): void {
-    this.send({ type: 'typing', room });
+  /** Tells a room the user is typing (ephemeral), in a chat thread when `threadId` is given. */
+  typing(room: string, threadId?: string): void {
+    this.send({ type: 'typing', room, ...(threadId ? { thread_id: threadId } : {}) });
   }
 
   /** Shares a live preview of a value being typed in a cell (ephemeral, not stored). */

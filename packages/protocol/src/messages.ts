@@ -48,8 +48,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cell_unlock'), id, record_id: uuid, field_id: uuid.optional(), force: z.boolean().optional() }).strict(),
   /** Client → server: live preview of a value being typed (not stored). */
   z.object({ type: z.literal('cell_edit'), id, record_id: uuid, field_id: uuid, value: z.json() }).strict(),
-  /** Client → server: the user is typing in a room (chat or comments). */
-  z.object({ type: z.literal('typing'), id, room }).strict(),
+  /** Client → server: the user is typing in a room (chat or comments); `thread_id` when in a chat thread. */
+  z.object({ type: z.literal('typing'), id, room, thread_id: uuid.optional() }).strict(),
   /** Client → server: application-level ping; answered by `pong`. */
   z.object({ type: z.literal('ping'), id }).strict(),
 ]);
@@ -177,7 +177,7 @@ export type ServerSignal =
       readonly value: unknown;
     }
   /** Server → room except sender: someone is typing. */
-  | { readonly type: 'typing'; readonly room: string; readonly user_id: string; readonly name: string }
+  | { readonly type: 'typing'; readonly room: string; readonly user_id: string; readonly name: string; readonly thread_id?: string }
   /** Server → `system` room, owners and admins only: every node's figures of the last second, and their sum. */
   | { readonly type: 'metrics_update'; readonly room: string; readonly data: MetricsUpdate }
   /** Server → `user:{id}` of each recipient and the `system` room's owners and admins: an alert fired, resolved or was acknowledged. */

@@ -55,4 +55,31 @@ describe('useTyping', () => {
     aliceClient.close();
     bobClient.close();
   });
+
+  it('tells typing in a thread apart from typing in the room, over the socket and over REST', async () => {
+    const room = await alice.post('/chat/rooms', { workspace_id: workspaceId, kind: 'group', name: 'threads', member_ids: [bob.user?.id] });
+    const root = await alice.post(`/chat/rooms/${room.body.id}/messages`, { body: 'start a thread here' });
+    const aliceClient = hookClient(alice, server.url);
+    const bobClient = hookClient(bob, server.url);
+    const aliceHook = renderHook(() => useTyping(room.body.id), aliceClient);
+    const bobHook = renderHook(() => useTyping(room.body.id), bobClient);
+    await waitFor('both in the room', () => [aliceClient, bobClient].every((c) => c.room(`chat:${room.body.id}`).state === 'subscribed'));
+
+    aliceHook.current().notifyTyping(root.body.id);
+    await waitFor('Alice typing in the thread', () => bobHook.current().typers.length === 1);
+    expect(bobHook.current().typers[0]).toMatchObject({ name: 'Alice', thread_id: root.body.id });
+
+    // Right after, typing in the room below is its own signal (not swallowed by the thread's throttle).
+    aliceHook.current().notifyTyping();
+    await waitFor('Alice typing in the room', () => bobHook.current().typers[0]?.thread_id === null);
+
+    // Without a socket: REST carries the thread too.
+    expect((await bob.post('/chat/typing', { room: `chat:${room.body.id}`, thread_id: root.body.id })).status).toBe(204);
+    await waitFor('Bob typing in the thread', () => aliceHook.current().typers[0]?.thread_id === root.body.id);
+    expect((await bob.post('/chat/typing', { room: `chat:${room.body.id}`, thread_id: 'not-a-uuid' })).status).toBe(400);
+    aliceHook.unmount();
+    bobHook.unmount();
+    aliceClient.close();
+    bobClient.close();
+  });
 });

@@ -161,7 +161,7 @@ function RoomView({
             members={members}
             placeholder={`Message ${title}`}
             droppedFiles={dropped}
-            onTyping={typing.notifyTyping}
+            onTyping={() => typing.notifyTyping()}
             onSend={(body, fileIds) => {
               typing.reset();
               void list.send(body, { fileIds }).catch(() => undefined);
@@ -220,12 +220,16 @@ function ThreadPanel({
         <div className="chat-html" dangerouslySetInnerHTML={{ __html: root.body_html }} />
       </div>
       <MessageList list={replies} meId={me.user.id} colorOf={colorOf} nameOf={nameOf} label="Replies" />
+      <TypingLine typers={typing.typers.filter((t) => t.thread_id === root.id)} />
       <ChatComposer
         workspaceId={workspaceId}
         members={members}
         placeholder="Reply in thread"
-        onTyping={typing.notifyTyping}
-        onSend={(body, fileIds) => void replies.send(body, { fileIds }).catch(() => undefined)}
+        onTyping={() => typing.notifyTyping(root.id)}
+        onSend={(body, fileIds) => {
+          typing.reset(root.id);
+          void replies.send(body, { fileIds }).catch(() => undefined);
+        }}
       />
     </aside>
   );

@@ -24,7 +24,8 @@ export class ChatTyping {
   readonly #expiry = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #listeners = new Set<() => void>();
   readonly #stop: (() => void)[] = [];
-  #lastSent = 0;
+  /** When the last signal went out, per thread ('' for the room itself). */
+  readonly #lastSent = new Map<string, number>();
 
   constructor(
     private readonly client: TandemClient,
@@ -67,16 +68,20 @@ export class ChatTyping {
     };
   }
 
-  /** Tells the room the user is typing; call on every keystroke (sent at most once per {@link TYPING_THROTTLE_MS}). */
-  notifyTyping(now = Date.now()): void {
-    if (now - this.#lastSent < TYPING_THROTTLE_MS) return;
-    this.#lastSent = now;
-    this.client.typing(roomName('chat', this.roomId));
+  /**
+   * Tells the room the user is typing, in the thread `threadId` when given; call on every
+   * keystroke (sent at most once per {@link TYPING_THROTTLE_MS} per thread).
+   */
+  notifyTyping(threadId: string | null = null, now = Date.now()): void {
+    const key = threadId ?? '';
+    if (now - (this.#lastSent.get(key) ?? 0) < TYPING_THROTTLE_MS) return;
+    this.#lastSent.set(key, now);
+    this.client.typing(roomName('chat', this.roomId), threadId ?? undefined);
   }
 
   /** Lets the next keystroke signal at once (after the user sent their message). */
-  reset(): void {
-    this.#lastSent = 0;
+  reset(threadId: string | null = null): void {
+    this.#lastSent.delete(threadId ?? '');
   }
 
   #seen(typer: Typer): void {

@@ -52,7 +52,10 @@ export function installChat(ctx: AppContext, access: Access, gateway: GatewayApi
       if (!(await canRead(context.caller.userId, ref.id ?? ''))) throw errors.notFound('Chat room');
     } else context.requireSubscribed(room);
     const { user } = context.caller.auth;
-    return { relayed: context.relayAtMost(`typing:${room}`, room, { type: 'typing', room, user_id: user.id, name: user.name }, TYPING_SIGNAL_MS) };
+    const thread = message.thread_id ? { thread_id: message.thread_id } : {};
+    const signal = { type: 'typing' as const, room, user_id: user.id, name: user.name, ...thread };
+    // Typing in a thread and in the room below it are throttled apart: both can show at once.
+    return { relayed: context.relayAtMost(`typing:${room}:${message.thread_id ?? ''}`, room, signal, TYPING_SIGNAL_MS) };
   });
   files.registerHolder(async (userId, fileId) => {
     const holders = await ctx.db.query<{ room_id: string }>(

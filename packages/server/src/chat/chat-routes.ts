@@ -221,7 +221,7 @@ export function chatRoutes({ ctx, access, rooms, messages, reads, typing }: Chat
       '/chat/typing',
       { schema: { tags, summary: 'Tell a chat room you are typing (ephemeral, throttled)', body: chatTypingSchema } },
       async (request, reply) => {
-        await typing.signal(requireAuth(request), request.body.room);
+        await typing.signal(requireAuth(request), request.body.room, request.body.thread_id);
         return reply.status(204).send();
       },
     );

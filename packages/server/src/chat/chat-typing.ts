@@ -25,19 +25,19 @@ export class ChatTypingSignal {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Relays that the caller types in `room` (`chat:{id}`); false when the throttle dropped it. */
-  async signal(auth: AuthInfo, room: string): Promise<boolean> {
+  /** Relays that the caller types in `room` (`chat:{id}`), in a thread when given; false when the throttle dropped it. */
+  async signal(auth: AuthInfo, room: string, threadId?: string): Promise<boolean> {
     const ref = parseRoom(room);
     if (ref?.kind !== 'chat' || !ref.id) throw errors.invalid('Typing goes to a chat room (chat:{id}).', { field: 'room' });
     await requireRoom(this.db, auth.user.id, ref.id);
-    const key = `${auth.user.id}/${room}`;
+    const key = `${auth.user.id}/${room}/${threadId ?? ''}`;
     const at = this.now();
     const last = this.#last.get(key);
     if (last !== undefined && at - last < TYPING_SIGNAL_MS) return false;
     this.#last.delete(key);
     this.#last.set(key, at);
     if (this.#last.size > MAX_TRACKED) this.#last.delete(this.#last.keys().next().value as string);
-    await this.signals.publish(room, { type: 'typing', room, user_id: auth.user.id, name: auth.user.name });
+    await this.signals.publish(room, { type: 'typing', room, user_id: auth.user.id, name: auth.user.name, ...(threadId ? { thread_id: threadId } : {}) });
     return true;
   }
 }
