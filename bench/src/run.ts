@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs the workloads of issue 6 against Tandem, Socket.IO and a bare `ws`
- * server on this machine, one after the other, and writes the results to bench/results/ (and,
+ * server on this machine (and what the operations features of issue 16 cost Tandem), one after the other, and writes the results to bench/results/ (and,
  * for a full run, into docs/benchmarks.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { evaluateTargets } from './report/targets.ts';
 import { DeploymentCache } from './servers/deployment-cache.ts';
 import { runFanout } from './workloads/fanout.ts';
 import { runIdle } from './workloads/idle.ts';
+import { runOperations } from './workloads/operations.ts';
 import { runRecordPath } from './workloads/record-path.ts';
 import { runRooms } from './workloads/rooms.ts';
 import { runStorm } from './workloads/storm.ts';
@@ -33,6 +34,7 @@ const WORKLOADS: Record<WorkloadId, (ctx: WorkloadContext) => Promise<WorkloadRe
   record: runRecordPath,
   'two-nodes': runTwoNodes,
   storm: runStorm,
+  operations: runOperations,
 };
 
 function log(message: string): void {

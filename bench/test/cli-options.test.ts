@@ -6,7 +6,7 @@ describe('bench command line', () => {
     const o = parseCli([]);
     expect(o.profile.name).toBe('quick');
     expect(o.targets).toEqual(['tandem', 'socketio', 'ws']);
-    expect(o.workloads).toEqual(['fanout', 'rooms', 'idle', 'record', 'two-nodes', 'storm']);
+    expect(o.workloads).toEqual(['fanout', 'rooms', 'idle', 'record', 'two-nodes', 'storm', 'operations']);
     expect(o.updateDocs).toBe(false);
   });
 

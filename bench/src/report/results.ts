@@ -59,8 +59,8 @@ export interface WorkloadResult {
   readonly failures: readonly string[];
 }
 
-/** The workloads of issue 6. */
-export const WORKLOAD_IDS = ['fanout', 'rooms', 'idle', 'record', 'two-nodes', 'storm'] as const;
+/** The workloads of issue 6, and (`operations`) what the operations features of issue 16 cost. */
+export const WORKLOAD_IDS = ['fanout', 'rooms', 'idle', 'record', 'two-nodes', 'storm', 'operations'] as const;
 /** A workload name as `--only=` takes it. */
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 

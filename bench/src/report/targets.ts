@@ -1,6 +1,8 @@
 import type { TargetKind } from '../generator/messages.ts';
+import { OVERHEAD_BUDGET_PCT, P99_SLACK_MS } from '../measure/overhead.ts';
 import { type Saturation, saturationThroughput } from '../workloads/fanout.ts';
 import type { IdleResult } from '../workloads/idle.ts';
+import type { OperationsResult } from '../workloads/operations.ts';
 import { RECORD_P99_MS, sustained } from '../workloads/record-path.ts';
 import { STORM_LIMIT_SEC, type StormResult } from '../workloads/storm.ts';
 import type { CrossNodeResult } from '../workloads/two-nodes.ts';
@@ -22,7 +24,7 @@ function missing(target: string): TargetCheck {
 }
 
 /**
- * Checks every target of issue 6 against what this run measured, as ratios between servers
+ * Checks every target of issue 6 (and issue 16's operations overhead) against what this run measured, as ratios between servers
  * measured in the same run (absolute numbers on a shared machine drift from run to run).
  */
 export function evaluateTargets(workloads: readonly WorkloadResult[]): TargetCheck[] {
@@ -175,6 +177,23 @@ export function evaluateTargets(workloads: readonly WorkloadResult[]): TargetChe
           pass: storm.resumed === storm.clients && storm.allResumedSec <= STORM_LIMIT_SEC && storm.missing === 0 && storm.duplicates === 0 && !storm.behind,
         }
       : missing(stormT),
+  );
+
+  const ops = dataOf<OperationsResult[]>(workloads, 'operations', 'results') ?? [];
+  const opsT = `Operations (issue 16): metrics sampling, streaming and alert evaluation cost ≤ ${OVERHEAD_BUDGET_PCT} % of throughput and p99 (or ≤ ${P99_SLACK_MS} ms of p99), fan-out and record path`;
+  checks.push(
+    ops.length
+      ? {
+          target: opsT,
+          measured: ops
+            .map(
+              (r) =>
+                `${r.path}: throughput ${r.off.deliveredPerSec} → ${r.on.deliveredPerSec}/s (${signed(-r.overhead.throughputPct)} %), p99 ${r.off.p99} → ${r.on.p99} ms (${signed(r.overhead.p99Pct)} %), CPU/1k ${r.off.cpuPer1k ?? '?'} → ${r.on.cpuPer1k ?? '?'} ms`,
+            )
+            .join('; '),
+          pass: ops.length === 2 && ops.every((r) => r.overhead.withinBudget),
+        }
+      : missing(opsT),
   );
   return checks;
 }

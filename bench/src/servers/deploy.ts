@@ -26,6 +26,11 @@ export interface DeployOptions {
   readonly profileDir?: string;
   /** Label used in the profile file names. */
   readonly label?: string;
+  /**
+   * Extra environment variables for Tandem's processes, over {@link TANDEM_BENCH_ENV} (e.g. `METRICS_INTERVAL_MS`);
+   * ignored by the peers. Default none.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The server processes of one target, ready for load. */
@@ -91,6 +96,7 @@ export async function deploy(target: TargetKind, repoRoot: string, options: Depl
         if (!postgres) await cp(await pgliteDataDir(repoRoot), dataDir, { recursive: true });
         const env = {
           ...TANDEM_BENCH_ENV,
+          ...options.env,
           ...shared,
           DATA_DIR: dataDir,
           ...(postgres ? { DATABASE_URL: BENCH_DATABASE_URL, DATABASE_SCHEMA: schema, PGAPPNAME: schema } : {}),

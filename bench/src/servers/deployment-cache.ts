@@ -14,7 +14,7 @@ export class DeploymentCache {
 
   /** A running deployment of this kind: the cached one if it is still healthy, else a new one. */
   async acquire(target: TargetKind, options: DeployOptions): Promise<Deployment> {
-    const key = `${target}|${options.nodes ?? 1}|${target === 'tandem' ? ((options.nodes ?? 1) === 2 ? 'postgres' : (options.database ?? 'pglite')) : ''}`;
+    const key = kindOf(target, options);
     const cached = this.#running.get(key);
     if (cached && (await healthy(cached))) return cached;
     if (cached) await cached.stop();
@@ -23,12 +23,34 @@ export class DeploymentCache {
     return fresh;
   }
 
+  /**
+   * Stops the deployment of this kind now, if one runs: for a workload comparing deployments by
+   * small differences, where an idle server left running beside the measured one would count.
+   */
+  async stop(target: TargetKind, options: DeployOptions): Promise<void> {
+    const key = kindOf(target, options);
+    const running = this.#running.get(key);
+    this.#running.delete(key);
+    await running?.stop();
+  }
+
   /** Stops every deployment. */
   async stopAll(): Promise<void> {
     const all = [...this.#running.values()];
     this.#running.clear();
     await Promise.all(all.map((d) => d.stop()));
   }
+}
+
+/** What tells deployments apart: server, node count, storage and (Tandem) the extra environment. */
+function kindOf(target: TargetKind, options: DeployOptions): string {
+  if (target !== 'tandem') return `${target}|${options.nodes ?? 1}|`;
+  const database = (options.nodes ?? 1) === 2 ? 'postgres' : (options.database ?? 'pglite');
+  const env = Object.entries(options.env ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return `${target}|${options.nodes ?? 1}|${database}${env ? `|${env}` : ''}`;
 }
 
 async function healthy(deployment: Deployment): Promise<boolean> {

@@ -26,7 +26,8 @@ export interface FixtureSize {
 
 const PASSWORD = 'bench-password-not-secret';
 
-async function call<T>(url: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+/** Calls Tandem's REST API (`/api/v1{path}`) and returns the parsed answer; throws on any status but 2xx. */
+export async function callApi<T>(url: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const res = await withTimeout(
     fetch(`${url}/api/v1${path}`, {
       method,
@@ -52,18 +53,18 @@ export async function createTandemFixture(url: string, size: FixtureSize): Promi
   const emails: string[] = [];
   for (let i = 0; i < size.users; i++) {
     const email = `bench.${run}.${i}@bench.tandem.dev`;
-    await call(url, 'POST', '/auth/register', null, { email, name: `Bench ${i}`, password: PASSWORD });
-    const login = await call<{ token: string }>(url, 'POST', '/auth/login', null, { email, password: PASSWORD });
+    await callApi(url, 'POST', '/auth/register', null, { email, name: `Bench ${i}`, password: PASSWORD });
+    const login = await callApi<{ token: string }>(url, 'POST', '/auth/login', null, { email, password: PASSWORD });
     tokens.push(login.token);
     emails.push(email);
   }
   const owner = tokens[0] as string;
-  const workspace = await call<{ id: string }>(url, 'POST', '/workspaces', owner, { name: `Bench ${run}` });
-  for (const email of emails.slice(1)) await call(url, 'POST', `/workspaces/${workspace.id}/members`, owner, { email, role: 'editor' });
+  const workspace = await callApi<{ id: string }>(url, 'POST', '/workspaces', owner, { name: `Bench ${run}` });
+  for (const email of emails.slice(1)) await callApi(url, 'POST', `/workspaces/${workspace.id}/members`, owner, { email, role: 'editor' });
 
   const created: { id: string; fieldId: string }[] = new Array(size.tables);
   await runBounded(size.tables, 4, async (t) => {
-    const table = await call<{ id: string; fields: { id: string }[] }>(url, 'POST', `/workspaces/${workspace.id}/tables`, owner, {
+    const table = await callApi<{ id: string; fields: { id: string }[] }>(url, 'POST', `/workspaces/${workspace.id}/tables`, owner, {
       name: `Bench table ${t}`,
       fields: [{ name: 'Payload', type: 'text' }],
     });
@@ -72,7 +73,7 @@ export async function createTandemFixture(url: string, size: FixtureSize): Promi
   const recordIds: string[][] = created.map(() => []);
   await runBounded(size.tables * size.recordsPerTable, 8, async (i) => {
     const table = created[i % size.tables] as { id: string; fieldId: string };
-    const record = await call<{ id: string }>(url, 'POST', `/tables/${table.id}/records`, owner, { values: { [table.fieldId]: 'initial' } });
+    const record = await callApi<{ id: string }>(url, 'POST', `/tables/${table.id}/records`, owner, { values: { [table.fieldId]: 'initial' } });
     recordIds[i % size.tables]?.push(record.id);
   });
   const tables: BenchTable[] = created.map((t, i) => ({ id: t.id, room: `table:${t.id}`, fieldId: t.fieldId, recordIds: recordIds[i] ?? [] }));

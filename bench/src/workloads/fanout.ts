@@ -2,7 +2,15 @@ import type { ConnectResult, PublishResult, TargetKind } from '../generator/mess
 import type { ResultTable, StepResult, WorkloadResult } from '../report/results.ts';
 import { measurePhase, nextPhase, WARM_UP_STEP } from './phase.ts';
 import { stepTable } from './step-table.ts';
-import { connectSpread, forEachTarget, prepareTarget, requireConnected, TANDEM_RELAY_TYPES, type WorkloadContext } from './workload-context.ts';
+import {
+  type BeforeSteps,
+  connectSpread,
+  forEachTarget,
+  prepareTarget,
+  requireConnected,
+  TANDEM_RELAY_TYPES,
+  type WorkloadContext,
+} from './workload-context.ts';
 
 /**
  * Messages per second one publisher connection sends. Tandem relays at most one live edit per
@@ -37,12 +45,23 @@ export async function fanoutSteps(
     nodes: 1 | 2;
     database: 'pglite' | 'postgres';
     label: string;
+    /** Extra environment for Tandem's processes (`DeployOptions.env`). Default none. */
+    env?: Readonly<Record<string, string>>;
+    /** Set up on the deployment before the warm-up step, undone after the last step. Default nothing. */
+    beforeSteps?: BeforeSteps;
   },
 ): Promise<StepResult[]> {
   const rates = [...options.rates, ...options.saturationRates];
-  const prepared = await prepareTarget(ctx, target, { rooms: 1, kind: 'table' }, { nodes: options.nodes, database: options.database, label: options.label });
+  const prepared = await prepareTarget(
+    ctx,
+    target,
+    { rooms: 1, kind: 'table' },
+    { nodes: options.nodes, database: options.database, label: options.label, env: options.env },
+  );
   const steps: StepResult[] = [];
+  let undo: (() => Promise<void>) | undefined;
   try {
+    undo = await options.beforeSteps?.(prepared);
     const urls = prepared.deployment.nodes.map((n) => n.url);
     const base = { target, tokens: prepared.tokens, rooms: prepared.rooms, timeoutMs: 30_000, countTypes: TANDEM_RELAY_TYPES };
     const subs = await connectSpread(
@@ -90,6 +109,7 @@ export async function fanoutSteps(
       if (i >= options.rates.length && saturated(step)) break;
     }
   } finally {
+    await undo?.();
     await prepared.release();
   }
   return steps;

@@ -2,7 +2,15 @@ import type { PublishResult } from '../generator/messages.ts';
 import type { ResultTable, StepResult, WorkloadResult } from '../report/results.ts';
 import { measurePhase, nextPhase, WARM_UP_STEP } from './phase.ts';
 import { stepTable } from './step-table.ts';
-import { connectSpread, forEachTarget, prepareTarget, requireConnected, TANDEM_RECORD_TYPES, type WorkloadContext } from './workload-context.ts';
+import {
+  type BeforeSteps,
+  connectSpread,
+  forEachTarget,
+  prepareTarget,
+  requireConnected,
+  TANDEM_RECORD_TYPES,
+  type WorkloadContext,
+} from './workload-context.ts';
 
 /** REST writes in flight at most; past it the next write waits and the achieved rate drops. */
 export const MAX_WRITES_IN_FLIGHT = 64;
@@ -21,7 +29,18 @@ export function sustained(step: StepResult): boolean {
  */
 export async function recordSteps(
   ctx: WorkloadContext,
-  options: { database: 'pglite' | 'postgres'; nodes: 1 | 2; subscribers: number; records: number; rates: readonly number[]; label: string },
+  options: {
+    database: 'pglite' | 'postgres';
+    nodes: 1 | 2;
+    subscribers: number;
+    records: number;
+    rates: readonly number[];
+    label: string;
+    /** Extra environment for Tandem's processes (`DeployOptions.env`). Default none. */
+    env?: Readonly<Record<string, string>>;
+    /** Set up on the deployment before the warm-up step, undone after the last step. Default nothing. */
+    beforeSteps?: BeforeSteps;
+  },
 ): Promise<StepResult[]> {
   const prepared = await prepareTarget(
     ctx,
@@ -31,10 +50,13 @@ export async function recordSteps(
       database: options.database,
       nodes: options.nodes,
       label: options.label,
+      env: options.env,
     },
   );
   const steps: StepResult[] = [];
+  let undo: (() => Promise<void>) | undefined;
   try {
+    undo = await options.beforeSteps?.(prepared);
     const table = prepared.fixture?.tables[0];
     if (!table) throw new Error('no table');
     const urls = prepared.deployment.nodes.map((n) => n.url);
@@ -94,6 +116,7 @@ export async function recordSteps(
       );
     }
   } finally {
+    await undo?.();
     await prepared.release();
   }
   return steps;

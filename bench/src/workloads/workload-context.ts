@@ -32,6 +32,12 @@ export interface PreparedTarget {
   readonly fixture: TandemFixture | null;
 }
 
+/**
+ * Work a workload sets up on a prepared deployment before its steps are measured (alert rules, an
+ * operator's client); resolves with what undoes it, called after the last step.
+ */
+export type BeforeSteps = (prepared: PreparedTarget) => Promise<() => Promise<void>>;
+
 /** Frame types that count as deliveries of Tandem's ephemeral relay. */
 export const TANDEM_RELAY_TYPES = ['cell_edit', 'user_cursor'] as const;
 /** Frame types that count as deliveries of Tandem's record path (durable events). */
