@@ -110,6 +110,31 @@ describe('email delivery through the outbox', () => {
     expect(smtp.to(email)).toHaveLength(before);
     expect((await fx.owner.get('/notifications?unread=true')).body.notifications.some((n: { body: string }) => n.body.includes('no mail for this'))).toBe(true);
   });
+  it('a critical threshold alert is mailed at once with a link to its alert on the operations page', async () => {
+    const email = fx.owner.user?.email ?? '';
+    await fx.owner.put('/notifications/preferences', { quiet_hours: null });
+    const rule = await fx.owner.post('/alerts/rules', {
+      workspace_id: fx.workspaceId,
+      name: 'Memory in use',
+      kind: 'threshold',
+      severity: 'critical',
+      recipients: { user_ids: [], roles: ['owner'] },
+      condition: { metric: 'rss_mb', comparison: 'gt', threshold: 1, for_seconds: 0 },
+    });
+    expect(rule.status).toBe(201);
+    // The node samples itself once a second; judge the rule once a sample exists.
+    let alertId: string | undefined;
+    for (let i = 0; i < 50 && !alertId; i++) {
+      await server.tandem.operations.evaluate(new Date());
+      const alerts = (await fx.owner.get(`/alerts?workspace_id=${fx.workspaceId}`)).body.alerts as { id: string; rule_id: string }[];
+      alertId = alerts.find((a) => a.rule_id === rule.body.id)?.id;
+      if (!alertId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(alertId).toBeTruthy();
+    await runJobsAt(at(110));
+    const mail = smtp.to(email).find((m) => m.raw.includes('Memory in use'));
+    expect(mail?.text).toContain(`/w/${fx.workspaceId}/operations?alert=${alertId}`);
+  });
 });
 
 describe('email without SMTP', () => {
