@@ -30,7 +30,7 @@ export interface Profile {
   /**
    * (g) operations: fan-out and record path with the operations features off and on, at rates one
    * PGlite node sustains; `rounds` alternate the two (off → on, then on → off), each deployment
-   * measuring `steps` steps at the same rate after its warm-up.
+   * measuring `steps` steps at the same rate after its warm-up, and its idle CPU over `idleMs` before the fan-out's.
    */
   readonly operations: {
     readonly subscribers: number;
@@ -39,6 +39,7 @@ export interface Profile {
     readonly writeSubscribers: number;
     readonly rounds: number;
     readonly steps: number;
+    readonly idleMs: number;
   };
 }
 
@@ -54,7 +55,7 @@ export const SMOKE: Profile = {
   record: { subscribers: 20, records: 20, pgliteRates: [50], postgresRates: [100] },
   twoNodes: { subscribers: 100, fanoutRate: 20, writeRate: 50, writeSubscribers: 20 },
   storm: { clients: 200, rate: 10, warmupMs: 1000, afterMs: 2000, jitterMs: 200 },
-  operations: { subscribers: 100, fanoutRate: 20, writeRate: 50, writeSubscribers: 20, rounds: 1, steps: 1 },
+  operations: { subscribers: 100, fanoutRate: 20, writeRate: 50, writeSubscribers: 20, rounds: 1, steps: 1, idleMs: 2000 },
 };
 
 /** Under five minutes: the issue's workloads at reduced counts and short steps. */
@@ -69,7 +70,7 @@ export const QUICK: Profile = {
   record: { subscribers: 100, records: 200, pgliteRates: [100, 300], postgresRates: [300, 1000] },
   twoNodes: { subscribers: 500, fanoutRate: 50, writeRate: 100, writeSubscribers: 100 },
   storm: { clients: 1000, rate: 10, warmupMs: 1500, afterMs: 3000, jitterMs: 500 },
-  operations: { subscribers: 500, fanoutRate: 50, writeRate: 200, writeSubscribers: 100, rounds: 2, steps: 3 },
+  operations: { subscribers: 500, fanoutRate: 50, writeRate: 200, writeSubscribers: 100, rounds: 2, steps: 3, idleMs: 10_000 },
 };
 
 /** Under thirty minutes: the issue's full counts. */
@@ -84,7 +85,7 @@ export const FULL: Profile = {
   record: { subscribers: 100, records: 500, pgliteRates: [100, 200, 300, 400], postgresRates: [250, 500, 1000, 1500] },
   twoNodes: { subscribers: 1000, fanoutRate: 50, writeRate: 150, writeSubscribers: 100 },
   storm: { clients: 5000, rate: 10, warmupMs: 3000, afterMs: 8000, jitterMs: 1000 },
-  operations: { subscribers: 1000, fanoutRate: 50, writeRate: 200, writeSubscribers: 100, rounds: 2, steps: 2 },
+  operations: { subscribers: 1000, fanoutRate: 50, writeRate: 200, writeSubscribers: 100, rounds: 2, steps: 2, idleMs: 15_000 },
 };
 
 /** The profiles by name. */

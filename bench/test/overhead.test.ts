@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overhead, overheadPct } from '../src/measure/overhead.ts';
+import { overhead, overheadPct, spreadPct } from '../src/measure/overhead.ts';
 
 describe('what a feature costs a path, off against on', () => {
   it('states the on figure against the off figure in percent', () => {
@@ -33,5 +33,19 @@ describe('what a feature costs a path, off against on', () => {
 
   it('counts more delivered with the feature on as no loss', () => {
     expect(overhead({ deliveredPerSec: 100, p50: 1, p99: 2 }, { deliveredPerSec: 102, p50: 1, p99: 2 }).throughputPct).toBe(-2);
+  });
+
+  it('leaves a p99 grown past the budget unresolved when repeated runs of one mode spread further apart', () => {
+    const off = { deliveredPerSec: 20_000, p50: 4, p99: 20 };
+    const on = { deliveredPerSec: 20_000, p50: 4, p99: 24 };
+    expect(overhead(off, on, spreadPct([16, 22])).withinBudget).toBeNull();
+    expect(overhead(off, on, spreadPct([19.5, 20.5])).withinBudget).toBe(false);
+    // Measured once: no spread to weigh it against.
+    expect(overhead(off, on).withinBudget).toBe(false);
+  });
+
+  it('measures the spread of repeated runs as largest over smallest', () => {
+    expect(spreadPct([16, 20, 18])).toBe(25);
+    expect(spreadPct([16])).toBeNull();
   });
 });

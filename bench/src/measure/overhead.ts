@@ -20,6 +20,15 @@ export function overheadPct(off: number, on: number): number {
   return Math.round(((on - off) / off) * 1000) / 10;
 }
 
+/**
+ * How far apart repeated measurements of the same thing are: (largest − smallest) / smallest in
+ * percent (one decimal); null for fewer than two.
+ */
+export function spreadPct(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  return overheadPct(Math.min(...values), Math.max(...values));
+}
+
 /** What turning a feature on cost one path, and whether that is within {@link OVERHEAD_BUDGET_PCT}. */
 export interface Overhead {
   /** Throughput lost, in percent of the off throughput (negative: more was delivered with it on). */
@@ -28,24 +37,25 @@ export interface Overhead {
   readonly p99Pct: number;
   /** p99 on minus p99 off, in milliseconds. */
   readonly p99AddedMs: number;
+  /** How far the p99 of repeated runs of one mode spread, in percent (null: measured once). */
+  readonly p99SpreadPct: number | null;
   /**
-   * Throughput lost ≤ {@link OVERHEAD_BUDGET_PCT} %, and p99 grown by ≤ {@link OVERHEAD_BUDGET_PCT} % or
-   * by ≤ {@link P99_SLACK_MS} ms. p50 is reported, not judged: at sub-millisecond medians its percent says little.
+   * true: throughput lost ≤ {@link OVERHEAD_BUDGET_PCT} % and p99 grown by ≤ {@link OVERHEAD_BUDGET_PCT} % or by
+   * ≤ {@link P99_SLACK_MS} ms. false: over budget, the p99 by more than repeated runs of one mode spread.
+   * null: the p99 grew past the budget but less than that spread, so this run cannot tell.
+   * p50 is reported, not judged: at millisecond medians its percent says little.
    */
-  readonly withinBudget: boolean;
+  readonly withinBudget: boolean | null;
 }
 
-/** Compares a path measured with a feature off and on. */
-export function overhead(off: PathFigures, on: PathFigures): Overhead {
+/** Compares a path measured with a feature off and on; `p99SpreadPct` is the {@link spreadPct} of repeated runs. */
+export function overhead(off: PathFigures, on: PathFigures, p99SpreadPct: number | null = null): Overhead {
   // `|| 0`: no loss reads 0, not -0.
   const throughputPct = -overheadPct(off.deliveredPerSec, on.deliveredPerSec) || 0;
   const p99Pct = overheadPct(off.p99, on.p99);
   const p99AddedMs = Math.round((on.p99 - off.p99) * 1000) / 1000;
-  return {
-    throughputPct,
-    p50Pct: overheadPct(off.p50, on.p50),
-    p99Pct,
-    p99AddedMs,
-    withinBudget: throughputPct <= OVERHEAD_BUDGET_PCT && (p99Pct <= OVERHEAD_BUDGET_PCT || p99AddedMs <= P99_SLACK_MS),
-  };
+  const p99Within = p99Pct <= OVERHEAD_BUDGET_PCT || p99AddedMs <= P99_SLACK_MS;
+  let withinBudget: boolean | null = throughputPct <= OVERHEAD_BUDGET_PCT && p99Within;
+  if (throughputPct <= OVERHEAD_BUDGET_PCT && !p99Within && p99SpreadPct !== null && p99Pct <= p99SpreadPct) withinBudget = null;
+  return { throughputPct, p50Pct: overheadPct(off.p50, on.p50), p99Pct, p99AddedMs, p99SpreadPct, withinBudget };
 }

@@ -47,7 +47,7 @@ export async function fanoutSteps(
     label: string;
     /** Extra environment for Tandem's processes (`DeployOptions.env`). Default none. */
     env?: Readonly<Record<string, string>>;
-    /** Set up on the deployment before the warm-up step, undone after the last step. Default nothing. */
+    /** Set up once every client is connected, before the warm-up step; undone after the last step. Default nothing. */
     beforeSteps?: BeforeSteps;
   },
 ): Promise<StepResult[]> {
@@ -61,7 +61,6 @@ export async function fanoutSteps(
   const steps: StepResult[] = [];
   let undo: (() => Promise<void>) | undefined;
   try {
-    undo = await options.beforeSteps?.(prepared);
     const urls = prepared.deployment.nodes.map((n) => n.url);
     const base = { target, tokens: prepared.tokens, rooms: prepared.rooms, timeoutMs: 30_000, countTypes: TANDEM_RELAY_TYPES };
     const subs = await connectSpread(
@@ -78,6 +77,7 @@ export async function fanoutSteps(
     });
     if (pubs.opened < publishers) throw new Error(`publishers: ${pubs.opened}/${publishers} connected; ${pubs.errors.join('; ')}`);
     ctx.log(`  ${prepared.deployment.description}: ${subs.opened} subscribers in ${subs.elapsedMs} ms, ${publishers} publishers`);
+    undo = await options.beforeSteps?.(prepared);
 
     const measure = (rate: number, step: string) => {
       const phase = nextPhase();

@@ -38,7 +38,7 @@ export async function recordSteps(
     label: string;
     /** Extra environment for Tandem's processes (`DeployOptions.env`). Default none. */
     env?: Readonly<Record<string, string>>;
-    /** Set up on the deployment before the warm-up step, undone after the last step. Default nothing. */
+    /** Set up once every client is connected, before the warm-up step; undone after the last step. Default nothing. */
     beforeSteps?: BeforeSteps;
   },
 ): Promise<StepResult[]> {
@@ -56,7 +56,6 @@ export async function recordSteps(
   const steps: StepResult[] = [];
   let undo: (() => Promise<void>) | undefined;
   try {
-    undo = await options.beforeSteps?.(prepared);
     const table = prepared.fixture?.tables[0];
     if (!table) throw new Error('no table');
     const urls = prepared.deployment.nodes.map((n) => n.url);
@@ -77,6 +76,7 @@ export async function recordSteps(
       options.subscribers,
     );
     requireConnected('record subscribers', subs, options.subscribers);
+    undo = await options.beforeSteps?.(prepared);
     const measure = (rate: number, step: string) => {
       const durationMs = ctx.profile.stepMs;
       const phase = nextPhase();

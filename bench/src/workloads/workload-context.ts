@@ -33,8 +33,9 @@ export interface PreparedTarget {
 }
 
 /**
- * Work a workload sets up on a prepared deployment before its steps are measured (alert rules, an
- * operator's client); resolves with what undoes it, called after the last step.
+ * Work a workload sets up on a prepared deployment once its clients are connected, before the
+ * steps are measured (alert rules, an operator's client); resolves with what undoes it, called
+ * after the last step.
  */
 export type BeforeSteps = (prepared: PreparedTarget) => Promise<() => Promise<void>>;
 
