@@ -3,6 +3,7 @@ export * from './chat/index.ts';
 export * from './connection.ts';
 export * from './connection-status.ts';
 export * from './cursor-map.ts';
+export * from './documents/document-session.ts';
 export * from './fallback-transport.ts';
 export * from './lock-map.ts';
 export * from './network-monitor.ts';

@@ -10,7 +10,15 @@ export const OUTGOING_QUEUE_LIMIT = 1000;
 export type OutgoingMessage = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
 
 /** Message types that only make sense "now": dropped while offline instead of queued. */
-const EPHEMERAL: ReadonlySet<ClientMessage['type']> = new Set(['user_cursor', 'cell_edit', 'typing', 'ping']);
+const EPHEMERAL: ReadonlySet<ClientMessage['type']> = new Set([
+  'user_cursor',
+  'cell_edit',
+  'typing',
+  'ping',
+  // A document re-syncs on every subscription, which carries whatever did not go out.
+  'doc_sync',
+  'doc_awareness',
+]);
 
 interface Queued {
   readonly message: ClientMessage;

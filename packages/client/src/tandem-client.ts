@@ -4,6 +4,7 @@ import { ChatApi } from './chat/chat-api.ts';
 import { Connection, type Disconnect } from './connection.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 import { createTransport, type TransportChoice } from './create-transport.ts';
+import { DocumentSession } from './documents/document-session.ts';
 import { HeldLocks, type LockTarget } from './held-locks.ts';
 import { environmentNetwork, type NetworkMonitor } from './network-monitor.ts';
 import { OUTGOING_QUEUE_LIMIT, type OutgoingMessage, OutgoingQueue } from './outgoing-queue.ts';
@@ -243,6 +244,14 @@ export class TandemClient {
   /** Moves the user's cursor in a room (ephemeral; dropped while offline). */
   moveCursor(room: string, position: unknown): void {
     this.send({ type: 'user_cursor', room, position: position as never });
+  }
+
+  /**
+   * A collaborative document on this connection: its `Y.Doc` and `Awareness`. Call `start()` to
+   * join and sync (it returns the function that leaves); edits made offline sync on reconnect.
+   */
+  doc(id: string): DocumentSession {
+    return new DocumentSession(this, id);
   }
 
   /** Tells a room the user is typing (ephemeral), in a chat thread when `threadId` is given. */

@@ -15,7 +15,7 @@ export function roleAtLeast(role: Role, required: Role): boolean {
 }
 
 /** Field types a table column can have. */
-export const FIELD_TYPES = ['text', 'long_text', 'number', 'checkbox', 'date', 'single_select', 'multi_select', 'user', 'link', 'attachment'] as const;
+export const FIELD_TYPES = ['text', 'long_text', 'number', 'checkbox', 'date', 'single_select', 'multi_select', 'user', 'link', 'attachment', 'rich_text'] as const;
 /** A field's type. */
 export type FieldType = (typeof FIELD_TYPES)[number];
 export const fieldTypeSchema = z.enum(FIELD_TYPES);
@@ -29,7 +29,7 @@ export const PRESENCE_ACTIONS = ['viewing', 'editing'] as const;
 export type PresenceAction = (typeof PRESENCE_ACTIONS)[number];
 
 /** Room name prefixes; a room is `{kind}:{uuid}` or the single `system` room. */
-export const ROOM_KINDS = ['workspace', 'table', 'record', 'chat', 'user'] as const;
+export const ROOM_KINDS = ['workspace', 'table', 'record', 'chat', 'user', 'doc'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number] | 'system';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,6 +2,7 @@ export * from './accounts.ts';
 export * from './chat.ts';
 export * from './close-codes.ts';
 export * from './collaboration.ts';
+export * from './documents.ts';
 export * from './domain.ts';
 export * from './errors.ts';
 export * from './event-data.ts';

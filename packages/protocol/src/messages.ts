@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
+import { MAX_DOC_MESSAGE_BASE64 } from './documents.ts';
 import type { ErrorCode } from './errors.ts';
 import type { AlertInfo, MetricsUpdate } from './operations.ts';
 
@@ -52,6 +53,14 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), id, room, thread_id: uuid.optional() }).strict(),
   /** Client → server: application-level ping; answered by `pong`. */
   z.object({ type: z.literal('ping'), id }).strict(),
+  /**
+   * Client → server: a y-protocols sync message (step 1, step 2 or update; base64) for the
+   * document of a `doc:{id}` room. Step 1 is answered in the `ack` (`sync`: step 2 and the
+   * server's own step 1); an update is stored before its `ack`, then sent to the room.
+   */
+  z.object({ type: z.literal('doc_sync'), id, room, data: z.base64().max(MAX_DOC_MESSAGE_BASE64) }).strict(),
+  /** Client → server: a y-protocols awareness update (base64) for a `doc:{id}` room; its `user` is set by the server. */
+  z.object({ type: z.literal('doc_awareness'), id, room, data: z.base64().max(MAX_DOC_MESSAGE_BASE64) }).strict(),
 ]);
 
 /** A message sent by a client. */
@@ -181,7 +190,11 @@ export type ServerSignal =
   /** Server → `system` room, owners and admins only: every node's figures of the last second, and their sum. */
   | { readonly type: 'metrics_update'; readonly room: string; readonly data: MetricsUpdate }
   /** Server → `user:{id}` of each recipient and the `system` room's owners and admins: an alert fired, resolved or was acknowledged. */
-  | { readonly type: 'alert'; readonly room: string; readonly data: AlertInfo };
+  | { readonly type: 'alert'; readonly room: string; readonly data: AlertInfo }
+  /** Server → `doc:{id}` room except the sender: a y-protocols sync message (an update), base64. */
+  | { readonly type: 'doc_sync'; readonly room: string; readonly data: string }
+  /** Server → `doc:{id}` room: a y-protocols awareness update (cursors, selections, who is here), base64. */
+  | { readonly type: 'doc_awareness'; readonly room: string; readonly data: string };
 
 /** Any message the server sends. */
 export type ServerMessage = DurableEvent | ServerSignal;

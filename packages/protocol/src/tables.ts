@@ -10,6 +10,7 @@ export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly FilterOperator[]>> = {
   text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
   long_text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
+  rich_text: ['contains', 'not_contains', 'eq', 'neq', 'empty', 'not_empty'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],
   checkbox: ['eq', 'neq'],
   date: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'empty', 'not_empty'],

@@ -14,6 +14,8 @@ import { AuthService } from './auth/auth-service.ts';
 import { createBackends } from './backends/create-backends.ts';
 import { installChat } from './chat/chat-module.ts';
 import { CHAT_MIGRATIONS } from './chat/migrations.ts';
+import { type Documents, installDocuments } from './documents/documents-module.ts';
+import { DOCUMENT_MIGRATIONS } from './documents/migrations.ts';
 import { installCollaboration } from './collaboration/collaboration-module.ts';
 import { COLLABORATION_MIGRATIONS } from './collaboration/migrations.ts';
 import type { Config } from './config/schema.ts';
@@ -56,6 +58,8 @@ export interface Tandem {
   readonly realtime: Realtime;
   /** The operations dashboard's metrics and the alert rules of this node. */
   readonly operations: Operations;
+  /** Collaborative documents loaded on this node, their store and compaction. */
+  readonly documents: Documents;
   /** The base URL once listening, e.g. `http://127.0.0.1:3000`. */
   url(): string;
   listen(): Promise<string>;
@@ -84,6 +88,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...CHAT_MIGRATIONS,
   ...FILE_MIGRATIONS,
   ...OPERATIONS_MIGRATIONS,
+  ...DOCUMENT_MIGRATIONS,
 ];
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
@@ -154,6 +159,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const locks = installLocks(ctx, access, backends.locks, realtime.gateway);
   const files = await installFiles(ctx, access);
   const chat = installChat(ctx, access, realtime.gateway, files.service);
+  const records = new RecordService(ctx, access, locks);
+  const documents = installDocuments(ctx, access, realtime.gateway, records, backends.nodeId);
   const operations = await installOperations(ctx, {
     access,
     gateway: realtime.gateway,
@@ -171,12 +178,13 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(workspaceRoutes(new WorkspaceService(ctx, access)));
       await api.register(realtime.routes());
       await api.register(tableRoutes({ tables: new TableService(ctx, access), fields: new FieldService(ctx, access), views: new ViewService(ctx, access) }));
-      await api.register(recordRoutes(new RecordService(ctx, access, locks)));
+      await api.register(recordRoutes(records));
       await api.register(activityRoutes(db, access));
       await api.register(collaboration.routes);
       await api.register(chat.routes);
       await api.register(files.routes);
       await api.register(operations.routes);
+      await api.register(documents.routes);
     },
     { prefix: '/api/v1' },
   );
@@ -201,6 +209,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     ctx,
     realtime,
     operations,
+    documents,
     url: () => baseUrl,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
@@ -212,6 +221,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     async close() {
       await ctx.jobs.stop();
       await operations.close();
+      await documents.close();
       await chat.close();
       collaboration.close();
       await realtime.close();

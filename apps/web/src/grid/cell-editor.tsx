@@ -21,7 +21,7 @@ export interface CellEditorProps {
 
 /** Field types the grid can edit in place. */
 export function isEditableType(field: Field): boolean {
-  return field.type !== 'attachment' && field.type !== 'checkbox';
+  return field.type !== 'attachment' && field.type !== 'checkbox' && field.type !== 'rich_text';
 }
 
 function exitOf(event: KeyboardEvent): EditExit | null {

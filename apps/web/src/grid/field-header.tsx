@@ -9,6 +9,7 @@ import { useFieldActions } from './table-queries.ts';
 export const FIELD_TYPE_LABELS: Readonly<Record<FieldType, string>> = {
   text: 'Text',
   long_text: 'Long text',
+  rich_text: 'Rich text',
   number: 'Number',
   checkbox: 'Checkbox',
   date: 'Date',

@@ -18,6 +18,7 @@ const ROW_HEADER_WIDTH = 88;
 const WIDTH_BY_TYPE: Readonly<Record<Field['type'], number>> = {
   text: 200,
   long_text: 260,
+  rich_text: 300,
   number: 120,
   checkbox: 96,
   date: 150,

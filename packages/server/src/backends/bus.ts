@@ -22,7 +22,11 @@ export type ControlMessage =
   /** An alert fired, resolved or was acknowledged: nodes pass it to their operators in `system`. */
   | { readonly type: 'alert_changed'; readonly alert: AlertInfo }
   /** A table's record-condition alert rules changed: nodes drop the rules they remember for it. */
-  | { readonly type: 'alert_rules_changed'; readonly table_id: string };
+  | { readonly type: 'alert_rules_changed'; readonly table_id: string }
+  /** A document update accepted (and stored) by `node`, to apply and send to the local participants except connection `except`. */
+  | { readonly type: 'doc_update'; readonly doc_id: string; readonly seq: number; readonly data: string; readonly node: string; readonly except: string }
+  /** An awareness update of a document from `node` (cursors, selections, someone leaving). */
+  | { readonly type: 'doc_awareness'; readonly doc_id: string; readonly data: string; readonly node: string; readonly except: string | null };
 
 /**
  * Carries messages to every server node, including the one that published.

@@ -193,6 +193,26 @@ export const CONFIG_OPTIONS = {
     description: 'How often threshold alert rules are evaluated (once across all servers). 0 turns evaluation off.',
     schema: int(0, 3600000).default(1000),
   }),
+  docUnloadMs: option({
+    env: 'DOC_UNLOAD_MS',
+    description: 'How long a collaborative document stays in memory after its last local participant left.',
+    schema: int(100, 3600000).default(30000),
+  }),
+  docPlainDebounceMs: option({
+    env: 'DOC_PLAIN_DEBOUNCE_MS',
+    description: "How long edits of a rich text document settle before its plain text is written to the record's value.",
+    schema: int(0, 600000).default(1000),
+  }),
+  docAutoVersionMs: option({
+    env: 'DOC_AUTO_VERSION_MS',
+    description: 'While a document is edited, an automatic version is taken at most this often. 0 turns automatic versions off.',
+    schema: int(0, 86400000).default(600000),
+  }),
+  docCompactUpdates: option({
+    env: 'DOC_COMPACT_UPDATES',
+    description: 'A document with this many stored updates is compacted into its snapshot by the background job.',
+    schema: int(1, 1000000).default(200),
+  }),
   notificationRetentionDays: option({
     env: 'NOTIFICATION_RETENTION_DAYS',
     description: 'Read notifications older than this are deleted by the daily clean-up.',

@@ -101,6 +101,7 @@ function sortExpr(params: SqlParams, field: Field): { expr: string; type: SqlTyp
   switch (field.type) {
     case 'text':
     case 'long_text':
+    case 'rich_text':
       return { expr: `lower(${text})`, type: 'text' };
     case 'number':
       return { expr: `${text}::numeric`, type: 'numeric' };
@@ -133,7 +134,8 @@ function filterSql(params: SqlParams, field: Field, filter: ViewFilter, userId: 
   const cmp = { eq: '=', neq: 'IS DISTINCT FROM', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
   switch (field.type) {
     case 'text':
-    case 'long_text': {
+    case 'long_text':
+    case 'rich_text': {
       const v = `lower(${params.add(String(value))}::text)`;
       if (filter.op === 'contains') return `strpos(lower(${text}), ${v}) > 0`;
       if (filter.op === 'not_contains') return `coalesce(strpos(lower(${text}), ${v}), 0) = 0`;

@@ -25,7 +25,8 @@ export function convertValue(value: unknown, from: Field, to: Field): unknown {
   const names = choiceNames(from, value);
   switch (to.type) {
     case 'text':
-    case 'long_text': {
+    case 'long_text':
+    case 'rich_text': {
       const text = asText(from, value, names);
       if (text === null || text === '') return null;
       const max = to.type === 'text' ? MAX_TEXT_LENGTH : MAX_LONG_TEXT_LENGTH;
@@ -85,6 +86,7 @@ function asText(from: Field, value: unknown, names: readonly string[]): string |
   switch (from.type) {
     case 'text':
     case 'long_text':
+    case 'rich_text':
     case 'date':
       return value as string;
     case 'number':

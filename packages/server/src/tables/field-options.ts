@@ -17,6 +17,7 @@ const choiceInput = z.object({
 const OPTION_SCHEMAS: Record<FieldType, z.ZodType> = {
   text: z.object({}).strict(),
   long_text: z.object({}).strict(),
+  rich_text: z.object({}).strict(),
   number: z.object({ precision: z.number().int().min(0).max(10).optional() }).strict(),
   checkbox: z.object({}).strict(),
   date: z.object({ include_time: z.boolean().optional() }).strict(),

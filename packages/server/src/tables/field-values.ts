@@ -61,7 +61,8 @@ export function normaliseValue(field: Field, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (field.type) {
     case 'text':
-    case 'long_text': {
+    case 'long_text':
+    case 'rich_text': {
       if (typeof value !== 'string') wrong(field, 'text');
       const max = field.type === 'text' ? MAX_TEXT_LENGTH : MAX_LONG_TEXT_LENGTH;
       if (value.length > max) wrong(field, `text of at most ${max} characters`);

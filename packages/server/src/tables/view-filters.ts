@@ -39,6 +39,7 @@ function filterValue(field: Field, value: unknown): string | number | boolean {
   switch (field.type) {
     case 'text':
     case 'long_text':
+    case 'rich_text':
       return typeof value === 'string' ? value : bad('text');
     case 'date':
       if (typeof value === 'string' && isCalendarDate(value.trim())) return value.trim();
