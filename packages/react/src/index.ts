@@ -3,6 +3,7 @@ export * from './use-chat-messages.ts';
 export * from './use-chat-rooms.ts';
 export * from './use-connection-status.ts';
 export * from './use-cursors.ts';
+export * from './use-document.ts';
 export * from './use-lock.ts';
 export * from './use-locks.ts';
 export * from './use-notifications.ts';
