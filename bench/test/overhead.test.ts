@@ -35,7 +35,7 @@ describe('what a feature costs a path, off against on', () => {
     expect(overhead({ deliveredPerSec: 100, p50: 1, p99: 2 }, { deliveredPerSec: 102, p50: 1, p99: 2 }).throughputPct).toBe(-2);
   });
 
-  it('leaves a p99 grown past the budget unresolved when repeated runs of one mode spread further apart', () => {
+  it('leaves a p99 grown past the budget unresolved when repeated steps of one mode spread further apart', () => {
     const off = { deliveredPerSec: 20_000, p50: 4, p99: 20 };
     const on = { deliveredPerSec: 20_000, p50: 4, p99: 24 };
     expect(overhead(off, on, spreadPct([16, 22])).withinBudget).toBeNull();
@@ -44,7 +44,7 @@ describe('what a feature costs a path, off against on', () => {
     expect(overhead(off, on).withinBudget).toBe(false);
   });
 
-  it('measures the spread of repeated runs as largest over smallest', () => {
+  it('measures the spread of repeated steps as largest over smallest', () => {
     expect(spreadPct([16, 20, 18])).toBe(25);
     expect(spreadPct([16])).toBeNull();
   });

@@ -37,18 +37,18 @@ export interface Overhead {
   readonly p99Pct: number;
   /** p99 on minus p99 off, in milliseconds. */
   readonly p99AddedMs: number;
-  /** How far the p99 of repeated runs of one mode spread, in percent (null: measured once). */
+  /** How far the p99s of repeated steps of one mode spread, in percent (null: measured once). */
   readonly p99SpreadPct: number | null;
   /**
    * true: throughput lost ≤ {@link OVERHEAD_BUDGET_PCT} % and p99 grown by ≤ {@link OVERHEAD_BUDGET_PCT} % or by
-   * ≤ {@link P99_SLACK_MS} ms. false: over budget, the p99 by more than repeated runs of one mode spread.
+   * ≤ {@link P99_SLACK_MS} ms. false: over budget, the p99 by more than repeated steps of one mode spread.
    * null: the p99 grew past the budget but less than that spread, so this run cannot tell.
    * p50 is reported, not judged: at millisecond medians its percent says little.
    */
   readonly withinBudget: boolean | null;
 }
 
-/** Compares a path measured with a feature off and on; `p99SpreadPct` is the {@link spreadPct} of repeated runs. */
+/** Compares a path measured with a feature off and on; `p99SpreadPct` is the {@link spreadPct} of repeated steps' p99s. */
 export function overhead(off: PathFigures, on: PathFigures, p99SpreadPct: number | null = null): Overhead {
   // `|| 0`: no loss reads 0, not -0.
   const throughputPct = -overheadPct(off.deliveredPerSec, on.deliveredPerSec) || 0;

@@ -188,7 +188,7 @@ export function evaluateTargets(workloads: readonly WorkloadResult[]): TargetChe
           measured: ops
             .map(
               (r) =>
-                `${r.path}: throughput ${r.off.deliveredPerSec} → ${r.on.deliveredPerSec}/s (${signed(-r.overhead.throughputPct)} %), p99 ${r.off.p99} → ${r.on.p99} ms (${signed(r.overhead.p99Pct)} %${r.overhead.withinBudget === null ? `, within the ${r.overhead.p99SpreadPct} % spread of rounds: not resolved` : ''}), fixed CPU cost ${signed(r.fixedCostPct)} % of the loaded server`,
+                `${r.path}: throughput ${r.off.deliveredPerSec} → ${r.on.deliveredPerSec}/s (${signed(-r.overhead.throughputPct)} %), p99 ${r.off.p99} → ${r.on.p99} ms (${signed(r.overhead.p99Pct)} %${r.overhead.withinBudget === null ? `, within the ${r.overhead.p99SpreadPct} % spread of steps: not resolved` : ''}), fixed CPU cost ${signed(r.fixedCostPct)} % of the loaded server`,
             )
             .join('; '),
           pass: ops.some((r) => r.overhead.withinBudget === false)

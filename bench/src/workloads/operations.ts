@@ -262,9 +262,9 @@ export async function runOperations(ctx: WorkloadContext): Promise<WorkloadResul
     }
     const off = pooled(rounds.off.flat(), idle.off);
     const on = pooled(rounds.on.flat(), idle.on);
-    // How far one mode's rounds disagree with each other: a difference between the modes within it is not resolved.
-    const spreads = [rounds.off, rounds.on].map((r) => spreadPct(r.map((steps) => median(steps.map((s) => s.latency.p99)))) ?? 0);
-    const spread = rounds.off.length > 1 && rounds.on.length > 1 ? Math.max(...spreads) : null;
+    // How far one mode's steps disagree with each other: a difference between the modes within that is not resolved.
+    const spreads = [rounds.off, rounds.on].map((r) => spreadPct(r.flat().map((s) => s.latency.p99)));
+    const spread = spreads.every((v) => v !== null) ? Math.max(...(spreads as number[])) : null;
     const cpuPer1kPct = off.cpuPer1k !== null && on.cpuPer1k !== null ? overheadPct(off.cpuPer1k, on.cpuPer1k) : null;
     const fixedCostPct =
       off.idleCpuMsPerSec !== null && on.idleCpuMsPerSec !== null && off.cpuPct > 0
@@ -275,7 +275,7 @@ export async function runOperations(ctx: WorkloadContext): Promise<WorkloadResul
   }
   for (const r of results) {
     ctx.log(
-      `  ${r.path}: ${r.off.deliveredPerSec} → ${r.on.deliveredPerSec} deliveries/s, p99 ${r.off.p99} → ${r.on.p99} ms (${r.overhead.p99Pct} %, rounds spread ${r.overhead.p99SpreadPct ?? '–'} %), idle CPU ${r.off.idleCpuMsPerSec} → ${r.on.idleCpuMsPerSec} ms/s (${r.fixedCostPct} % of the loaded server)`,
+      `  ${r.path}: ${r.off.deliveredPerSec} → ${r.on.deliveredPerSec} deliveries/s, p99 ${r.off.p99} → ${r.on.p99} ms (${r.overhead.p99Pct} %, steps spread ${r.overhead.p99SpreadPct ?? '–'} %), idle CPU ${r.off.idleCpuMsPerSec} → ${r.on.idleCpuMsPerSec} ms/s (${r.fixedCostPct} % of the loaded server)`,
     );
   }
   const updates = feeds.reduce((sum, f) => sum + f.metricsUpdates, 0);
@@ -298,7 +298,7 @@ export async function runOperations(ctx: WorkloadContext): Promise<WorkloadResul
       `A step during which the machine was ≥ ${DISTURBED_BUSY_POINTS} points busier than in the quietest step of its path ran beside other work and is set aside (marked in the last table). ` +
       "Throughput is the mean of the other steps' deliveries/s; p50, p99 and CPU are the median step's. " +
       `Within budget: throughput lost ≤ ${OVERHEAD_BUDGET_PCT} % and p99 grown by ≤ ${OVERHEAD_BUDGET_PCT} % or by ≤ ${P99_SLACK_MS} ms (at a p99 of a few milliseconds, ${OVERHEAD_BUDGET_PCT} % is within the histogram's bucket width and this machine's scheduling jitter). ` +
-      'A p99 grown past that but by less than the rounds of one mode spread (the larger of off and on: round medians, largest over smallest) is *not resolved*: this run cannot tell it from noise. ' +
+      "A p99 grown past that but by less than the p99s of one mode's steps spread (largest over smallest, the larger of off and on) is *not resolved*: this run cannot tell it from noise. " +
       "At a fixed rate below saturation a server delivers everything either way, so the CPU is the cost in the server's own time, reported beside (not judged): " +
       `per 1,000 deliveries under load, and idle (the fan-out's clients connected, nothing published, ${p.idleMs / 1000} s per deployment; /proc counts CPU in 10 ms ticks); ` +
       "*fixed cost* is idle CPU on minus off as a share of the server's CPU under load with them off. " +
@@ -320,7 +320,7 @@ export async function runOperations(ctx: WorkloadContext): Promise<WorkloadResul
           'on p99 ms',
           'p99 %',
           'p99 added ms',
-          'p99 spread of rounds %',
+          'p99 spread of steps %',
           `within ${OVERHEAD_BUDGET_PCT} %`,
         ],
         rows: results.map((r) => [
