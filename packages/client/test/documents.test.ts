@@ -96,6 +96,22 @@ describe('collaborative documents through the real server', () => {
     expect(paragraphs(c.doc)).toEqual(paragraphs(a.doc));
   });
 
+  it('syncs over the SSE fallback (SSE down, POST up) with a WebSocket client', async () => {
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Fallback' });
+    const id = await notesDoc(record.id);
+    const sseClient = clientFor(alice, server.url, { transport: 'sse' });
+    cleanup.push(() => sseClient.close());
+    const overSse = sseClient.doc(id);
+    cleanup.push(overSse.start());
+    await overSse.whenSynced();
+    expect(sseClient.transportKind).toBe('sse');
+    const overWs = await open(client(bob), id);
+    type(overSse.doc, 'typed over SSE');
+    await waitFor('WebSocket side has it', () => paragraphs(overWs.doc)[0] === 'typed over SSE');
+    type(overWs.doc, ', answered over WS', 'typed over SSE'.length);
+    await waitFor('SSE side has it', () => paragraphs(overSse.doc)[0] === 'typed over SSE, answered over WS');
+  });
+
   it("refuses a viewer's update on the server and stores nothing of it", async () => {
     const record = await createRecord(owner, table.id, { [table.f.Title]: 'Read only' });
     const id = await notesDoc(record.id);

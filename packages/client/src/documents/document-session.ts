@@ -133,8 +133,7 @@ export class DocumentSession {
     const encoder = encoding.createEncoder();
     sync.writeSyncStep1(encoder, this.doc);
     try {
-      const ack = await this.client.request({ type: 'doc_sync', room: this.room, data: toBase64(encoding.toUint8Array(encoder)) });
-      const answer = ack as unknown as { sync?: string; awareness?: string };
+      const answer = await this.#sync(toBase64(encoding.toUint8Array(encoder)));
       if (answer.awareness) applyAwarenessUpdate(this.awareness, fromBase64(answer.awareness), REMOTE);
       if (answer.sync) this.#receive(fromBase64(answer.sync));
       this.#setStatus('synced');
@@ -168,7 +167,7 @@ export class DocumentSession {
     this.#unacked += 1;
     this.#changed();
     try {
-      await this.client.request({ type: 'doc_sync', room: this.room, data });
+      await this.#sync(data);
     } catch (err) {
       // A dropped link is healed by the next handshake; a refusal (a viewer's edit) is reported.
       if ((err as TandemError).code !== 'unavailable') this.#fail(err as TandemError);
@@ -178,8 +177,16 @@ export class DocumentSession {
     }
   }
 
+  /** A sync message over the socket, or over REST when the link is SSE (one-way); resolves with the answer. */
+  async #sync(data: string): Promise<{ sync?: string; awareness?: string }> {
+    if (this.client.transportKind === 'sse') return this.client.api.post(`/docs/${this.id}/sync`, { data });
+    return (await this.client.request({ type: 'doc_sync', room: this.room, data })) as unknown as { sync?: string; awareness?: string };
+  }
+
   #sendAwareness(clients: number[]): void {
-    this.client.send({ type: 'doc_awareness', room: this.room, data: toBase64(encodeAwarenessUpdate(this.awareness, clients)) });
+    const data = toBase64(encodeAwarenessUpdate(this.awareness, clients));
+    if (this.client.transportKind === 'sse') void this.client.api.post(`/docs/${this.id}/awareness`, { data }).catch(() => undefined);
+    else this.client.send({ type: 'doc_awareness', room: this.room, data });
   }
 
   #wentOffline(): void {

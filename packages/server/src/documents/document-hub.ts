@@ -3,11 +3,18 @@ import * as Y from 'yjs';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../errors/app-error.ts';
-import type { Caller, GatewayApi } from '../gateway-api.ts';
+import type { GatewayApi } from '../gateway-api.ts';
 import type { DocumentAccess } from './document-access.ts';
 import type { DocumentStore } from './document-store.ts';
 import { documentText } from './document-text.ts';
 import { LiveDocument, readSyncRequest, updateMessage } from './live-document.ts';
+
+/** Who sent a sync or awareness message: a realtime connection, or a REST call (`id` then names no connection). */
+export interface DocumentSender {
+  readonly id: string;
+  readonly userId: string;
+  readonly auth: AuthInfo;
+}
 
 /** What the hub does beside syncing: write a rich text field's plain value, take automatic versions. */
 export interface DocumentHubHooks {
@@ -98,7 +105,7 @@ export class DocumentHub {
    * Handles a `doc_sync` message: step 1 is answered (in the ack) with step 2, the server's step
    * 1 and everyone's awareness; an update is refused below editor, else stored, applied and sent on.
    */
-  async sync(caller: Caller, info: DocumentInfo, data: string): Promise<Record<string, unknown>> {
+  async sync(caller: DocumentSender, info: DocumentInfo, data: string): Promise<Record<string, unknown>> {
     let request: ReturnType<typeof readSyncRequest>;
     try {
       request = readSyncRequest(bytesOf(data));
@@ -128,7 +135,7 @@ export class DocumentHub {
   }
 
   /** Handles a `doc_awareness` message: the caller's cursor, selection or leaving, relayed to the others. */
-  async awareness(caller: Caller, info: DocumentInfo, data: string): Promise<void> {
+  async awareness(caller: DocumentSender, info: DocumentInfo, data: string): Promise<void> {
     const entry = await this.entry(info);
     let update: Uint8Array;
     try {

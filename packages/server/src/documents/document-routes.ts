@@ -1,15 +1,19 @@
-import { createDocumentSchema, createVersionSchema, updateDocumentSchema } from '@tandem/protocol';
+import { randomUUID } from 'node:crypto';
+import { createDocumentSchema, createVersionSchema, MAX_DOC_MESSAGE_BASE64, updateDocumentSchema } from '@tandem/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../http/authenticate.ts';
+import type { DocumentAccess } from './document-access.ts';
+import type { DocumentHub } from './document-hub.ts';
 import type { DocumentService } from './document-service.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const versionParams = z.object({ id: z.uuid(), versionId: z.uuid() });
+const messageBody = z.object({ data: z.base64().max(MAX_DOC_MESSAGE_BASE64) }).strict();
 
 /** Collaborative documents under `/docs`: canvases, rich text field documents, versions. */
-export function documentRoutes(service: DocumentService) {
+export function documentRoutes(service: DocumentService, hub: DocumentHub, docs: DocumentAccess) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['documents'];
@@ -42,6 +46,33 @@ export function documentRoutes(service: DocumentService) {
       await service.remove(requireAuth(request), request.params.id);
       return reply.status(204).send();
     });
+    // The SSE fallback's way in: the same messages as `doc_sync` and `doc_awareness` over a socket.
+    app.post(
+      '/docs/:id/sync',
+      {
+        schema: {
+          tags,
+          summary: 'A y-protocols sync message (base64), as `doc_sync` over the socket; answers as its ack',
+          params: idParams,
+          body: messageBody,
+        },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        const doc = await docs.require(auth, request.params.id, 'viewer');
+        return hub.sync({ id: `rest:${randomUUID()}`, userId: auth.user.id, auth }, doc, request.body.data);
+      },
+    );
+    app.post(
+      '/docs/:id/awareness',
+      { schema: { tags, summary: 'A y-protocols awareness update (base64), as `doc_awareness` over the socket', params: idParams, body: messageBody } },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        const doc = await docs.require(auth, request.params.id, 'viewer');
+        await hub.awareness({ id: `rest:${auth.credentialId}`, userId: auth.user.id, auth }, doc, request.body.data);
+        return reply.status(204).send();
+      },
+    );
     app.get(
       '/docs/:id/versions',
       { schema: { tags, summary: 'Versions, newest first, with who changed the document since each', params: idParams } },

@@ -94,7 +94,7 @@ export function installDocuments(ctx: AppContext, access: Access, gateway: Gatew
   });
 
   return {
-    routes: documentRoutes(service),
+    routes: documentRoutes(service, hub, docs),
     hub,
     store,
     compact,
