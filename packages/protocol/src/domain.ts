@@ -15,7 +15,19 @@ export function roleAtLeast(role: Role, required: Role): boolean {
 }
 
 /** Field types a table column can have. */
-export const FIELD_TYPES = ['text', 'long_text', 'number', 'checkbox', 'date', 'single_select', 'multi_select', 'user', 'link', 'attachment', 'rich_text'] as const;
+export const FIELD_TYPES = [
+  'text',
+  'long_text',
+  'number',
+  'checkbox',
+  'date',
+  'single_select',
+  'multi_select',
+  'user',
+  'link',
+  'attachment',
+  'rich_text',
+] as const;
 /** A field's type. */
 export type FieldType = (typeof FIELD_TYPES)[number];
 export const fieldTypeSchema = z.enum(FIELD_TYPES);

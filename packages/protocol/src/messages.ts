@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
 import { MAX_DOC_MESSAGE_BASE64 } from './documents.ts';
+import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
 import type { ErrorCode } from './errors.ts';
 import type { AlertInfo, MetricsUpdate } from './operations.ts';
 

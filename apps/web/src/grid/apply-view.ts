@@ -37,7 +37,8 @@ export function matchesFilter(record: TableRecord, field: Field, filter: ViewFil
     case 'neq': {
       let equal: boolean;
       if (field.type === 'checkbox') equal = (value === true) === (want === true);
-      else if (field.type === 'text' || field.type === 'long_text' || field.type === 'rich_text') equal = String(value ?? '').toLowerCase() === String(want ?? '').toLowerCase();
+      else if (field.type === 'text' || field.type === 'long_text' || field.type === 'rich_text')
+        equal = String(value ?? '').toLowerCase() === String(want ?? '').toLowerCase();
       else if (field.type === 'date' && typeof value === 'string' && typeof want === 'string') equal = value.slice(0, 10) === want.slice(0, 10);
       else equal = value === want;
       // As on the server (IS DISTINCT FROM): an empty cell is unequal to any value, so
