@@ -90,7 +90,16 @@ describe.runIf(chromiumAvailable())('two people in a direct message', () => {
     const link = message(alice, 'Numbers are in').locator('.chat-thread-link');
     await eventually(() => link.textContent()).toContain('1 reply');
     await link.click();
-    await alice.page.getByRole('complementary', { name: 'Thread' }).getByText('Thanks, that is within spec.').waitFor();
+    const aliceThread = alice.page.getByRole('complementary', { name: 'Thread' });
+    await aliceThread.getByText('Thanks, that is within spec.').waitFor();
+    // Typing in the thread shows in the thread panel, not under the room's messages.
+    // (Past the server's one-per-second typing throttle of Bob's reply just before.)
+    await bob.page.waitForTimeout(1_100);
+    await thread.getByPlaceholder('Reply in thread').pressSequentially('One more');
+    await aliceThread.locator('.chat-typing', { hasText: 'Bob Okafor is typing…' }).waitFor();
+    expect(await alice.page.locator('.chat-room-main > .chat-typing').filter({ hasText: 'typing' }).count()).toBe(0);
+    // The replier's own room list counts the reply once, too.
+    expect(await message(bob, 'Numbers are in').locator('.chat-thread-link').textContent()).toContain('1 reply');
     await bob.page.screenshot({ path: join(RESULTS_DIR, 'chat-thread.png') });
   });
 

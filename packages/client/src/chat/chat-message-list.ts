@@ -54,6 +54,8 @@ export class ChatMessageList {
   };
   #buffer: RoomEvent[] | null = [];
   #generation = 0;
+  /** Replies already counted into their root (the room list shows counts, not replies). */
+  readonly #countedReplies = new Set<string>();
   readonly #listeners = new Set<() => void>();
   readonly #stop: (() => void)[] = [];
   readonly #pageSize: number;
@@ -205,7 +207,9 @@ export class ChatMessageList {
     const inThisList = this.options.threadId ? message.parent_id === this.options.threadId : message.parent_id === null;
     if (!inThisList) {
       // A new reply in the room's list: its root shows the new count and participants.
-      if (!this.options.threadId && message.parent_id && !message.deleted_at && !this.#snapshot.messages.some((m) => m.id === message.id)) {
+      // Counted once per reply: the same reply can arrive more than once (its event, an edit, a resync).
+      if (!this.options.threadId && message.parent_id && !message.deleted_at && !this.#countedReplies.has(message.id)) {
+        this.#countedReplies.add(message.id);
         this.#replace(message.parent_id, (root) => bumpThread(root, message));
       }
       return;
