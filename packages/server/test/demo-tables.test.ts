@@ -101,4 +101,26 @@ describeEachDatabase('demo tables', (db) => {
     expect(alert?.title).toMatch(/^Warning: Low stock: /);
     expect(alert?.alert_id).toBeTruthy();
   });
+
+  it('the demo has a production-flow canvas and work instructions that open as a rich text document', async () => {
+    const workspaceId = (await alice.get('/me')).body.workspaces[0].id;
+    const canvases = (await bob.get(`/docs?workspace_id=${workspaceId}`)).body.documents as { id: string; name: string }[];
+    expect(canvases.map((c) => c.name)).toEqual(['Production flow']);
+    const version = await alice.post(`/docs/${canvases[0]?.id}/versions`, { name: 'As shipped' });
+    const flow = (await alice.get(`/docs/${canvases[0]?.id}/versions/${version.body.id}`)).body.text as string;
+    expect(flow).toContain('- Receiving: Incoming steel');
+    expect(flow).toContain('- Quality check → Shipping');
+
+    const workOrders = tables.find((t) => t.name === 'Work Orders');
+    const fields: DemoField[] = (await alice.get(`/tables/${workOrders?.id}`)).body.fields;
+    const instructions = fields.find((f) => f.name === 'Work instructions');
+    expect(instructions?.type).toBe('rich_text');
+    const record = (await allRecords(alice, workOrders?.id ?? '')).find((r) => typeof r.values[instructions?.id ?? ''] === 'string');
+    const doc = await bob.post('/docs', { kind: 'rich_text', record_id: record?.id, field_id: instructions?.id });
+    expect(doc.status).toBe(201);
+    const v = await bob.post(`/docs/${doc.body.id}/versions`, { name: 'Seeded' });
+    const text = (await bob.get(`/docs/${doc.body.id}/versions/${v.body.id}`)).body.text as string;
+    // One paragraph per line of the value the field had.
+    expect(text).toBe((record?.values[instructions?.id ?? ''] as string).split('\n').join('\n\n'));
+  });
 });

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { colorFor } from '../auth/users.ts';
 import type { AppContext } from '../context.ts';
 import { seedDemoAlerts } from './demo-alerts.ts';
+import { seedDemoCanvas } from './demo-canvas.ts';
 import { seedDemoChat } from './demo-chat.ts';
 import { seedDemoTables } from './demo-tables.ts';
 
@@ -54,6 +55,7 @@ export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[
       users.map((u) => u.id),
     );
     await seedDemoAlerts(tx, workspaceId, users[0]?.id ?? null);
+    await seedDemoCanvas(tx, workspaceId, users[0]?.id ?? null);
   });
   ctx.log.info({ workspaceId }, 'demo data created');
   return { emails, password: DEMO_PASSWORD };

@@ -195,6 +195,7 @@ const WORK_ORDERS: DemoTable = {
     { name: 'Parts', type: 'link', linksTo: 'inventory' },
     { name: 'Inspection passed', type: 'checkbox' },
     { name: 'Notes', type: 'long_text' },
+    { name: 'Work instructions', type: 'rich_text' },
   ],
   records: [
     wo('wo51', 'WO-24051', 'Conveyor frame CF-1200', 'Done', 'Normal', 4, -9, 1, ['plate', 'bolt', 'nut', 'washer'], { 'Inspection passed': true }),
@@ -204,6 +205,8 @@ const WORK_ORDERS: DemoTable = {
     }),
     wo('wo54', 'WO-24054', 'Pallet lifter PL-500', 'In progress', 'Urgent', 6, 1, 1, ['cylinder', 'hose', 'oil', 'plate'], {
       Notes: 'Customer called twice. Cylinders arrived Monday; welding of masts under way.',
+      'Work instructions':
+        'Weld the masts in jig 4, then check them square to 1 mm.\nFit the cylinders with new seals; torque the mounts to 85 Nm.\nPressure test at 180 bar for 10 minutes before painting.',
     }),
     wo('wo55', 'WO-24055', 'Machine base MB-800', 'In progress', 'Normal', 2, 3, 1, ['plate', 'bolt', 'nut', 'washer', 'powder']),
     wo('wo56', 'WO-24056', 'Conveyor drive unit CD-75', 'Released', 'Normal', 5, 5, 1, ['motor', 'cable', 'alubar']),
