@@ -1,6 +1,8 @@
 import { roleAtLeast } from '@tandem/protocol';
 import { useEffect } from 'react';
 import type { Me } from '../api/types.ts';
+import { CanvasPage } from '../canvas/canvas-page.tsx';
+import { CanvasesPage } from '../canvas/canvases-page.tsx';
 import { ChatNavLink } from '../chat/chat-nav-link.tsx';
 import { ChatPage } from '../chat/chat-page.tsx';
 import { TablePage } from '../grid/table-page.tsx';
@@ -28,6 +30,8 @@ const WORKSPACE_ROUTES = [
   '/w/:workspaceId/chat',
   '/w/:workspaceId/chat/:roomId',
   '/w/:workspaceId/operations',
+  '/w/:workspaceId/canvases',
+  '/w/:workspaceId/canvas/:docId',
 ] as const;
 
 /** Follows the open workspace's room (renders nothing). */
@@ -81,6 +85,8 @@ export function AppShell({ me }: { me: Me }) {
     if (route === '/w/:workspaceId') page = <WorkspaceHome workspace={workspace} />;
     else if (route === '/w/:workspaceId/members') page = <MembersPage workspace={workspace} me={me} />;
     else if (route === '/w/:workspaceId/operations') page = <OperationsPage workspace={workspace} highlightAlert={search.get('alert')} />;
+    else if (route === '/w/:workspaceId/canvases') page = <CanvasesPage workspace={workspace} />;
+    else if (route === '/w/:workspaceId/canvas/:docId') page = <CanvasPage workspace={workspace} docId={params.docId ?? ''} />;
     else if (route === '/w/:workspaceId/chat' || route === '/w/:workspaceId/chat/:roomId')
       page = <ChatPage workspace={workspace} me={me} roomId={params.roomId ?? null} messageId={search.get('message')} />;
     else page = <TablePage key={params.tableId} workspace={workspace} tableId={params.tableId ?? ''} me={me} />;
@@ -109,6 +115,9 @@ export function AppShell({ me }: { me: Me }) {
                 Members
               </Link>
               <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
+              <Link href={`/w/${workspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
+                Canvases
+              </Link>
               {roleAtLeast(workspace.role, 'admin') && (
                 <Link href={`/w/${workspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
                   Operations
