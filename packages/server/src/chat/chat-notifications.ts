@@ -1,6 +1,7 @@
 import type { ChatMessage } from '@tandem/protocol';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
+import { plainExcerpt } from '../comments/comment-markdown.ts';
 import type { Transaction } from '../db/database.ts';
 import type { EventLog } from '../events/event-log.ts';
 import { notify } from '../notifications/notification-writer.ts';
@@ -39,7 +40,7 @@ export async function notifyChatMessage(tx: Transaction, events: EventLog, notic
   const where = kind === 'dm' ? 'a direct message' : 'chat';
   const common = {
     actor: actorOf(auth),
-    body: excerpt(message.body),
+    body: plainExcerpt(message.body_html, EXCERPT),
     workspaceId: message.workspace_id,
     chatRoomId: message.room_id,
     chatMessageId: message.id,
@@ -51,9 +52,4 @@ export async function notifyChatMessage(tx: Transaction, events: EventLog, notic
     const peers = notice.memberIds.filter((id) => id !== auth.user.id && !mentioned.includes(id));
     if (peers.length) await notify(tx, events, { ...common, type: 'chat_dm', recipients: peers, title: `${auth.user.name} sent you a message` });
   }
-}
-
-function excerpt(body: string): string {
-  const plain = body.replace(/@\[([^\]\n]{1,100})\]\([0-9a-fA-F-]{36}\)/g, '@$1');
-  return plain.length > EXCERPT ? `${plain.slice(0, EXCERPT)}…` : plain;
 }

@@ -131,6 +131,23 @@ export function renderComment(source: string, resolve: (ref: MentionRef) => Ment
   return { html, mentionedIds: [...mentioned] };
 }
 
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
+/**
+ * The text of rendered comment or message HTML, for notification titles, toasts, emails and push
+ * messages: mentions read "@Name", markdown marks are gone, blocks are separated by a space, and
+ * the result is cut to `max` characters with an ellipsis.
+ */
+export function plainExcerpt(html: string, max: number): string {
+  const text = html
+    .replace(/<(br|\/p|\/li|\/h[1-6]|\/blockquote|\/pre)\b[^>]*>/gi, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, name: string) => ENTITIES[name] ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** `s` with the five HTML-special characters as entities. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

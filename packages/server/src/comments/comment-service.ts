@@ -8,6 +8,7 @@ import type { Queryable, Transaction } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
 import { notify } from '../notifications/notification-writer.ts';
 import type { Access } from '../workspaces/access.ts';
+import { plainExcerpt } from './comment-markdown.ts';
 import { autoFollow, followersOf } from './followers.ts';
 import { renderInWorkspace } from './workspace-markdown.ts';
 
@@ -221,7 +222,8 @@ export class CommentService {
       recipients,
       actor: actorOf(auth),
       title,
-      body: body.length > EXCERPT ? `${body.slice(0, EXCERPT)}…` : body,
+      // The rendered text, not the markdown: "@Bob Okafor", no asterisks.
+      body: comment.body_html ? plainExcerpt(comment.body_html, EXCERPT) : body.slice(0, EXCERPT),
       workspaceId: comment.workspace_id,
       tableId: comment.table_id,
       recordId: comment.record_id,

@@ -61,6 +61,8 @@ describeEachDatabase('chat messages', (db) => {
     const inbox = (await team.ben.get('/notifications')).body.notifications;
     const mention = inbox.find((n: { chat_message_id: string }) => n.chat_message_id === res.body.id);
     expect(mention).toMatchObject({ type: 'chat_mention', chat_room_id: room.id, workspace_id: team.workspaceId });
+    // The notification shows the rendered text: the mention by name, no markdown marks or markup.
+    expect(mention.body).toBe('Look @Ben Baker x');
     // Mentioned already: no second notification for the same message.
     expect(inbox.filter((n: { chat_message_id: string }) => n.chat_message_id === res.body.id)).toHaveLength(1);
 
