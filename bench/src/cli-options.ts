@@ -16,7 +16,7 @@ export interface CliOptions {
 /** Usage text printed for `--help` and for a bad option. */
 export const USAGE = `npm run bench -- [--quick | --full | --smoke] [--only=<workload>[,<workload>…]] [--targets=tandem,socketio,ws] [--cpu-prof] [--update-docs] [--render=<json>]
 
-  --quick         reduced counts and short steps, under 5 minutes (default)
+  --quick         reduced counts and short steps, under 7 minutes (default)
   --full          the issue's full counts, under 30 minutes; updates docs/benchmarks.md
   --smoke         seconds-long run with a few hundred connections, for checking the harness
   --only=         workloads: ${WORKLOAD_IDS.join(', ')}

@@ -58,7 +58,7 @@ export const SMOKE: Profile = {
   operations: { subscribers: 100, fanoutRate: 20, writeRate: 50, writeSubscribers: 20, rounds: 1, steps: 1, idleMs: 2000 },
 };
 
-/** Under five minutes: the issue's workloads at reduced counts and short steps. */
+/** Under seven minutes (about four for issue 6's workloads, three for the operations overhead): reduced counts and short steps. */
 export const QUICK: Profile = {
   name: 'quick',
   subscriberWorkers: 3,
