@@ -12,13 +12,14 @@ import { errorMessage } from '../ui/states.tsx';
 import { ActivityFeed } from './activity-feed.tsx';
 import { CommentList } from './comment-list.tsx';
 import { recordKeys, useFollowing } from './record-queries.ts';
+import { RichTextField } from './rich-text-editor.tsx';
 
 const REFRESHING_EVENTS = new Set(['comment_created', 'comment_updated', 'comment_deleted', 'activity_created', 'approval_requested', 'approval_responded']);
 
 /**
- * A side panel with everything about one record: all its fields (editable by editors), comment
- * threads, the activity timeline with approvals, and follow / unfollow. Live through the
- * `record:{id}` room.
+ * A side panel with everything about one record: all its fields (editable by editors; rich text
+ * fields as a collaborative editor with versions), comment threads, the activity timeline with
+ * approvals, and follow / unfollow. Live through the `record:{id}` room.
  */
 export function RecordDrawer({
   record,
@@ -100,10 +101,12 @@ export function RecordDrawer({
       )}
       <dl className="record-fields">
         {fields.map((field) => (
-          <div key={field.id} className="record-field">
+          <div key={field.id} className={field.type === 'rich_text' ? 'record-field record-field-wide' : 'record-field'}>
             <dt>{field.name}</dt>
             <dd className={`type-${field.type}`}>
-              {editing === field.id ? (
+              {field.type === 'rich_text' ? (
+                <RichTextField record={record} field={field} me={me} role={role} />
+              ) : editing === field.id ? (
                 <div className="drawer-editor">
                   <CellEditor
                     field={field}
