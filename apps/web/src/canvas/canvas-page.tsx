@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, LoadingState } from '../ui/states.tsx';
 import { NODE_COLORS } from './canvas-model.ts';
 import { useDocumentInfo } from './canvas-queries.ts';
 import { CanvasNodeContext, NoteNode, type RemoteSelector } from './note-node.tsx';
+import { freeSpot } from './placement.ts';
 import { type RemoteCursor, RemoteCursors } from './remote-cursors.tsx';
 import { useCanvasFlow } from './use-canvas-flow.ts';
 import { VersionHistory } from './version-history.tsx';
@@ -176,10 +177,7 @@ function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; 
     const title = String(new FormData(form).get('title') ?? '').trim() || 'Untitled';
     const rect = board.current?.getBoundingClientRect();
     const centre = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-    // New nodes fill a 3 × 3 grid around the centre of the view, so two quick additions never overlap.
-    const slot = flow.nodes.length % 9;
-    const x = Math.round(centre.x - 310 + (slot % 3) * 220);
-    const y = Math.round(centre.y - 160 + Math.floor(slot / 3) * 120);
+    const { x, y } = freeSpot(centre, flow.nodes);
     if (flow.add({ title, text: '', color, x, y })) form.reset();
   };
   const recolour = (value: string) => {

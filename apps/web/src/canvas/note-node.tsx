@@ -39,7 +39,7 @@ export function NoteNode({ id, data, selected }: NodeProps<NoteNodeType>) {
   const outline = others.map((o, i) => `0 0 0 ${3 + i * 3}px ${o.color}`).join(', ');
   return (
     <div
-      className={`note${selected ? ' note-selected' : ''}${others.length > 0 ? ' note-remote' : ''}`}
+      className={`note${selected ? ' note-selected' : ''}${others.length > 0 ? ' note-remote' : ''}${readOnly ? ' note-read-only' : ''}`}
       style={{ background: data.color, boxShadow: outline || undefined }}
       data-selected-by={others.map((o) => o.name).join(', ') || undefined}
     >

@@ -51,7 +51,8 @@ function mergeNodes(previous: readonly NoteNode[], next: readonly CanvasNode[]):
   });
 }
 
-const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18 } as const;
+/** The arrowhead at an edge's target; the colour matches the edge stroke in canvas.css. */
+const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: '#6b7483' } as const;
 
 function mergeEdges(previous: readonly Edge[], next: readonly CanvasEdge[]): Edge[] {
   const before = new Map(previous.map((e) => [e.id, e]));
