@@ -169,12 +169,24 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
     }
   });
 
+  it('an edit made offline is kept, shown as such, and reaches the other on reconnect', async () => {
+    await bob.context.setOffline(true);
+    // The socket is probed when the browser goes offline and given up after the heartbeat timeout (10 s).
+    await bob.page.locator('.canvas-status[data-status="offline"]', { hasText: 'Offline — edits kept' }).waitFor({ timeout: 20_000 });
+    await addNode(bob, 'Paint');
+    await bob.page.screenshot({ path: join(RESULTS_DIR, 'canvas-offline.png') });
+    expect(await titles(alice)).toEqual(['Cut steel plates', 'Scratch idea', 'Weld frame']);
+    await bob.context.setOffline(false);
+    await bob.page.locator('.canvas-status[data-status="synced"]').waitFor({ timeout: 20_000 });
+    await eventually(() => titles(alice), { timeout: 20_000 }).toEqual(['Cut steel plates', 'Paint', 'Scratch idea', 'Weld frame']);
+  });
+
   it('a commenter sees the canvas read-only', async () => {
     const carol = await openTab(browser, server.url);
     await logIn(carol, DEMO.carol, DEMO.password);
     await carol.page.goto(canvasUrl);
     await carol.page.getByText('You can view this canvas; your role (commenter) cannot change it.').waitFor();
-    await eventually(() => titles(carol)).toEqual(['Cut steel plates', 'Scratch idea', 'Weld frame']);
+    await eventually(() => titles(carol)).toEqual(['Cut steel plates', 'Paint', 'Scratch idea', 'Weld frame']);
     expect(await carol.page.getByRole('button', { name: 'Add node' }).count()).toBe(0);
     const before = await position(carol, 'Scratch idea');
     const from = await centre(node(carol, 'Scratch idea'));
@@ -183,6 +195,17 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
     await carol.page.screenshot({ path: join(RESULTS_DIR, 'canvas-read-only.png') });
     expect(carol.errors).toEqual([]);
     await carol.context.close();
+  });
+
+  it('the demo canvas opens framed, with its nodes and edges', async () => {
+    await alice.page.goto(`/w/${workspaceId}/canvases`);
+    await alice.page.getByRole('link', { name: /Line 3 layout/ }).waitFor();
+    await alice.page.screenshot({ path: join(RESULTS_DIR, 'canvas-list.png') });
+    await alice.page.getByRole('link', { name: /Production flow/ }).click();
+    await alice.page.getByRole('heading', { name: 'Production flow' }).waitFor();
+    await eventually(() => alice.page.locator('.react-flow__node').count()).toBeGreaterThan(2);
+    await eventually(() => alice.page.locator('.react-flow__edge').count()).toBeGreaterThan(1);
+    await alice.page.screenshot({ path: join(RESULTS_DIR, 'canvas-demo.png') });
   });
 
   it('leaves no errors in either console', () => {

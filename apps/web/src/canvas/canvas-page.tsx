@@ -1,7 +1,7 @@
 import type { DocumentStatus } from '@tandem/client';
 import { roleAtLeast } from '@tandem/protocol';
 import { useAwareness, useDocument } from '@tandem/react';
-import { Background, Controls, type NodeTypes, type OnSelectionChangeParams, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Background, ConnectionMode, Controls, type NodeTypes, type OnSelectionChangeParams, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { type FormEvent, type KeyboardEvent, type PointerEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { WorkspaceSummary } from '../api/types.ts';
 import { Link } from '../router/link.tsx';
@@ -273,6 +273,7 @@ function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; 
               onSelectionChange={onSelectionChange}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
+              connectionMode={ConnectionMode.Loose}
               deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
               zoomOnDoubleClick={false}
               onPointerMove={onPointerMove}

@@ -28,7 +28,18 @@ export const CanvasNodeContext = createContext<CanvasNodeContext>({
 });
 
 /**
- * A note on the canvas: title and text on its colour, a handle above (in) and below (out).
+ * A handle on each side; the canvas connects in loose mode, so any handle starts or ends an
+ * edge, and edges are drawn between the sides that face each other (see `routeEdges`).
+ */
+const SIDES = [
+  { id: 'top', position: Position.Top },
+  { id: 'right', position: Position.Right },
+  { id: 'bottom', position: Position.Bottom },
+  { id: 'left', position: Position.Left },
+] as const;
+
+/**
+ * A note on the canvas: title and text on its colour, a handle on each side.
  * Its page opens the editor on a double-click or Enter (Enter in the title or leaving the editor saves, Escape cancels).
  * Someone else's selection draws an outline and their name in their colour.
  */
@@ -52,7 +63,9 @@ export function NoteNode({ id, data, selected }: NodeProps<NoteNodeType>) {
           ))}
         </span>
       )}
-      <Handle type="target" position={Position.Top} isConnectable={!readOnly} />
+      {SIDES.map((side) => (
+        <Handle key={side.id} id={side.id} type="source" position={side.position} isConnectable={!readOnly} />
+      ))}
       {editing === id ? (
         <NoteEditor data={data} onDone={(fields) => onEditEnd(id, fields)} />
       ) : (
@@ -61,7 +74,6 @@ export function NoteNode({ id, data, selected }: NodeProps<NoteNodeType>) {
           {data.text && <p className="note-text">{data.text}</p>}
         </>
       )}
-      <Handle type="source" position={Position.Bottom} isConnectable={!readOnly} />
     </div>
   );
 }

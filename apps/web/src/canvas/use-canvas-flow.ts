@@ -3,6 +3,7 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type Edge, type Ed
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import { addNode, type CanvasEdge, type CanvasNode, canvasMaps, connect, moveNodes, readEdges, readNodes, remove, updateNode } from './canvas-model.ts';
+import { NOTE_SIZE } from './placement.ts';
 
 /** What a canvas node carries to its component. */
 export interface NoteData extends Record<string, unknown> {
@@ -63,6 +64,50 @@ function mergeEdges(previous: readonly Edge[], next: readonly CanvasEdge[]): Edg
   });
 }
 
+type Side = 'top' | 'right' | 'bottom' | 'left';
+
+/** The sides of two nodes that face each other: left/right when they sit more side by side, else top/bottom. */
+function facingSides(source: NoteNode, target: NoteNode): [Side, Side] {
+  const centre = (n: NoteNode) => ({
+    x: n.position.x + (n.measured?.width ?? NOTE_SIZE.width) / 2,
+    y: n.position.y + (n.measured?.height ?? NOTE_SIZE.height) / 2,
+  });
+  const a = centre(source);
+  const b = centre(target);
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  if (Math.abs(dx) > Math.abs(dy)) return dx > 0 ? ['right', 'left'] : ['left', 'right'];
+  return dy > 0 ? ['bottom', 'top'] : ['top', 'bottom'];
+}
+
+/**
+ * Edges store only their two nodes; they are drawn between the facing sides of the nodes as they
+ * stand now. An edge whose sides did not change keeps its object.
+ */
+function routeEdges(edges: readonly Edge[], nodes: readonly NoteNode[], cache: Map<string, Edge>): Edge[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const routed = edges.map((e) => {
+    const source = byId.get(e.source);
+    const target = byId.get(e.target);
+    if (!source || !target) return e;
+    const [sourceHandle, targetHandle] = facingSides(source, target);
+    const cached = cache.get(e.id);
+    if (
+      cached &&
+      cached.sourceHandle === sourceHandle &&
+      cached.targetHandle === targetHandle &&
+      cached.selected === e.selected &&
+      cached.source === e.source &&
+      cached.target === e.target
+    )
+      return cached;
+    return { ...e, sourceHandle, targetHandle };
+  });
+  cache.clear();
+  for (const e of routed) cache.set(e.id, e);
+  return routed;
+}
+
 /**
  * Binds React Flow to a canvas `Y.Doc`: the Yjs maps are the truth, observed deeply and turned
  * into React Flow nodes and edges; React Flow's own state (selection, measured size, a drag in
@@ -79,6 +124,8 @@ export function useCanvasFlow(doc: Y.Doc | null, readOnly: boolean): CanvasFlow 
   const [undoManager, setUndoManager] = useState<Y.UndoManager | null>(null);
   const [stacks, setStacks] = useState({ canUndo: false, canRedo: false });
   const pending = useRef(new Map<string, { x: number; y: number }>());
+  const routes = useRef(new Map<string, Edge>());
+  const routedEdges = useMemo(() => routeEdges(edges, nodes, routes.current), [edges, nodes]);
   const frame = useRef(0);
 
   useEffect(() => {
@@ -196,5 +243,5 @@ export function useCanvasFlow(doc: Y.Doc | null, readOnly: boolean): CanvasFlow 
     undoManager?.redo();
   }, [readOnly, undoManager]);
 
-  return { nodes, edges, onNodesChange, onEdgesChange, onConnect, onDelete, onNodeDragStart, add, update, undo, redo, ...stacks };
+  return { nodes, edges: routedEdges, onNodesChange, onEdgesChange, onConnect, onDelete, onNodeDragStart, add, update, undo, redo, ...stacks };
 }
