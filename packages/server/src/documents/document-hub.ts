@@ -29,8 +29,17 @@ interface Entry {
   readonly live: LiveDocument;
   /** Pending plain-value write after edits settle. */
   settleTimer: ReturnType<typeof setTimeout> | null;
+  /** When the first edit not yet written as the plain value arrived. */
+  pendingSince: number | null;
+  /** When `updated_at` was last written. */
+  touchedAt: number;
   lastEditor: AuthInfo | null;
 }
+
+/** How often a document being edited has its `updated_at` written. */
+const TOUCH_EVERY_MS = 10_000;
+/** While edits never pause, the plain value is written after at most this many debounce periods. */
+const SETTLE_MAX_WAIT_FACTOR = 5;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const bytesOf = (data: string) => new Uint8Array(Buffer.from(data, 'base64'));
@@ -91,7 +100,7 @@ export class DocumentHub {
         ]);
         const live = new LiveDocument(info.id, stored);
         live.lastSeq = Number(head?.seq ?? 0);
-        const entry: Entry = { info, live, settleTimer: null, lastEditor: null };
+        const entry: Entry = { info, live, settleTimer: null, pendingSince: null, touchedAt: 0, lastEditor: null };
         this.#ready.set(info.id, entry);
         return entry;
       })();
@@ -199,6 +208,10 @@ export class DocumentHub {
     await this.ctx.bus.publish({ kind: 'control', control: { type: 'doc_update', doc_id: entry.info.id, seq, data, node: this.nodeId, except: except ?? '' } });
     entry.lastEditor = auth;
     this.#scheduleSettle(entry);
+    if (Date.now() - entry.touchedAt >= TOUCH_EVERY_MS) {
+      entry.touchedAt = Date.now();
+      void this.store.touch(entry.info.id).catch(() => undefined);
+    }
     await this.hooks.edited(entry.info, entry.live, auth).catch((err) => this.ctx.log.warn({ err, doc: entry.info.id }, 'documents: automatic version failed'));
   }
 
@@ -211,9 +224,17 @@ export class DocumentHub {
     }
   }
 
+  /**
+   * Writes the plain value once edits paused for `DOC_PLAIN_DEBOUNCE_MS`, and at least every
+   * {@link SETTLE_MAX_WAIT_FACTOR} times that while people keep typing.
+   */
   #scheduleSettle(entry: Entry): void {
+    const debounce = this.ctx.config.docPlainDebounceMs;
+    const now = Date.now();
+    entry.pendingSince ??= now;
+    const latest = entry.pendingSince + debounce * SETTLE_MAX_WAIT_FACTOR;
     if (entry.settleTimer) clearTimeout(entry.settleTimer);
-    entry.settleTimer = setTimeout(() => void this.#settleNow(entry), this.ctx.config.docPlainDebounceMs);
+    entry.settleTimer = setTimeout(() => void this.#settleNow(entry), Math.max(0, Math.min(debounce, latest - now)));
     entry.settleTimer.unref?.();
   }
 
@@ -221,6 +242,7 @@ export class DocumentHub {
     if (!entry.settleTimer || !entry.lastEditor) return;
     clearTimeout(entry.settleTimer);
     entry.settleTimer = null;
+    entry.pendingSince = null;
     try {
       await this.hooks.settled(entry.info, documentText(entry.live.doc, entry.info.kind), entry.lastEditor);
     } catch (err) {

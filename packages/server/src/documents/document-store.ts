@@ -38,7 +38,6 @@ export class DocumentStore {
         `INSERT INTO document_updates (document_id, data, user_id) VALUES ($1, decode($2, 'base64'), $3) RETURNING seq`,
         [documentId, data, userId],
       );
-      tx.defer(`UPDATE documents SET updated_at = now() WHERE id = $1`, [documentId]);
       if (userId) {
         tx.defer(
           `INSERT INTO document_contributors (document_id, user_id, updates, last_at) VALUES ($1, $2, 1, now())
@@ -48,6 +47,15 @@ export class DocumentStore {
       }
       return Number(row?.seq);
     });
+  }
+
+  /**
+   * Marks the document as changed now (for lists sorted by last change). Kept out of
+   * {@link append}, whose transactions would otherwise all queue on the document's row (and
+   * behind a compaction holding it).
+   */
+  async touch(documentId: string): Promise<void> {
+    await this.db.query('UPDATE documents SET updated_at = now() WHERE id = $1', [documentId]);
   }
 
   /** Updates with a sequence number above `afterSeq` (a node catching up after a gap on the bus). */
@@ -69,22 +77,30 @@ export class DocumentStore {
   }
 
   /**
-   * Replaces the snapshot and the updates merged into it, in one transaction: `merge` gets the
-   * current snapshot and updates and returns the new snapshot; exactly those update rows go.
+   * Replaces the snapshot and the updates merged into it. The state is read and merged (by
+   * `merge`, which may take its time on another thread) outside any transaction, so writers never
+   * wait for it (PGlite has one connection: a transaction there holds up everyone); then one short
+   * transaction writes the new snapshot, unless another compaction replaced the snapshot
+   * meanwhile, and deletes exactly the rows merged. Returns how many were merged.
    */
-  async compact(documentId: string, merge: (state: StoredState) => string): Promise<number> {
+  async compact(documentId: string, merge: (state: StoredState) => Promise<string> | string): Promise<number> {
+    const [doc] = await this.db.query<{ snapshot: string | null; tag: string | null }>(
+      `SELECT encode(snapshot, 'base64') AS snapshot, md5(snapshot) AS tag FROM documents WHERE id = $1`,
+      [documentId],
+    );
+    if (!doc) return 0;
+    const rows = await this.db.query<{ seq: string; data: string }>(
+      `SELECT seq, encode(data, 'base64') AS data FROM document_updates WHERE document_id = $1 ORDER BY seq`,
+      [documentId],
+    );
+    if (rows.length === 0) return 0;
+    const snapshot = await merge({ snapshot: doc.snapshot, updates: rows.map((r) => r.data) });
     return this.db.transaction(async (tx) => {
-      const [doc] = await tx.query<{ snapshot: string | null }>(`SELECT encode(snapshot, 'base64') AS snapshot FROM documents WHERE id = $1 FOR UPDATE`, [
-        documentId,
-      ]);
-      if (!doc) return 0;
-      const rows = await tx.query<{ seq: string; data: string }>(
-        `SELECT seq, encode(data, 'base64') AS data FROM document_updates WHERE document_id = $1 ORDER BY seq`,
-        [documentId],
+      const [written] = await tx.query<{ id: string }>(
+        `UPDATE documents SET snapshot = decode($2, 'base64') WHERE id = $1 AND md5(snapshot) IS NOT DISTINCT FROM $3 RETURNING id`,
+        [documentId, snapshot, doc.tag],
       );
-      if (rows.length === 0) return 0;
-      const snapshot = merge({ snapshot: doc.snapshot, updates: rows.map((r) => r.data) });
-      await tx.query(`UPDATE documents SET snapshot = decode($2, 'base64') WHERE id = $1`, [documentId, snapshot]);
+      if (!written) return 0;
       await tx.query(`DELETE FROM document_updates WHERE document_id = $1 AND seq = ANY($2::bigint[])`, [documentId, rows.map((r) => r.seq)]);
       return rows.length;
     });

@@ -1,6 +1,5 @@
 import { parseRoom } from '@tandem/protocol';
 import type { FastifyInstance } from 'fastify';
-import * as Y from 'yjs';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../errors/app-error.ts';
@@ -11,6 +10,7 @@ import { DocumentHub } from './document-hub.ts';
 import { documentRoutes } from './document-routes.ts';
 import { DocumentService } from './document-service.ts';
 import { DocumentStore } from './document-store.ts';
+import { StateMerger } from './state-merger.ts';
 
 /** How often the compaction job looks for documents with many stored updates. */
 export const COMPACT_EVERY_MS = 30_000;
@@ -75,17 +75,11 @@ export function installDocuments(ctx: AppContext, access: Access, gateway: Gatew
   );
   sweeper.unref();
 
+  const merger = new StateMerger();
   const compact = async (minUpdates = ctx.config.docCompactUpdates) => {
     let merged = 0;
     for (const id of await store.compactable(minUpdates, 50)) {
-      merged += await store.compact(id, (state) => {
-        const doc = new Y.Doc();
-        if (state.snapshot) Y.applyUpdate(doc, Buffer.from(state.snapshot, 'base64'));
-        for (const u of state.updates) Y.applyUpdate(doc, Buffer.from(u, 'base64'));
-        const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64');
-        doc.destroy();
-        return snapshot;
-      });
+      merged += await store.compact(id, (state) => merger.merge(state));
     }
     return merged;
   };
@@ -100,6 +94,7 @@ export function installDocuments(ctx: AppContext, access: Access, gateway: Gatew
     compact,
     close: async () => {
       clearInterval(sweeper);
+      await merger.close();
       await hub.close();
     },
   };
