@@ -13,7 +13,7 @@ import { DocumentStore } from './document-store.ts';
 import { StateMerger } from './state-merger.ts';
 
 /** How often the compaction job looks for documents with many stored updates. */
-export const COMPACT_EVERY_MS = 30_000;
+export const COMPACT_EVERY_MS = 5_000;
 
 /** What documents need of records: writing a rich text field's plain value as its last editor. */
 export interface PlainValueWriter {
