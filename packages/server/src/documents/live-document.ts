@@ -106,9 +106,10 @@ export class LiveDocument {
     this.#clientsOf.delete(connectionId);
     const present = clients.filter((c) => this.awareness.getStates().has(c));
     if (present.length === 0) return null;
-    const update = encodeAwarenessUpdate(this.awareness, present);
+    // Encoded after the removal: a null state at the same clock is what makes receivers drop it
+    // (the live state at that clock would be ignored as already known).
     removeAwarenessStates(this.awareness, present, 'server');
-    return update;
+    return encodeAwarenessUpdate(this.awareness, present);
   }
 
   /** Everyone's awareness now, for a newcomer (null when nobody shows anything). */
