@@ -173,4 +173,19 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });
+  it('text typed offline is kept, shown as such, and reaches the other on reconnect', async () => {
+    await bob.context.setOffline(true);
+    // The socket is probed when the browser goes offline and given up after the heartbeat timeout (10 s).
+    await bob.page.locator('.rich-text-status[data-status="offline"]', { hasText: 'Offline — edits kept' }).waitFor({ timeout: 20_000 });
+    await editor(bob).click();
+    await bob.page.keyboard.press('Control+End');
+    await bob.page.keyboard.press('Enter');
+    await editor(bob).pressSequentially('Written on the shop floor');
+    await bob.page.screenshot({ path: join(RESULTS_DIR, 'rich-text-offline.png') });
+    expect(await text(alice)).not.toContain('shop floor');
+    await bob.context.setOffline(false);
+    await synced(bob);
+    await eventually(() => text(alice), { timeout: 20_000 }).toBe('Agenda from Alice and the budget\nWritten on the shop floor');
+    expect(bob.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
 });
