@@ -156,13 +156,14 @@ function Toolbar({ editor }: { editor: Editor }) {
 /** Who else has the document open, in their caret colours. */
 function Collaborators({ awareness }: { awareness: DocumentSession['awareness'] }) {
   const others = useAwareness(awareness);
-  const seen = new Set<string>();
-  const people = others.flatMap((p) => (p.user && !seen.has(p.user.id) && seen.add(p.user.id) ? [p.user] : []));
-  if (people.length === 0) return null;
+  // One name per person, however many tabs they have the record open in.
+  const people = new Map<string, NonNullable<(typeof others)[number]['user']>>();
+  for (const { user } of others) if (user && !people.has(user.id)) people.set(user.id, user);
+  if (people.size === 0) return null;
   return (
     <p className="rich-text-collaborators">
       Also here:{' '}
-      {people.map((user) => (
+      {[...people.values()].map((user) => (
         <span key={user.id} className="rich-text-collaborator" style={{ borderColor: user.color }}>
           {user.name}
         </span>
