@@ -121,6 +121,10 @@ describeEachDatabase('demo tables', (db) => {
     const v = await bob.post(`/docs/${doc.body.id}/versions`, { name: 'Seeded' });
     const text = (await bob.get(`/docs/${doc.body.id}/versions/${v.body.id}`)).body.text as string;
     // One paragraph per line of the value the field had.
-    expect(text).toBe(String(record?.values[instructions?.id ?? ''] ?? '').split('\n').join('\n\n'));
+    expect(text).toBe(
+      String(record?.values[instructions?.id ?? ''] ?? '')
+        .split('\n')
+        .join('\n\n'),
+    );
   });
 });
