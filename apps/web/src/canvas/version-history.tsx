@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useDocumentVersions, useVersionActions, useVersionPreview } from '../documents/version-queries.ts';
 import { ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
-import { useVersionActions, useVersionPreview, useVersions } from './canvas-queries.ts';
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -11,7 +11,7 @@ function when(iso: string): string {
  * restore one (a new change everyone follows, so nothing is lost: the current state stays a version away).
  */
 export function VersionHistory({ docId, canEdit, onClose }: { docId: string; canEdit: boolean; onClose: () => void }) {
-  const versions = useVersions(docId, true);
+  const versions = useDocumentVersions(docId, true);
   const actions = useVersionActions(docId);
   const [selected, setSelected] = useState<string | null>(null);
   const preview = useVersionPreview(docId, selected);

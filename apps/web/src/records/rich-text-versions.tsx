@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useDocumentVersions, useVersionActions, useVersionPreview } from '../documents/version-queries.ts';
 import { ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
-import { useDocumentVersions, useVersionActions, useVersionPreview } from './rich-text-queries.ts';
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -12,7 +12,7 @@ function when(iso: string): string {
  * so what was replaced stays one version away.
  */
 export function RichTextVersions({ docId, canEdit, onClose }: { docId: string; canEdit: boolean; onClose: () => void }) {
-  const versions = useDocumentVersions(docId, true);
+  const versions = useDocumentVersions(docId, true, 10_000);
   const actions = useVersionActions(docId);
   const [selected, setSelected] = useState<string | null>(null);
   const preview = useVersionPreview(docId, selected);

@@ -8,6 +8,7 @@ import type { DocumentAccess } from './document-access.ts';
 import type { DocumentStore } from './document-store.ts';
 import { documentText } from './document-text.ts';
 import { LiveDocument, readSyncRequest, updateMessage } from './live-document.ts';
+import { fromBase64, toBase64 } from './yjs-state.ts';
 
 /** Who sent a sync or awareness message: a realtime connection, or a REST call (`id` then names no connection). */
 export interface DocumentSender {
@@ -41,9 +42,6 @@ const TOUCH_EVERY_MS = 10_000;
 /** While edits never pause, the plain value is written after at most this many debounce periods. */
 const SETTLE_MAX_WAIT_FACTOR = 5;
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-const bytesOf = (data: string) => new Uint8Array(Buffer.from(data, 'base64'));
-
 /**
  * The documents loaded on this node and their participants. A document is loaded from the
  * store on first use and unloaded once nobody on this node has been in it for `unloadMs`.
@@ -68,11 +66,15 @@ export class DocumentHub {
       const entry = this.#ready.get(control.doc_id);
       if (!entry) return;
       if (control.type === 'doc_update') {
-        entry.live.apply(bytesOf(control.data), 'bus');
+        entry.live.apply(fromBase64(control.data), 'bus');
         entry.live.lastSeq = Math.max(entry.live.lastSeq, control.seq);
-        this.#sendLocal(entry.info.id, { type: 'doc_sync', room: roomOf(entry.info.id), data: b64(updateMessage(bytesOf(control.data))) }, control.except);
+        this.#sendLocal(
+          entry.info.id,
+          { type: 'doc_sync', room: roomOf(entry.info.id), data: toBase64(updateMessage(fromBase64(control.data))) },
+          control.except,
+        );
       } else if (control.type === 'doc_awareness') {
-        entry.live.applyAwareness(control.except ?? 'bus', bytesOf(control.data), null);
+        entry.live.applyAwareness(control.except ?? 'bus', fromBase64(control.data), null);
         this.#sendLocal(entry.info.id, { type: 'doc_awareness', room: roomOf(entry.info.id), data: control.data }, control.except);
       }
     });
@@ -117,7 +119,7 @@ export class DocumentHub {
   async sync(caller: DocumentSender, info: DocumentInfo, data: string): Promise<Record<string, unknown>> {
     let request: ReturnType<typeof readSyncRequest>;
     try {
-      request = readSyncRequest(bytesOf(data));
+      request = readSyncRequest(fromBase64(data));
     } catch {
       throw errors.invalid('Not a Yjs sync message.', { field: 'data' });
     }
@@ -126,7 +128,7 @@ export class DocumentHub {
     if (request.kind === 'step1') {
       await this.#catchUp(entry);
       const awareness = entry.live.awarenessSnapshot();
-      return { sync: b64(entry.live.answerStep1(request.stateVector)), ...(awareness ? { awareness: b64(awareness) } : {}) };
+      return { sync: toBase64(entry.live.answerStep1(request.stateVector)), ...(awareness ? { awareness: toBase64(awareness) } : {}) };
     }
     // An empty update (a client with nothing the server lacks) changes nothing: no write.
     if (isEmptyUpdate(request.update)) return { stored: false };
@@ -149,11 +151,11 @@ export class DocumentHub {
     let update: Uint8Array;
     try {
       const { user } = caller.auth;
-      update = entry.live.applyAwareness(caller.id, bytesOf(data), { id: user.id, name: user.name, color: user.color });
+      update = entry.live.applyAwareness(caller.id, fromBase64(data), { id: user.id, name: user.name, color: user.color });
     } catch {
       throw errors.invalid('Not a Yjs awareness update.', { field: 'data' });
     }
-    const out = b64(update);
+    const out = toBase64(update);
     this.#sendLocal(info.id, { type: 'doc_awareness', room: roomOf(info.id), data: out }, caller.id);
     await this.ctx.bus.publish({ kind: 'control', control: { type: 'doc_awareness', doc_id: info.id, data: out, node: this.nodeId, except: caller.id } });
   }
@@ -199,11 +201,11 @@ export class DocumentHub {
   }
 
   async #accept(entry: Entry, update: Uint8Array, auth: AuthInfo, except: string | null): Promise<void> {
-    const data = b64(update);
+    const data = toBase64(update);
     const seq = await this.store.append(entry.info.id, data, auth.user.id);
     entry.live.apply(update, except ?? 'server');
     entry.live.lastSeq = Math.max(entry.live.lastSeq, seq);
-    const message = b64(updateMessage(update));
+    const message = toBase64(updateMessage(update));
     this.#sendLocal(entry.info.id, { type: 'doc_sync', room: roomOf(entry.info.id), data: message }, except);
     await this.ctx.bus.publish({ kind: 'control', control: { type: 'doc_update', doc_id: entry.info.id, seq, data, node: this.nodeId, except: except ?? '' } });
     entry.lastEditor = auth;
@@ -219,7 +221,7 @@ export class DocumentHub {
   async #catchUp(entry: Entry): Promise<void> {
     const missed = await this.store.updatesAfter(entry.info.id, entry.live.lastSeq);
     for (const u of missed) {
-      entry.live.apply(bytesOf(u.data), 'store');
+      entry.live.apply(fromBase64(u.data), 'store');
       entry.live.lastSeq = Math.max(entry.live.lastSeq, u.seq);
     }
   }
@@ -258,7 +260,7 @@ export class DocumentHub {
     for (const entry of this.#ready.values()) {
       const update = entry.live.dropConnection(connectionId);
       if (!update) continue;
-      const data = b64(update);
+      const data = toBase64(update);
       this.#sendLocal(entry.info.id, { type: 'doc_awareness', room: roomOf(entry.info.id), data }, null);
       void this.ctx.bus
         .publish({ kind: 'control', control: { type: 'doc_awareness', doc_id: entry.info.id, data, node: this.nodeId, except: null } })

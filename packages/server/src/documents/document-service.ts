@@ -8,9 +8,9 @@ import type { Access } from '../workspaces/access.ts';
 import { DOCUMENT_COLUMNS, type DocumentAccess } from './document-access.ts';
 import type { DocumentHub } from './document-hub.ts';
 import { documentText, replaceContent, seedRichText } from './document-text.ts';
+import { docFromState, toBase64 } from './yjs-state.ts';
 
 const VERSION_COLUMNS = 'v.id, v.document_id, v.name, v.automatic, v.created_by, v.created_at';
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 /** Input of {@link DocumentService.create}. */
 export type CreateDocument =
@@ -61,7 +61,7 @@ export class DocumentService {
       `INSERT INTO documents (id, workspace_id, kind, name, record_id, field_id, created_by, snapshot)
        VALUES ($1, $2, 'rich_text', $3, $4, $5, $6, decode($7, 'base64'))
        ON CONFLICT (record_id, field_id) WHERE kind = 'rich_text' DO NOTHING RETURNING ${DOCUMENT_COLUMNS}`,
-      [randomUUID(), scope.workspaceId, field.name, input.record_id, input.field_id, auth.user.id, b64(Y.encodeStateAsUpdate(seed))],
+      [randomUUID(), scope.workspaceId, field.name, input.record_id, input.field_id, auth.user.id, toBase64(Y.encodeStateAsUpdate(seed))],
     );
     seed.destroy();
     // Two first opens at once: the loser gets the winner's document.
@@ -126,8 +126,7 @@ export class DocumentService {
   async preview(auth: AuthInfo, id: string, versionId: string): Promise<DocumentVersionPreview> {
     const info = await this.docs.require(auth, id, 'viewer');
     const { version, state } = await this.#version(id, versionId);
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, Buffer.from(state, 'base64'));
+    const doc = docFromState({ snapshot: state, updates: [] });
     const text = documentText(doc, info.kind);
     doc.destroy();
     return { ...version, changed_since_by: [], state, text };
@@ -140,8 +139,7 @@ export class DocumentService {
     const current = await this.hub.state(info);
     const working = new Y.Doc();
     Y.applyUpdate(working, Y.encodeStateAsUpdate(current));
-    const version = new Y.Doc();
-    Y.applyUpdate(version, Buffer.from(state, 'base64'));
+    const version = docFromState({ snapshot: state, updates: [] });
     const updates: Uint8Array[] = [];
     working.on('update', (u: Uint8Array) => updates.push(u));
     replaceContent(working, version, info.kind);
@@ -162,12 +160,12 @@ export class DocumentService {
     }
     if (Date.now() - last < every) return;
     this.#lastVersionAt.set(info.id, Date.now());
-    await this.#insertVersion(info.id, 'Automatic', true, b64(Y.encodeStateAsUpdate(state)), editor.user.id);
+    await this.#insertVersion(info.id, 'Automatic', true, toBase64(Y.encodeStateAsUpdate(state)), editor.user.id);
   }
 
   async #snapshot(info: DocumentInfo, name: string, automatic: boolean, userId: string): Promise<DocumentVersion> {
     const state = await this.hub.state(info);
-    const version = await this.#insertVersion(info.id, name, automatic, b64(Y.encodeStateAsUpdate(state)), userId);
+    const version = await this.#insertVersion(info.id, name, automatic, toBase64(Y.encodeStateAsUpdate(state)), userId);
     this.#lastVersionAt.set(info.id, Date.now());
     return version;
   }

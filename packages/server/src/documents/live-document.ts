@@ -4,6 +4,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { StoredState } from './document-store.ts';
+import { docFromState } from './yjs-state.ts';
 
 /** What a client's sync message asks of the server. */
 export type SyncRequest =
@@ -62,8 +63,7 @@ export class LiveDocument {
     readonly id: string,
     stored: StoredState,
   ) {
-    if (stored.snapshot) Y.applyUpdate(this.doc, Buffer.from(stored.snapshot, 'base64'));
-    for (const update of stored.updates) Y.applyUpdate(this.doc, Buffer.from(update, 'base64'));
+    docFromState(stored, this.doc);
     this.awareness = new Awareness(this.doc);
     // The server is not a participant: it shows no state of its own.
     this.awareness.setLocalState(null);

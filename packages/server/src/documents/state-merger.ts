@@ -1,15 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
 import type { StoredState } from './document-store.ts';
+import { docFromState, toBase64 } from './yjs-state.ts';
 
 const WORKER_URL = new URL('./merge-worker.mjs', import.meta.url);
 
 /** The snapshot and updates merged into one snapshot (base64), on this thread. */
 export function mergeHere(state: StoredState): string {
-  const doc = new Y.Doc();
-  if (state.snapshot) Y.applyUpdate(doc, Buffer.from(state.snapshot, 'base64'));
-  for (const u of state.updates) Y.applyUpdate(doc, Buffer.from(u, 'base64'));
-  const snapshot = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64');
+  const doc = docFromState(state);
+  const snapshot = toBase64(Y.encodeStateAsUpdate(doc));
   doc.destroy();
   return snapshot;
 }
