@@ -41,7 +41,7 @@ export const PRESENCE_ACTIONS = ['viewing', 'editing'] as const;
 export type PresenceAction = (typeof PRESENCE_ACTIONS)[number];
 
 /** Room name prefixes; a room is `{kind}:{uuid}` or the single `system` room. */
-export const ROOM_KINDS = ['workspace', 'table', 'record', 'chat', 'user', 'doc'] as const;
+export const ROOM_KINDS = ['workspace', 'table', 'record', 'chat', 'user', 'doc', 'analytics'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number] | 'system';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

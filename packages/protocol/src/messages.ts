@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AnalyticsUpdate } from './analytics.ts';
 import { MAX_DOC_MESSAGE_BASE64 } from './documents.ts';
 import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
 import type { ErrorCode } from './errors.ts';
@@ -194,7 +195,9 @@ export type ServerSignal =
   /** Server → `doc:{id}` room except the sender: a y-protocols sync message (an update), base64. */
   | { readonly type: 'doc_sync'; readonly room: string; readonly data: string }
   /** Server → `doc:{id}` room: a y-protocols awareness update (cursors, selections, who is here), base64. */
-  | { readonly type: 'doc_awareness'; readonly room: string; readonly data: string };
+  | { readonly type: 'doc_awareness'; readonly room: string; readonly data: string }
+  /** Server → `analytics:{workspace}` room, analytics readers only: visitors now, page views per second and the newest page views. */
+  | { readonly type: 'analytics_update'; readonly room: string; readonly data: AnalyticsUpdate };
 
 /** Any message the server sends. */
 export type ServerMessage = DurableEvent | ServerSignal;
