@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './record-query.ts';
-import type { RecordService } from './record-service.ts';
+import { MAX_BATCH_RECORDS, type RecordService } from './record-service.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const values = z.record(z.string(), z.unknown()).describe('Field id → value; null clears a cell');
+const createBody = z.object({ values: values.default({}) });
 const ifMatch = z.looseObject({ 'if-match': z.string().optional().describe('The version the write is based on, e.g. `3` or `"3"`') });
 
 const listQuery = z.object({
@@ -44,10 +45,43 @@ export function recordRoutes(records: RecordService) {
 
     app.post(
       '/tables/:id/records',
-      { schema: { tags, summary: 'Create a record (editor)', params: idParams, body: z.object({ values: values.default({}) }) } },
+      {
+        schema: {
+          tags,
+          summary: `Create a record, or with an array up to ${MAX_BATCH_RECORDS} records in one transaction, all or nothing (editor)`,
+          params: idParams,
+          body: z.union([createBody, z.array(createBody).describe('Many records; answered with {records}')]),
+        },
+      },
       async (request, reply) => {
-        const record = await records.create(requireAuth(request), request.params.id, request.body.values);
+        const auth = requireAuth(request);
+        const body = request.body;
+        if (Array.isArray(body)) {
+          const created = await records.createMany(
+            auth,
+            request.params.id,
+            body.map((item) => item.values),
+          );
+          return reply.status(201).send({ records: created });
+        }
+        const record = await records.create(auth, request.params.id, body.values);
         return reply.status(201).header('etag', `"${record.version}"`).send(record);
+      },
+    );
+
+    app.patch(
+      '/tables/:id/records',
+      {
+        schema: {
+          tags,
+          summary: `Write fields of up to ${MAX_BATCH_RECORDS} records of the table in one transaction, all or nothing, each with its own expected_version (editor)`,
+          params: idParams,
+          body: z.array(z.object({ id: z.uuid(), values, expected_version: z.number().int().min(1).optional() }).strict()),
+        },
+      },
+      async (request) => {
+        const writes = request.body.map((item) => ({ id: item.id, values: item.values, expectedVersion: item.expected_version }));
+        return { records: await records.updateMany(requireAuth(request), request.params.id, writes) };
       },
     );
 

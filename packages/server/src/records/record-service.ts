@@ -21,15 +21,36 @@ import { WriteCombiner } from './write-combiner.ts';
 const UPDATE_BATCHES_RUNNING = 4;
 /** Updates one batch takes at most. */
 const UPDATE_BATCH_MAX = 64;
+/** Most records one batch request (`POST`/`PATCH /tables/{id}/records` with an array) creates or updates. */
+export const MAX_BATCH_RECORDS = 1000;
 
-/** An update waiting for, or running in, a batch. */
-interface PendingUpdate {
+/** One update of a batch request: a record of the table, the values it writes and the version it is based on. */
+export interface BatchUpdate {
+  readonly id: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly expectedVersion?: number;
+}
+
+/** One refused item of a batch request, by its index in the request. */
+export interface BatchItemError {
+  readonly index: number;
+  readonly code: AppError['code'];
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** What planning one update needs to know about the write. */
+interface UpdateIntent {
   readonly auth: AuthInfo;
-  readonly recordId: string;
   readonly workspaceId: string;
   readonly tableId: string;
   readonly input: Readonly<Record<string, unknown>>;
   readonly expectedVersion: number | undefined;
+}
+
+/** An update waiting for, or running in, a batch. */
+interface PendingUpdate extends UpdateIntent {
+  readonly recordId: string;
   /** The cell-lock check, settled before the update stages anything. */
   readonly unlocked: Promise<void>;
   readonly resolve: (record: RecordInfo) => void;
@@ -275,7 +296,7 @@ export class RecordService {
   }
 
   /** What one update of a batch changes, or (no `row`) the record as it stands when it changes nothing. */
-  async #planUpdate(tx: Transaction, write: PendingUpdate, fields: Field[] | null, current: RecordRow | undefined): Promise<PlannedUpdate> {
+  async #planUpdate(tx: Transaction, write: UpdateIntent, fields: readonly Field[] | null, current: RecordRow | undefined): Promise<PlannedUpdate> {
     if (!fields || !current || current.table_id !== write.tableId) throw errors.notFound('Record');
     const changes = await validateValues(tx, write.workspaceId, fields, write.input);
     if (write.expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], write.expectedVersion);
@@ -293,6 +314,144 @@ export class RecordService {
     if (changed.length === 0) return { json: recordJson(current) };
     const row: RecordRow = { ...current, values, field_versions: versions, version, updated_by: write.auth.user.id, updated_at: new Date() };
     return { json: recordJson(row), row, fields, changed, before: current.values };
+  }
+
+  /**
+   * Creates many records of one table in one transaction, all or nothing: when any item is
+   * refused (a bad value, an unknown field), nothing is written and the error lists every refused
+   * index with its code. Each record gets its activity entry, its write hooks and its
+   * `record_created` event, as a single create does; the events go out after the commit. Records
+   * are stored in the order given, so they list in that order.
+   */
+  async createMany(auth: AuthInfo, tableId: string, inputs: readonly Readonly<Record<string, unknown>>[]): Promise<RecordInfo[]> {
+    assertBatchSize(inputs.length);
+    const scope = await this.access.require(auth, 'table', tableId, 'editor');
+    const actor = actorOf(auth);
+    return this.ctx.db.transaction(async (tx) => {
+      const fields = await lockTableFields(tx, tableId);
+      if (!fields) throw errors.notFound('Table');
+      const planned: { id: string; values: Record<string, unknown>; versions: Record<string, number> }[] = [];
+      const refused: BatchItemError[] = [];
+      for (const [index, input] of inputs.entries()) {
+        try {
+          const changes = await validateValues(tx, scope.workspaceId, fields, input);
+          const values: Record<string, unknown> = {};
+          const versions: Record<string, number> = {};
+          for (const [fieldId, value] of changes) {
+            if (value === null) continue;
+            values[fieldId] = value;
+            versions[fieldId] = 1;
+          }
+          planned.push({ id: randomUUID(), values, versions });
+        } catch (err) {
+          refused.push(itemError(index, err));
+        }
+      }
+      if (refused.length > 0) throw batchRefused(refused, inputs.length);
+      const rows = await tx.query<RecordRow>(
+        `INSERT INTO records (id, table_id, "values", field_versions, version, created_by, updated_by)
+         SELECT (r ->> 'id')::uuid, $1, r -> 'values', r -> 'versions', 1, $2, $2
+         FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS a(r, n) ORDER BY n
+         RETURNING ${RECORD_COLUMNS}`,
+        [tableId, auth.user.id, JSON.stringify(planned)],
+      );
+      const rowOf = new Map(rows.map((row) => [row.id, row]));
+      const out: RecordInfo[] = [];
+      for (const { id } of planned) {
+        const row = rowOf.get(id);
+        if (!row) throw errors.notFound('Table');
+        await this.#written(tx, {
+          action: 'created',
+          workspaceId: scope.workspaceId,
+          tableId,
+          recordId: row.id,
+          version: row.version,
+          actor,
+          values: row.values,
+          changes: fieldChanges(fields, {}, row.values),
+          fields,
+        });
+        const json = recordJson(row);
+        this.ctx.events.append(tx, recordRooms(row), 'record_created', actor, json);
+        out.push(json);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Updates many records of one table in one transaction, all or nothing. Each item merges or
+   * conflicts against its own `expectedVersion` exactly as {@link update} does; when any item is
+   * refused (a bad value, a conflict, a lock, a record not in the table, the same record twice),
+   * nothing is written and the error lists every refused index with its code. Items that change
+   * nothing keep their version and announce nothing.
+   */
+  async updateMany(auth: AuthInfo, tableId: string, writes: readonly BatchUpdate[]): Promise<RecordInfo[]> {
+    assertBatchSize(writes.length);
+    const scope = await this.access.require(auth, 'table', tableId, 'editor');
+    const refused: BatchItemError[] = [];
+    const seen = new Set<string>();
+    for (const [index, write] of writes.entries()) {
+      const id = write.id.toLowerCase();
+      if (seen.has(id))
+        refused.push({ index, code: 'invalid_input', message: 'This record is already written by an earlier item of the batch.', details: { record_id: id } });
+      seen.add(id);
+    }
+    const locks = await Promise.all(
+      writes.map((w) =>
+        this.#refuseLocked(auth, w.id, Object.keys(w.values)).then(
+          () => null,
+          (err: unknown) => err,
+        ),
+      ),
+    );
+    for (const [index, err] of locks.entries()) if (err) refused.push(itemError(index, err));
+    const actor = actorOf(auth);
+    const result = await this.ctx.db.transaction(async (tx) => {
+      const [fields, rows] = await Promise.all([lockTableFields(tx, tableId), loadRecordsForUpdate(tx, [...seen])]);
+      if (!fields) throw errors.notFound('Table');
+      const rowOf = new Map(rows.map((row) => [row.id, row]));
+      const plans: PlannedUpdate[] = [];
+      for (const [index, write] of writes.entries()) {
+        if (refused.some((r) => r.index === index)) continue;
+        try {
+          const intent = { auth, workspaceId: scope.workspaceId, tableId, input: write.values, expectedVersion: write.expectedVersion };
+          plans[index] = await this.#planUpdate(tx, intent, fields, rowOf.get(write.id.toLowerCase()));
+        } catch (err) {
+          refused.push(itemError(index, err));
+        }
+      }
+      if (refused.length > 0) throw batchRefused(refused, writes.length);
+      const updated: RecordRow[] = [];
+      const out: RecordInfo[] = [];
+      for (const plan of plans) {
+        out.push(plan.json);
+        if (!plan.row) continue;
+        const { row, changed, before } = plan;
+        updated.push(row);
+        await this.#written(
+          tx,
+          {
+            action: 'updated',
+            workspaceId: scope.workspaceId,
+            tableId,
+            recordId: row.id,
+            version: row.version,
+            actor,
+            values: row.values,
+            changes: fieldChanges(fields, before, row.values, changed),
+            fields,
+          },
+          { version: row.version },
+        );
+        const data: RecordUpdatedData = { ...plan.json, changed_fields: changed };
+        this.ctx.events.append(tx, recordRooms(row), 'record_updated', actor, data);
+      }
+      if (updated.length > 0) tx.defer(UPDATE_RECORDS_SQL, [updateRowsJson(updated)]);
+      return out;
+    });
+    await Promise.all(writes.map((w) => this.locks.releaseAfterWrite(w.id, Object.keys(w.values), auth.user.id)));
+    return result;
   }
 
   /**
@@ -389,6 +548,35 @@ export class RecordService {
       }
     }
   }
+}
+
+/** `413 too_large` for a batch over {@link MAX_BATCH_RECORDS}, `400` for an empty one. */
+function assertBatchSize(n: number): void {
+  if (n === 0) throw errors.invalid('A batch needs at least one record.');
+  if (n > MAX_BATCH_RECORDS) {
+    throw errors.tooLarge(`A batch holds at most ${MAX_BATCH_RECORDS} records; this one has ${n}. Split it into several requests.`, {
+      max: MAX_BATCH_RECORDS,
+      count: n,
+    });
+  }
+}
+
+/** One refused item, from the registry error that refused it (anything else is not the item's fault and fails the request). */
+function itemError(index: number, err: unknown): BatchItemError {
+  if (!(err instanceof AppError)) throw err;
+  return { index, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+}
+
+/**
+ * The error of a refused batch: the code of its first refused item (so a batch refused only for
+ * conflicts is a `409`), and every refused index in `details.errors`.
+ */
+function batchRefused(refused: BatchItemError[], total: number): AppError {
+  const sorted = [...refused].sort((a, b) => a.index - b.index);
+  const first = sorted[0] as BatchItemError;
+  return new AppError(first.code, `${sorted.length} of ${total} records were refused; nothing was written. First, item ${first.index}: ${first.message}`, {
+    errors: sorted,
+  });
 }
 
 /** Rooms that hear about a record: its own and its table's. */
