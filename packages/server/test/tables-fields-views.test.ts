@@ -150,6 +150,29 @@ describeEachDatabase('tables, fields and views', (db) => {
       expect(dropped.body.records_changed).toBe(1);
       expect((await owner.get(`/records/${record.id}`)).body.values[table.f.Tags]).toEqual([blue?.id]);
     });
+    it('a select field takes its choices as plain names as well as objects, and refuses a blank or doubled one', async () => {
+      const table = await createTable(owner, ws, [{ name: 'Name', type: 'text' }]);
+      const made = await owner.post(`/tables/${table.id}/fields`, {
+        name: 'Stage',
+        type: 'single_select',
+        options: { choices: ['Draft', { name: 'Ready', color: 'green' }, '  Done  '] },
+      });
+      expect(made.status).toBe(201);
+      const choices: { id: string; name: string; color: string }[] = made.body.options.choices;
+      expect(choices.map((c) => c.name)).toEqual(['Draft', 'Ready', 'Done']);
+      expect(choices.every((c) => c.id.length > 0 && c.color.length > 0)).toBe(true);
+      expect(choices[1]?.color).toBe('green');
+      const record = await createRecord(owner, table.id, { [made.body.id]: 'Ready' });
+      expect(record.values[made.body.id]).toBe(choices[1]?.id);
+
+      const fieldsBefore = (await owner.get(`/tables/${table.id}`)).body.fields.length;
+      const blank = await owner.post(`/tables/${table.id}/fields`, { name: 'Blank', type: 'single_select', options: { choices: ['  '] } });
+      expect(blank.status).toBe(400);
+      expect(blank.body.error.code).toBe('invalid_input');
+      const twice = await owner.post(`/tables/${table.id}/fields`, { name: 'Twice', type: 'multi_select', options: { choices: ['Red', { name: 'red' }] } });
+      expect(twice.status).toBe(400);
+      expect((await owner.get(`/tables/${table.id}`)).body.fields.length).toBe(fieldsBefore);
+    });
   });
 
   describe('views and listing', () => {

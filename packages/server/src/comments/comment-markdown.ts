@@ -19,6 +19,14 @@ export interface MentionRef {
 /** The mention forms: `@[Display name](user-id)` and `@someone@example.com`. */
 const MENTION_RE = /@\[([^\]\n]{1,100})\]\(([0-9a-fA-F-]{36})\)|(^|[^\w.@])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 
+/**
+ * The third form, `@Display Name`: an `@` at the start of a word followed by a letter or digit.
+ * Which text after it is the name is only known from the members' names (they may hold spaces).
+ */
+const NAME_MENTION_START = /(^|[^\p{L}\p{N}_.@])@(?=[\p{L}\p{N}])/gu;
+/** A character that may not follow a name mention: the name would go on. */
+const NAME_CONTINUES = /[\p{L}\p{N}_]/u;
+
 const marked = new Marked({ gfm: true, breaks: true, async: false });
 
 /**
@@ -94,6 +102,48 @@ export function findMentions(source: string): MentionRef[] {
   return out;
 }
 
+/**
+ * The first word of every `@Name` mention candidate in `source` (lower-cased, without duplicates),
+ * so the members whose names start with one can be fetched; the explicit forms are left out.
+ */
+export function nameMentionWords(source: string): string[] {
+  const words = new Set<string>();
+  const rest = source.replace(MENTION_RE, ' ');
+  for (const m of rest.matchAll(NAME_MENTION_START)) {
+    const word = /^[\p{L}\p{N}_'-]+/u.exec(rest.slice((m.index ?? 0) + m[0].length))?.[0];
+    if (word) words.add(word.toLowerCase());
+  }
+  return [...words];
+}
+
+/**
+ * Replaces every `@Name` in `text` that names exactly one of `members` (case-insensitive, the
+ * longest name that fits, not followed by more letters) with `token(target)`. A name two members
+ * share, or nobody has, stays plain text.
+ */
+function replaceNameMentions(text: string, members: readonly MentionTarget[], token: (target: MentionTarget) => string): string {
+  if (members.length === 0) return text;
+  const byLength = [...members].sort((a, b) => b.name.length - a.name.length);
+  let out = '';
+  let from = 0;
+  for (const m of text.matchAll(NAME_MENTION_START)) {
+    const at = (m.index ?? 0) + m[0].length - 1;
+    if (at < from) continue;
+    const after = text.slice(at + 1);
+    const fits = (target: MentionTarget) => {
+      const name = target.name.trim();
+      return name !== '' && after.slice(0, name.length).toLowerCase() === name.toLowerCase() && !NAME_CONTINUES.test(after.charAt(name.length));
+    };
+    const longest = byLength.find(fits);
+    if (!longest) continue;
+    const same = byLength.filter((t) => fits(t) && t.name.trim().length === longest.name.trim().length);
+    if (same.length !== 1) continue;
+    out += text.slice(from, at) + token(longest);
+    from = at + 1 + longest.name.trim().length;
+  }
+  return out + text.slice(from);
+}
+
 /** The rendered comment: sanitised HTML and the ids of the members it mentions. */
 export interface RenderedComment {
   readonly html: string;
@@ -103,25 +153,35 @@ export interface RenderedComment {
 /**
  * Renders comment markdown to sanitised HTML. Mentions of members become
  * `<span class="mention" data-user-id="…">@Name</span>` (with the member's current name, so a
- * mention cannot impersonate); mentions of anyone else stay plain text. The mention markup is
- * inserted after sanitising through unguessable placeholders, so users cannot forge it.
+ * mention cannot impersonate); mentions of anyone else stay plain text. `@Name` counts as
+ * `@[Name](id)` when exactly one of `namedMembers` (the members whose names may be meant, see
+ * {@link nameMentionWords}) has that name. The mention markup is inserted after sanitising through
+ * unguessable placeholders, so users cannot forge it.
  */
-export function renderComment(source: string, resolve: (ref: MentionRef) => MentionTarget | undefined): RenderedComment {
+export function renderComment(
+  source: string,
+  resolve: (ref: MentionRef) => MentionTarget | undefined,
+  namedMembers: readonly MentionTarget[] = [],
+): RenderedComment {
   const nonce = randomBytes(6).toString('hex');
   const placed: MentionTarget[] = [];
   const mentioned = new Set<string>();
-  const withTokens = source.replace(
+  const place = (target: MentionTarget) => {
+    mentioned.add(target.id);
+    placed.push(target);
+    return `TDMENTION${nonce}X${placed.length - 1}X`;
+  };
+  const withExplicit = source.replace(
     MENTION_RE,
     (whole, display: string | undefined, id: string | undefined, lead: string | undefined, email: string | undefined) => {
       const ref: MentionRef = id ? { kind: 'id', key: id.toLowerCase() } : { kind: 'email', key: (email ?? '').toLowerCase() };
       const target = resolve(ref);
       const prefix = id ? '' : (lead ?? '');
       if (!target) return id ? `@${display ?? ''}` : whole;
-      mentioned.add(target.id);
-      placed.push(target);
-      return `${prefix}TDMENTION${nonce}X${placed.length - 1}X`;
+      return `${prefix}${place(target)}`;
     },
   );
+  const withTokens = replaceNameMentions(withExplicit, namedMembers, place);
   const raw = marked.parse(withTokens, { async: false });
   let html = sanitizeHtml(raw, SANITIZE).trim();
   html = html.replace(new RegExp(`TDMENTION${nonce}X(\\d+)X`, 'g'), (_m, i: string) => {

@@ -7,13 +7,18 @@ import { errors } from '../errors/app-error.ts';
 /** Colours given to select choices that arrive without one, in order. */
 export const CHOICE_COLORS = ['blue', 'cyan', 'teal', 'green', 'yellow', 'orange', 'red', 'pink', 'purple', 'gray'] as const;
 
-const choiceInput = z.object({
-  id: z.string().trim().min(1).max(64).optional(),
-  name: z.string().trim().min(1).max(100),
-  color: z.string().trim().min(1).max(32).optional(),
-});
+const choiceName = z.string().trim().min(1).max(100);
+/** A choice as clients give it: `{name, id?, color?}`, or just its name (`"Ready"`). */
+const choiceInput = z.union([
+  choiceName.transform((name): { name: string; id?: string; color?: string } => ({ name })),
+  z.object({
+    id: z.string().trim().min(1).max(64).optional(),
+    name: choiceName,
+    color: z.string().trim().min(1).max(32).optional(),
+  }),
+]);
 
-/** Options each field type accepts, as given by clients (ids and colours of choices optional). */
+/** Options each field type accepts, as given by clients (ids and colours of choices optional, a bare name is a choice). */
 const OPTION_SCHEMAS: Record<FieldType, z.ZodType> = {
   text: z.object({}).strict(),
   long_text: z.object({}).strict(),
@@ -59,7 +64,7 @@ export async function normaliseOptions(db: Queryable, workspaceId: string, type:
   }
   const options = parsed.data as Record<string, unknown>;
   if (type === 'single_select' || type === 'multi_select') {
-    options.choices = normaliseChoices(options.choices as z.infer<typeof choiceInput>[], fieldName);
+    options.choices = normaliseChoices(options.choices as z.output<typeof choiceInput>[], fieldName);
   }
   if (type === 'link') {
     const [table] = await db.query('SELECT id FROM tables WHERE id = $1 AND workspace_id = $2', [options.linked_table_id as string, workspaceId]);
@@ -68,7 +73,7 @@ export async function normaliseOptions(db: Queryable, workspaceId: string, type:
   return options;
 }
 
-function normaliseChoices(input: readonly z.infer<typeof choiceInput>[], fieldName: string): FieldChoice[] {
+function normaliseChoices(input: readonly z.output<typeof choiceInput>[], fieldName: string): FieldChoice[] {
   const names = new Set<string>();
   const ids = new Set<string>();
   return input.map((c, i) => {

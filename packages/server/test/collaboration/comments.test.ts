@@ -1,7 +1,9 @@
 import { roomName } from '@tandem/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/each-database.ts';
+import { newUser, workspaceWith } from '../support/http-client.ts';
 import type { TestServer } from '../support/server.ts';
+import { createRecord, createTable } from '../support/tables.ts';
 import { connectWs } from '../support/ws-client.ts';
 import { type CollabFixture, idOf, startCollabServer } from './collab-fixture.ts';
 
@@ -40,6 +42,37 @@ describeEachDatabase('comments', (db) => {
       await editorWs.close();
       await authorWs.close();
     }
+  });
+
+  it('@Name of a unique member is a mention like @[Name](id); a shared, unknown or outside name stays plain text', async () => {
+    const [twinA, twinB, rita] = await Promise.all([newUser(server.url, 'Sam Twin'), newUser(server.url, 'Sam Twin'), newUser(server.url, 'Rita Ng')]);
+    const workspaceId = await workspaceWith(fx.owner, [
+      [fx.editor, 'editor'],
+      [twinA, 'commenter'],
+      [twinB, 'commenter'],
+      [rita, 'commenter'],
+    ]);
+    const table = await createTable(fx.owner, workspaceId, [{ name: 'Name', type: 'text' }]);
+    const record = await createRecord(fx.owner, table.id, { [table.f.Name ?? '']: 'Named mentions' });
+
+    const body = 'Thanks @eddie editor, and @Rita Ng! Ask @Sam Twin, not @Oscar Outsider or @Nobody; rita@example.com is no mention.';
+    const res = await fx.owner.post(`/records/${record.id}/comments`, { body });
+    expect(res.status).toBe(201);
+    expect(res.body.mentions).toEqual([idOf(fx.editor), idOf(rita)]);
+    expect(res.body.body_html).toContain(`<span class="mention" data-user-id="${idOf(fx.editor)}">@Eddie Editor</span>, and`);
+    expect(res.body.body_html).toContain(`<span class="mention" data-user-id="${idOf(rita)}">@Rita Ng</span>!`);
+    expect(res.body.body_html).toContain('Ask @Sam Twin, not @Oscar Outsider or @Nobody');
+    expect(res.body.body_html).not.toContain(`data-user-id="${idOf(twinA)}"`);
+    expect(res.body.body_html).not.toContain(`data-user-id="${idOf(twinB)}"`);
+    expect(res.body.body).toBe(body);
+
+    const inbox = await rita.get('/notifications?unread=true');
+    expect(inbox.body.notifications.map((n: { type: string; comment_id: string }) => [n.type, n.comment_id])).toContainEqual(['mention', res.body.id]);
+    expect((await twinA.get('/notifications/unread-count')).body.unread_count).toBe(0);
+
+    // A name that runs on is not a mention of its prefix.
+    const longer = await fx.owner.post(`/records/${record.id}/comments`, { body: '@Rita Ngozi is someone else' });
+    expect(longer.body.mentions).toEqual([]);
   });
 
   it('comment events reach the record and table rooms', async () => {
