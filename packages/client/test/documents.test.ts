@@ -171,9 +171,112 @@ describe('collaborative documents through the real server', () => {
     expect(preview.text).toBe('Draft one');
 
     expect((await viewer.post(`/docs/${id}/versions/${version.body.id}/restore`)).status).toBe(403);
-    expect((await alice.post(`/docs/${id}/versions/${version.body.id}/restore`)).status).toBe(204);
+    expect((await alice.post(`/docs/${id}/versions/${version.body.id}/restore`)).status).toBe(200);
     await waitFor('Bob follows the restore', () => paragraphs(b.doc).join() === 'Draft one');
     await waitFor('Alice too', () => paragraphs(a.doc).join() === 'Draft one');
+  });
+
+  it('a restore first saves what it replaces as a version, so restoring that one undoes it', async () => {
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Undo a restore' });
+    const id = await notesDoc(record.id);
+    const a = await open(client(alice), id);
+    const b = await open(client(bob), id);
+    type(a.doc, 'Plan A');
+    await settled(a);
+    const planA = (await alice.post(`/docs/${id}/versions`, { name: 'Plan A' })).body.id as string;
+    type(b.doc, 'Plan B, not A: ');
+    await waitFor('Alice sees Bob', () => paragraphs(a.doc).join() === 'Plan B, not A: Plan A');
+    await settled(b);
+
+    const restored = await alice.post(`/docs/${id}/versions/${planA}/restore`);
+    expect(restored.status).toBe(200);
+    const saved = restored.body.saved_version as { id: string; name: string; automatic: boolean };
+    expect(saved).toMatchObject({ name: 'Before restoring “Plan A”', automatic: false });
+    await waitFor('Bob follows the restore', () => paragraphs(b.doc).join() === 'Plan A');
+    // (The first edit took an automatic version as well.)
+    const named = async () =>
+      ((await bob.get(`/docs/${id}/versions`)).body.versions as { name: string; automatic: boolean }[]).filter((v) => !v.automatic).map((v) => v.name);
+    expect(await named()).toEqual(['Before restoring “Plan A”', 'Plan A']);
+    expect((await bob.get(`/docs/${id}/versions/${saved.id}`)).body.text).toBe('Plan B, not A: Plan A');
+
+    // Restoring what the restore replaced brings Bob's text back, and saves the restored state in turn.
+    expect((await bob.post(`/docs/${id}/versions/${saved.id}/restore`)).body.saved_version.name).toBe('Before restoring “Before restoring “Plan A””');
+    await waitFor(
+      'both have Bob’s text again',
+      () => paragraphs(a.doc).join() === 'Plan B, not A: Plan A' && paragraphs(b.doc).join() === 'Plan B, not A: Plan A',
+    );
+    // Restoring what the document already holds changes nothing and saves nothing.
+    expect((await bob.post(`/docs/${id}/versions/${saved.id}/restore`)).body).toEqual({ saved_version: null });
+    expect(await named()).toHaveLength(3);
+  });
+
+  it('everyone in a document hears of each version taken: automatic, named, and before a restore', async () => {
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Live versions' });
+    const id = await notesDoc(record.id);
+    const bobsClient = client(bob);
+    const heard: { name: string; restored_id: string | null }[] = [];
+    cleanup.push(bobsClient.room(`doc:${id}`).on('doc_version', (signal) => heard.push({ name: signal.version.name, restored_id: signal.restored_id })));
+    await open(bobsClient, id);
+    const viewersClient = client(viewer);
+    const viewerHeard: string[] = [];
+    cleanup.push(viewersClient.room(`doc:${id}`).on('doc_version', (signal) => viewerHeard.push(signal.version.name)));
+    await open(viewersClient, id);
+    const a = await open(client(alice), id);
+    type(a.doc, 'First');
+    await settled(a);
+    const first = (await alice.post(`/docs/${id}/versions`, { name: 'First' })).body.id as string;
+    // The first edit took an automatic version, then came the named one.
+    await waitFor('Bob heard of the automatic and the named version', () => heard.length === 2);
+    expect(heard).toEqual([
+      { name: 'Automatic', restored_id: null },
+      { name: 'First', restored_id: null },
+    ]);
+    type(a.doc, 'Second ');
+    await settled(a);
+    await alice.post(`/docs/${id}/versions/${first}/restore`);
+    await waitFor('Bob heard of the version before the restore', () => heard.length === 3);
+    expect(heard[2]).toEqual({ name: 'Before restoring “First”', restored_id: first });
+    await waitFor('so did the viewer', () => viewerHeard.length === 3);
+  });
+
+  it('a version shows what changed since: words added and removed in rich text', async () => {
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Diff' });
+    const id = await notesDoc(record.id);
+    const a = await open(client(alice), id);
+    type(a.doc, 'The quick fox jumps');
+    await settled(a);
+    const version = (await alice.post(`/docs/${id}/versions`, { name: 'Draft' })).body.id as string;
+    const p = (a.doc.getXmlFragment('content').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    a.doc.transact(() => {
+      p.delete(4, 'quick '.length);
+      p.insert(4, 'brown ');
+    });
+    type(a.doc, 'A new line', 0, 1);
+    await settled(a);
+    const preview = (await bob.get(`/docs/${id}/versions/${version}`)).body;
+    expect(preview.text).toBe('The quick fox jumps');
+    expect(preview.changes.kind).toBe('rich_text');
+    const runs = preview.changes.text as { kind: string; text: string }[];
+    const of = (kind: string) =>
+      runs
+        .filter((r) => r.kind === kind)
+        .map((r) => r.text.trim())
+        .filter(Boolean);
+    expect(of('removed')).toEqual(['quick']);
+    expect(of('added')).toEqual(['brown', 'A new line']);
+    // The runs rebuild both texts.
+    expect(
+      runs
+        .filter((r) => r.kind !== 'added')
+        .map((r) => r.text)
+        .join(''),
+    ).toBe('The quick fox jumps');
+    expect(
+      runs
+        .filter((r) => r.kind !== 'removed')
+        .map((r) => r.text)
+        .join(''),
+    ).toBe('The brown fox jumps\n\nA new line');
   });
 
   it('unloads a document nobody is in, and loads it again on the next join', async () => {
@@ -216,6 +319,80 @@ describe('collaborative documents through the real server', () => {
     const later = await open(client(owner), canvas.body.id);
     expect(later.doc.getMap('nodes').size).toBe(30);
     expect((await alice.get(`/docs?workspace_id=${workspaceId}`)).body.documents.map((d: { id: string }) => d.id)).toContain(canvas.body.id);
+  });
+
+  it('a canvas is renamed and deleted by editors only, and everyone in it is told', async () => {
+    const canvas = (await alice.post('/docs', { kind: 'canvas', workspace_id: workspaceId, name: 'Old name' })).body.id as string;
+    const bobsClient = client(bob);
+    const told: { name: string; deleted: boolean; by: string }[] = [];
+    cleanup.push(
+      bobsClient.room(`doc:${canvas}`).on('doc_info', (signal) => told.push({ name: signal.document.name, deleted: signal.deleted, by: signal.actor.name })),
+    );
+    await open(bobsClient, canvas);
+
+    expect((await viewer.patch(`/docs/${canvas}`, { name: 'Viewer name' })).status).toBe(403);
+    expect((await viewer.delete(`/docs/${canvas}`)).status).toBe(403);
+    const renamed = await alice.patch(`/docs/${canvas}`, { name: 'New name' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('New name');
+    await waitFor('Bob is told of the new name', () => told.length === 1);
+    expect(told[0]).toEqual({ name: 'New name', deleted: false, by: 'Alice' });
+
+    expect((await alice.delete(`/docs/${canvas}`)).status).toBe(204);
+    await waitFor('Bob is told of the deletion', () => told.length === 2);
+    expect(told[1]).toEqual({ name: 'New name', deleted: true, by: 'Alice' });
+    expect((await bob.get(`/docs/${canvas}`)).status).toBe(404);
+    expect((await alice.get(`/docs?workspace_id=${workspaceId}`)).body.documents.map((d: { id: string }) => d.id)).not.toContain(canvas);
+
+    // A rich text field's document is named after its field and goes with it.
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Named by its field' });
+    const notes = await notesDoc(record.id);
+    expect((await alice.patch(`/docs/${notes}`, { name: 'Other' })).status).toBe(400);
+    expect((await alice.delete(`/docs/${notes}`)).status).toBe(400);
+  });
+
+  it('a canvas version shows the nodes and edges added, removed and changed since', async () => {
+    const canvas = (await alice.post('/docs', { kind: 'canvas', workspace_id: workspaceId, name: 'Diffed flow' })).body.id as string;
+    const a = await open(client(alice), canvas);
+    const nodes = a.doc.getMap<Y.Map<unknown>>('nodes');
+    const edges = a.doc.getMap<Y.Map<unknown>>('edges');
+    const put = (map: Y.Map<Y.Map<unknown>>, key: string, fields: Record<string, unknown>) => {
+      const entry = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries(fields)) entry.set(k, v);
+      map.set(key, entry);
+    };
+    put(nodes, 'cut', { title: 'Cut', text: '', color: '#fff', x: 0, y: 0 });
+    put(nodes, 'weld', { title: 'Weld', text: '', color: '#fff', x: 200, y: 0 });
+    put(nodes, 'paint', { title: 'Paint', text: '', color: '#fff', x: 400, y: 0 });
+    put(edges, 'cut-weld', { source: 'cut', target: 'weld' });
+    await settled(a);
+    const version = (await alice.post(`/docs/${canvas}/versions`, { name: 'Three steps' })).body.id as string;
+    a.doc.transact(() => {
+      nodes.delete('paint');
+      nodes.get('weld')?.set('title', 'Weld frame');
+      nodes.get('cut')?.set('x', 50);
+      put(nodes, 'ship', { title: 'Ship', text: '', color: '#fff', x: 600, y: 0 });
+      put(edges, 'weld-ship', { source: 'weld', target: 'ship' });
+      edges.delete('cut-weld');
+    });
+    await settled(a);
+    const { changes } = (await bob.get(`/docs/${canvas}/versions/${version}`)).body;
+    expect(changes).toEqual({
+      kind: 'canvas',
+      nodes: {
+        added: [{ id: 'ship', title: 'Ship' }],
+        removed: [{ id: 'paint', title: 'Paint' }],
+        changed: expect.arrayContaining([
+          { id: 'weld', title: 'Weld frame', fields: ['title'] },
+          { id: 'cut', title: 'Cut', fields: ['position'] },
+        ]),
+      },
+      edges: {
+        added: [{ id: 'weld-ship', source: 'Weld frame', target: 'Ship' }],
+        removed: [{ id: 'cut-weld', source: 'Cut', target: 'Weld frame' }],
+      },
+    });
+    expect(changes.nodes.changed).toHaveLength(2);
   });
 
   it('edits made during 30 s offline merge on reconnect with no lost or doubled text', async () => {

@@ -65,6 +65,56 @@ export interface DocumentVersionPreview extends DocumentVersion {
   readonly state: string;
   /** The plain rendering: markdown of a rich text document, a list of nodes and edges of a canvas. */
   readonly text: string;
+  /** What changed from this version to the document as it is now (what a restore would take back). */
+  readonly changes: VersionChanges;
+}
+
+/** A run of words of a word-level comparison: in both texts, only in the current one, or only in the version. */
+export interface TextChange {
+  readonly kind: 'same' | 'added' | 'removed';
+  readonly text: string;
+}
+
+/** A canvas node as a comparison names it. */
+export interface CanvasNodeRef {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** A canvas edge as a comparison names it: the titles of its ends. */
+export interface CanvasEdgeRef {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+}
+
+/** What a node field change is called in a comparison (`position`: `x` or `y`). */
+export type CanvasNodeChange = 'title' | 'text' | 'color' | 'position';
+
+/**
+ * What changed since a version. Rich text: the plain renderings compared word by word (the
+ * `same` and `added` runs make the current text, `same` and `removed` the version's). Canvas:
+ * nodes and edges added and removed since, and nodes whose fields changed.
+ */
+export type VersionChanges =
+  | {
+      readonly kind: 'rich_text';
+      readonly text: readonly TextChange[];
+    }
+  | {
+      readonly kind: 'canvas';
+      readonly nodes: {
+        readonly added: readonly CanvasNodeRef[];
+        readonly removed: readonly CanvasNodeRef[];
+        readonly changed: readonly (CanvasNodeRef & { readonly fields: readonly CanvasNodeChange[] })[];
+      };
+      readonly edges: { readonly added: readonly CanvasEdgeRef[]; readonly removed: readonly CanvasEdgeRef[] };
+    };
+
+/** Answer of `POST /docs/{id}/versions/{versionId}/restore`. */
+export interface RestoreResult {
+  /** The version of what the restore replaced, taken first so the restore can be undone; null when the document already held the version. */
+  readonly saved_version: DocumentVersion | null;
 }
 
 const uuid = z.uuid();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalyticsUpdate } from './analytics.ts';
-import { MAX_DOC_MESSAGE_BASE64 } from './documents.ts';
+import { type DocumentInfo, type DocumentVersion, MAX_DOC_MESSAGE_BASE64 } from './documents.ts';
 import { PRESENCE_ACTIONS, PRESENCE_STATUSES, type PresenceAction, type PresenceStatus } from './domain.ts';
 import type { ErrorCode } from './errors.ts';
 import type { AlertInfo, MetricsUpdate } from './operations.ts';
@@ -196,6 +196,13 @@ export type ServerSignal =
   | { readonly type: 'doc_sync'; readonly room: string; readonly data: string }
   /** Server → `doc:{id}` room: a y-protocols awareness update (cursors, selections, who is here), base64. */
   | { readonly type: 'doc_awareness'; readonly room: string; readonly data: string }
+  /**
+   * Server → `doc:{id}` room: a version was taken (named, automatic, or of what a restore
+   * replaced, then `restored_id` names the version restored); open version lists refresh.
+   */
+  | { readonly type: 'doc_version'; readonly room: string; readonly version: DocumentVersion; readonly restored_id: string | null }
+  /** Server → `doc:{id}` room: the document was renamed, or deleted (`deleted: true`; it then takes no more messages). */
+  | { readonly type: 'doc_info'; readonly room: string; readonly document: DocumentInfo; readonly deleted: boolean; readonly actor: Actor }
   /** Server → `analytics:{workspace}` room, analytics readers only: visitors now, page views per second and the newest page views. */
   | { readonly type: 'analytics_update'; readonly room: string; readonly data: AnalyticsUpdate };
 

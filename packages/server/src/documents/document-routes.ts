@@ -88,16 +88,21 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
         return service.createVersion(requireAuth(request), request.params.id, request.body.name);
       },
     );
-    app.get('/docs/:id/versions/:versionId', { schema: { tags, summary: 'A version with its state and plain text', params: versionParams } }, (request) =>
-      service.preview(requireAuth(request), request.params.id, request.params.versionId),
+    app.get(
+      '/docs/:id/versions/:versionId',
+      { schema: { tags, summary: 'A version with its state, its plain text and what changed since it', params: versionParams } },
+      (request) => service.preview(requireAuth(request), request.params.id, request.params.versionId),
     );
     app.post(
       '/docs/:id/versions/:versionId/restore',
-      { schema: { tags, summary: 'Restore a version (a new update every collaborator follows)', params: versionParams } },
-      async (request, reply) => {
-        await service.restore(requireAuth(request), request.params.id, request.params.versionId);
-        return reply.status(204).send();
+      {
+        schema: {
+          tags,
+          summary: 'Restore a version (a new update every collaborator follows), saving what it replaces as a version first',
+          params: versionParams,
+        },
       },
+      (request) => service.restore(requireAuth(request), request.params.id, request.params.versionId),
     );
   };
 }

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { DocumentInfo, DocumentVersion, DocumentVersionPreview } from '@tandem/protocol';
+import type { DocumentInfo, DocumentVersion, DocumentVersionPreview, RestoreResult } from '@tandem/protocol';
 import * as Y from 'yjs';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../errors/app-error.ts';
+import type { RoomSignals } from '../gateway-api.ts';
 import type { Access } from '../workspaces/access.ts';
 import { DOCUMENT_COLUMNS, type DocumentAccess } from './document-access.ts';
-import type { DocumentHub } from './document-hub.ts';
+import { type DocumentHub, roomOf } from './document-hub.ts';
 import { documentText, replaceContent, seedRichText } from './document-text.ts';
+import { versionChanges } from './version-changes.ts';
 import { docFromState, toBase64 } from './yjs-state.ts';
 
 const VERSION_COLUMNS = 'v.id, v.document_id, v.name, v.automatic, v.created_by, v.created_at';
@@ -17,7 +19,10 @@ export type CreateDocument =
   | { readonly kind: 'canvas'; readonly workspace_id: string; readonly name: string; readonly record_id?: string }
   | { readonly kind: 'rich_text'; readonly record_id: string; readonly field_id: string };
 
-/** Documents (canvases and rich text fields) and their versions, over REST. */
+/**
+ * Documents (canvases and rich text fields) and their versions, over REST. Every version taken
+ * (named, automatic, or before a restore) is announced to the document's room as `doc_version`.
+ */
 export class DocumentService {
   /** When each document's last version was taken, as far as this node knows. */
   readonly #lastVersionAt = new Map<string, number>();
@@ -27,6 +32,7 @@ export class DocumentService {
     private readonly access: Access,
     private readonly docs: DocumentAccess,
     private readonly hub: DocumentHub,
+    private readonly signals: RoomSignals,
   ) {}
 
   /**
@@ -84,22 +90,25 @@ export class DocumentService {
     return this.docs.require(auth, id, 'viewer');
   }
 
-  /** Renames a canvas. */
+  /** Renames a canvas; the people in it see the new name (`doc_info`). */
   async rename(auth: AuthInfo, id: string, name: string): Promise<DocumentInfo> {
-    await this.docs.require(auth, id, 'editor');
+    const current = await this.docs.require(auth, id, 'editor');
+    if (current.kind !== 'canvas') throw errors.invalid('A rich text document is named after its field; rename the field.', { field: 'id' });
     const [doc] = await this.ctx.db.query<DocumentInfo>(`UPDATE documents SET name = $2, updated_at = now() WHERE id = $1 RETURNING ${DOCUMENT_COLUMNS}`, [
       id,
       name,
     ]);
+    await this.#announceInfo(doc as DocumentInfo, false, auth);
     return doc as DocumentInfo;
   }
 
-  /** Deletes a canvas (a rich text field's document goes with its field or record). */
+  /** Deletes a canvas and its versions; the people in it are told (`doc_info` with `deleted`). A rich text field's document goes with its field or record. */
   async remove(auth: AuthInfo, id: string): Promise<void> {
     const doc = await this.docs.require(auth, id, 'editor');
     if (doc.kind !== 'canvas') throw errors.invalid('A rich text document goes with its field or record.', { field: 'id' });
     await this.ctx.db.query('DELETE FROM documents WHERE id = $1', [id]);
     this.hub.forget(id);
+    await this.#announceInfo(doc, true, auth);
   }
 
   /** The versions of a document, newest first, each with who changed the document since. */
@@ -119,33 +128,49 @@ export class DocumentService {
   /** Takes a named version of the document as it is now. */
   async createVersion(auth: AuthInfo, id: string, name: string): Promise<DocumentVersion> {
     const info = await this.docs.require(auth, id, 'editor');
-    return this.#snapshot(info, name, false, auth.user.id);
+    const state = await this.hub.state(info);
+    const version = await this.#insertVersion(info.id, name, false, toBase64(Y.encodeStateAsUpdate(state)), auth.user.id);
+    this.#lastVersionAt.set(info.id, Date.now());
+    await this.#announce(info.id, version, null);
+    return version;
   }
 
-  /** A version with its state and plain rendering. */
+  /** A version with its state, its plain rendering and what changed since it. */
   async preview(auth: AuthInfo, id: string, versionId: string): Promise<DocumentVersionPreview> {
     const info = await this.docs.require(auth, id, 'viewer');
     const { version, state } = await this.#version(id, versionId);
     const doc = docFromState({ snapshot: state, updates: [] });
     const text = documentText(doc, info.kind);
+    const changes = versionChanges(doc, await this.hub.state(info), info.kind);
     doc.destroy();
-    return { ...version, changed_since_by: [], state, text };
+    return { ...version, changed_since_by: [], state, text, changes };
   }
 
-  /** Makes the document hold what the version holds again, as a new update everyone follows. */
-  async restore(auth: AuthInfo, id: string, versionId: string): Promise<void> {
+  /**
+   * Makes the document hold what the version holds again, as a new update everyone follows.
+   * What it replaces is saved as a version first ("Before restoring …"), so a restore is
+   * undone by restoring that one; nothing is saved when the document already holds the version.
+   */
+  async restore(auth: AuthInfo, id: string, versionId: string): Promise<RestoreResult> {
     const info = await this.docs.require(auth, id, 'editor');
-    const { state } = await this.#version(id, versionId);
-    const current = await this.hub.state(info);
+    const { version: restored, state } = await this.#version(id, versionId);
+    // Encoded at once: what is saved is exactly what the restore's update is computed against.
+    const before = Y.encodeStateAsUpdate(await this.hub.state(info));
     const working = new Y.Doc();
-    Y.applyUpdate(working, Y.encodeStateAsUpdate(current));
+    Y.applyUpdate(working, before);
     const version = docFromState({ snapshot: state, updates: [] });
     const updates: Uint8Array[] = [];
     working.on('update', (u: Uint8Array) => updates.push(u));
     replaceContent(working, version, info.kind);
     working.destroy();
     version.destroy();
-    if (updates.length > 0) await this.hub.applyServerUpdate(info, Y.mergeUpdates(updates), auth);
+    if (updates.length === 0) return { saved_version: null };
+    const saved = await this.#insertVersion(info.id, `Before restoring “${restored.name}”`.slice(0, 200), false, toBase64(before), auth.user.id);
+    this.#lastVersionAt.set(info.id, Date.now());
+    await this.hub.applyServerUpdate(info, Y.mergeUpdates(updates), auth);
+    // After the update, so lists refreshed by it already count the restorer among who changed the document.
+    await this.#announce(info.id, saved, restored.id);
+    return { saved_version: saved };
   }
 
   /** Takes an automatic version when the last one is older than `DOC_AUTO_VERSION_MS` (called after each accepted update). */
@@ -160,14 +185,23 @@ export class DocumentService {
     }
     if (Date.now() - last < every) return;
     this.#lastVersionAt.set(info.id, Date.now());
-    await this.#insertVersion(info.id, 'Automatic', true, toBase64(Y.encodeStateAsUpdate(state)), editor.user.id);
+    const version = await this.#insertVersion(info.id, 'Automatic', true, toBase64(Y.encodeStateAsUpdate(state)), editor.user.id);
+    await this.#announce(info.id, version, null);
   }
 
-  async #snapshot(info: DocumentInfo, name: string, automatic: boolean, userId: string): Promise<DocumentVersion> {
-    const state = await this.hub.state(info);
-    const version = await this.#insertVersion(info.id, name, automatic, toBase64(Y.encodeStateAsUpdate(state)), userId);
-    this.#lastVersionAt.set(info.id, Date.now());
-    return version;
+  async #announceInfo(document: DocumentInfo, deleted: boolean, auth: AuthInfo): Promise<void> {
+    const room = roomOf(document.id);
+    await this.signals
+      .publish(room, { type: 'doc_info', room, document, deleted, actor: { id: auth.user.id, name: auth.user.name } })
+      .catch((err) => this.ctx.log.warn({ err, doc: document.id }, 'documents: announcing a change failed'));
+  }
+
+  /** Tells the document's room on every node that a version was taken. */
+  async #announce(docId: string, version: DocumentVersion, restoredId: string | null): Promise<void> {
+    const room = roomOf(docId);
+    await this.signals
+      .publish(room, { type: 'doc_version', room, version, restored_id: restoredId })
+      .catch((err) => this.ctx.log.warn({ err, doc: docId }, 'documents: announcing a version failed'));
   }
 
   async #insertVersion(docId: string, name: string, automatic: boolean, state: string, userId: string): Promise<DocumentVersion> {

@@ -119,13 +119,17 @@ export function seedRichText(doc: Y.Doc, text: string): void {
 
 /**
  * Makes `doc` hold what `version` holds, as ordinary edits (so collaborators follow it and it
- * can itself be undone by another restore): the shared types of the kind are emptied and
- * refilled with copies of the version's content.
+ * can itself be undone by another restore). Rich text is emptied and refilled with copies of the
+ * version's content, unless it is the same already; a canvas has the nodes and edges the version
+ * lacks deleted and those that differ from it replaced, so one that is the same stays untouched
+ * (and an edit someone makes to it meanwhile survives). Changes nothing when both hold the same.
  */
 export function replaceContent(doc: Y.Doc, version: Y.Doc, kind: DocumentKind): void {
   doc.transact(() => {
     if (kind === 'rich_text') {
       const fragment = doc.getXmlFragment(RICH_TEXT_FRAGMENT);
+      // The XML string carries every element, attribute and mark.
+      if (fragment.toString() === version.getXmlFragment(RICH_TEXT_FRAGMENT).toString()) return;
       fragment.delete(0, fragment.length);
       fragment.insert(
         0,
@@ -140,7 +144,15 @@ export function replaceContent(doc: Y.Doc, version: Y.Doc, kind: DocumentKind): 
       const target = doc.getMap<Y.Map<unknown>>(name);
       const source = version.getMap<Y.Map<unknown>>(name);
       for (const key of [...target.keys()]) if (!source.has(key)) target.delete(key);
-      for (const [key, value] of source) target.set(key, value.clone());
+      for (const [key, value] of source) {
+        const now = target.get(key);
+        if (!now || !sameFields(now.toJSON(), value.toJSON())) target.set(key, value.clone());
+      }
     }
   });
+}
+
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }

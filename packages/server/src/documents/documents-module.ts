@@ -48,7 +48,7 @@ export function installDocuments(ctx: AppContext, access: Access, gateway: Gatew
       await service?.autoVersion(info, live.doc, editor);
     },
   });
-  service = new DocumentService(ctx, access, docs, hub);
+  service = new DocumentService(ctx, access, docs, hub, gateway.signals);
 
   gateway.registerRoomCheck('doc', async (userId, _kind, id) => {
     const doc = await docs.find(id);
