@@ -9,6 +9,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import pino, { type Logger } from 'pino';
 import { activityRoutes } from './activity/activity-routes.ts';
+import { type Analytics, installAnalytics } from './analytics/analytics-module.ts';
+import { ANALYTICS_MIGRATIONS } from './analytics/migrations.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { createBackends } from './backends/create-backends.ts';
@@ -60,6 +62,8 @@ export interface Tandem {
   readonly operations: Operations;
   /** Collaborative documents loaded on this node, their store and compaction. */
   readonly documents: Documents;
+  /** Visitor analytics: sites, beacon ingestion and the live analytics room of this node. */
+  readonly analytics: Analytics;
   /** The base URL once listening, e.g. `http://127.0.0.1:3000`. */
   url(): string;
   listen(): Promise<string>;
@@ -77,7 +81,7 @@ export interface CreateOptions {
 
 /**
  * Every schema change of every domain. Each domain keeps its migrations beside its code and
- * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59);
+ * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59, documents 60–69, analytics 70–79);
  * `migrate` applies them in id order and refuses an id used twice.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -89,6 +93,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...FILE_MIGRATIONS,
   ...OPERATIONS_MIGRATIONS,
   ...DOCUMENT_MIGRATIONS,
+  ...ANALYTICS_MIGRATIONS,
 ];
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
@@ -168,6 +173,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     nodeId: backends.nodeId,
     ping: backends.ping,
   });
+  const analytics = await installAnalytics(ctx, access, realtime.gateway);
 
   installMetrics(app, ctx.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
@@ -185,6 +191,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(files.routes);
       await api.register(operations.routes);
       await api.register(documents.routes);
+      await api.register(analytics.routes);
     },
     { prefix: '/api/v1' },
   );
@@ -210,6 +217,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     realtime,
     operations,
     documents,
+    analytics,
     url: () => baseUrl,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
@@ -221,6 +229,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     async close() {
       await ctx.jobs.stop();
       await operations.close();
+      await analytics.close();
       await documents.close();
       await chat.close();
       collaboration.close();

@@ -1,4 +1,5 @@
 import type { AlertInfo, DurableEvent, NodeSample, ServerSignal } from '@tandem/protocol';
+import type { LiveHit } from '../analytics/live-analytics.ts';
 
 /** What travels between server nodes. */
 export type BusMessage =
@@ -26,7 +27,9 @@ export type ControlMessage =
   /** A document update accepted (and stored) by `node`, to apply and send to the local participants except connection `except`. */
   | { readonly type: 'doc_update'; readonly doc_id: string; readonly seq: number; readonly data: string; readonly node: string; readonly except: string }
   /** An awareness update of a document from `node` (cursors, selections, someone leaving). */
-  | { readonly type: 'doc_awareness'; readonly doc_id: string; readonly data: string; readonly node: string; readonly except: string | null };
+  | { readonly type: 'doc_awareness'; readonly doc_id: string; readonly data: string; readonly node: string; readonly except: string | null }
+  /** Page views and events a node counted in the last second, for every node's live analytics. */
+  | { readonly type: 'analytics_hits'; readonly hits: readonly LiveHit[] };
 
 /**
  * Carries messages to every server node, including the one that published.

@@ -12,6 +12,10 @@ declare module 'fastify' {
     /** True when the credentials came from the cookie (so cross-site checks apply). */
     authByCookie: boolean;
   }
+  interface FastifyContextConfig {
+    /** The route never acts on the caller's credentials (public beacons): they are not even read. */
+    ignoresCredentials?: boolean;
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -34,6 +38,8 @@ export function installAuthentication(app: FastifyInstance, auth: AuthService, i
   app.decorateRequest('auth', null);
   app.decorateRequest('authByCookie', false);
   app.addHook('onRequest', async (request) => {
+    // Public beacons from other sites: a Tandem cookie the browser happens to hold means nothing there.
+    if (request.routeOptions.config.ignoresCredentials) return;
     const credential = credentialOf(request);
     if (!credential) return;
     request.auth = await auth.authenticate(credential.secret);

@@ -1,0 +1,81 @@
+import { roomName } from '@tandem/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import type { GatewayApi } from '../gateway-api.ts';
+import type { Access } from '../workspaces/access.ts';
+import { analyticsRoutes } from './analytics-routes.ts';
+import { BeaconIngest } from './beacon-ingest.ts';
+import { BeaconWriter, type FlushResult } from './beacon-writer.ts';
+import { GeoLookup } from './geo-lookup.ts';
+import { LiveAnalytics, type LiveHit } from './live-analytics.ts';
+import { SessionTracker } from './session-tracker.ts';
+import { SiteService } from './site-service.ts';
+import { VisitorIds } from './visitor-id.ts';
+
+/** How often nodes share their hits and send `analytics_update` to the room's subscribers. */
+export const LIVE_TICK_MS = 1_000;
+
+/** The analytics domain wired into a server. */
+export interface Analytics {
+  readonly routes: (api: FastifyInstance) => Promise<void>;
+  readonly sites: SiteService;
+  /** Writes every waiting page view and event now (tests and benchmarks; a timer does it every ANALYTICS_FLUSH_MS). */
+  flush(): Promise<FlushResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Visitor analytics: sites and who may read them, the public beacons (enriched, reduced and
+ * written in batches), and the `analytics:{workspace}` room with live figures built on every node
+ * from the hits all nodes share each second.
+ */
+export async function installAnalytics(ctx: AppContext, access: Access, gateway: GatewayApi): Promise<Analytics> {
+  const sites = new SiteService(ctx.db, access);
+  const geo = await GeoLookup.open((err) => ctx.log.warn({ err }, 'analytics: the IP country database is missing; countries stay unknown'));
+  const sessions = new SessionTracker();
+  const writer = new BeaconWriter(ctx.db, sessions, ctx.log, ctx.config.analyticsFlushMs);
+  const live = new LiveAnalytics();
+  let outgoing: LiveHit[] = [];
+  const ingest = new BeaconIngest({ sites, geo, visitors: new VisitorIds(ctx.db), sessions, writer, live: (hit) => outgoing.push(hit) });
+
+  gateway.registerRoomCheck('analytics', (userId, _kind, workspaceId) => sites.canRead(userId, workspaceId));
+  gateway.registerRoomState('analytics', async (workspaceId, room) => ({ type: 'analytics_update', room, data: live.figuresOf(workspaceId) }));
+  ctx.bus.onMessage((message) => {
+    if (message.kind === 'control' && message.control.type === 'analytics_hits') live.add(message.control.hits);
+  });
+
+  const tick = () => {
+    if (outgoing.length > 0) {
+      const hits = outgoing;
+      outgoing = [];
+      void ctx.bus
+        .publish({ kind: 'control', control: { type: 'analytics_hits', hits } })
+        .catch((err) => ctx.log.warn({ err }, 'analytics: sharing live hits failed'));
+    }
+    live.prune();
+    sessions.sweep(new Date());
+    for (const workspaceId of live.takeChanged()) {
+      const room = roomName('analytics', workspaceId);
+      if (gateway.localSubscribers(room).length === 0) continue;
+      gateway.sendToLocalSubscribers(room, { type: 'analytics_update', room, data: live.figuresOf(workspaceId) }, () => true);
+    }
+  };
+  const ticker = setInterval(tick, LIVE_TICK_MS);
+  ticker.unref();
+  writer.start();
+
+  const accessChanged = async (workspaceId: string, userId: string) => {
+    // The gateway checks the user's subscriptions in the workspace again, the analytics room included.
+    await ctx.bus.publish({ kind: 'control', control: { type: 'membership_changed', workspace_id: workspaceId, user_id: userId } });
+  };
+
+  return {
+    routes: analyticsRoutes({ ctx, sites, ingest, accessChanged }),
+    sites,
+    flush: () => writer.flush(),
+    async close() {
+      clearInterval(ticker);
+      await writer.close();
+    },
+  };
+}
