@@ -21,6 +21,8 @@ import { COLLABORATION_MIGRATIONS } from './collaboration/migrations.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
 import type { AppContext } from './context.ts';
+import { CsvImporter } from './csv/csv-import.ts';
+import { csvRoutes } from './csv/csv-routes.ts';
 import type { Database } from './db/database.ts';
 import { FOUNDATION_MIGRATION } from './db/foundation-migration.ts';
 import { type Migration, migrate } from './db/migrate.ts';
@@ -36,7 +38,7 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { installLocks } from './locks/lock-module.ts';
 import { ensureVapidKeys, type PushSenderOptions } from './notifications/push-sender.ts';
-import { createMetricsRegistry, installMetrics } from './observability/metrics.ts';
+import { countRequests, createMetricsRegistry, metricsExposureWarning, serveMetrics } from './observability/metrics.ts';
 import { OPERATIONS_MIGRATIONS } from './operations/migrations.ts';
 import { installOperations, type Operations } from './operations/operations-module.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
@@ -66,6 +68,8 @@ export interface Tandem {
   readonly analytics: Analytics;
   /** The base URL once listening, e.g. `http://127.0.0.1:3000`. */
   url(): string;
+  /** The base URL of the `/metrics` listener of its own (`METRICS_PORT`) once listening; null without one. */
+  metricsUrl(): string | null;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -175,7 +179,17 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   });
   const analytics = await installAnalytics(ctx, access, realtime.gateway);
 
-  installMetrics(app, ctx.metrics);
+  countRequests(app, ctx.metrics);
+  // With METRICS_PORT, /metrics is served only by a listener of its own (e.g. on a private interface).
+  const metricsApp =
+    config.metricsPort === undefined
+      ? null
+      : Fastify({ loggerInstance: log as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  if (metricsApp) {
+    installErrorHandler(metricsApp);
+    serveMetrics(metricsApp, ctx.metrics, config.metricsToken);
+  } else serveMetrics(app, ctx.metrics, config.metricsToken);
+  let metricsUrl: string | null = null;
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: db.kind, bus: config.redisUrl ? 'redis' : 'memory' }));
 
   await app.register(
@@ -185,6 +199,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(realtime.routes());
       await api.register(tableRoutes({ tables: new TableService(ctx, access), fields: new FieldService(ctx, access), views: new ViewService(ctx, access) }));
       await api.register(recordRoutes(records));
+      await api.register(csvRoutes(ctx, access, new CsvImporter(ctx, access, records)));
       await api.register(activityRoutes(db, access));
       await api.register(collaboration.routes);
       await api.register(chat.routes);
@@ -219,11 +234,13 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     documents,
     analytics,
     url: () => baseUrl,
+    metricsUrl: () => metricsUrl,
     async listen() {
-      await app.listen({ port: config.port, host: config.host });
-      const address = app.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      baseUrl = await listenAt(app, config.host, config.port);
+      const metricsHost = config.metricsHost ?? config.host;
+      if (metricsApp) metricsUrl = await listenAt(metricsApp, metricsHost, config.metricsPort ?? 0);
+      const warning = metricsExposureWarning({ host: metricsApp ? metricsHost : config.host, token: config.metricsToken });
+      if (warning) log.warn(warning);
       return baseUrl;
     },
     async close() {
@@ -235,10 +252,19 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       collaboration.close();
       await realtime.close();
       await app.close();
+      await metricsApp?.close();
       await files.close();
       await events.close();
       await backends.close();
       if (!options.database) await db.close();
     },
   };
+}
+
+/** Starts `app` listening on `host`:`port` (0: any free port) and returns its base URL. */
+async function listenAt(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
 }

@@ -188,6 +188,24 @@ export const CONFIG_OPTIONS = {
     description: 'How often each server samples its figures for the operations dashboard (`metrics_update` in `system`). 0 turns sampling off.',
     schema: int(0, 60000).default(1000),
   }),
+  metricsToken: option({
+    env: 'METRICS_TOKEN',
+    description:
+      'Bearer token `GET /metrics` requires (Prometheus: `authorization: {credentials: …}`). Empty: `/metrics` is open to whoever reaches its listener (a warning is logged when that is not loopback).',
+    schema: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+    secret: true,
+  }),
+  metricsPort: option({
+    env: 'METRICS_PORT',
+    description: 'Serve `/metrics` on a listener of its own at this port (and no longer on PORT). Empty: on PORT.',
+    schema: int(0, 65535).optional(),
+  }),
+  metricsHost: option({
+    env: 'METRICS_HOST',
+    description: 'Interface the METRICS_PORT listener binds to.',
+    schema: z.string().min(1).optional(),
+    shownDefault: 'HOST',
+  }),
   alertEvaluateMs: option({
     env: 'ALERT_EVALUATE_MS',
     description: 'How often threshold alert rules are evaluated (once across all servers). 0 turns evaluation off.',
@@ -217,21 +235,6 @@ export const CONFIG_OPTIONS = {
     env: 'NOTIFICATION_RETENTION_DAYS',
     description: 'Read notifications older than this are deleted by the daily clean-up.',
     schema: int(1, 3650).default(90),
-  }),
-  analyticsRetentionDays: option({
-    env: 'ANALYTICS_RETENTION_DAYS',
-    description: 'Raw analytics sessions, page views and events older than this are deleted; daily rollups stay.',
-    schema: int(1, 3650).default(90),
-  }),
-  analyticsFlushMs: option({
-    env: 'ANALYTICS_FLUSH_MS',
-    description: 'Page views and events are written in batches at least this often (and at 500 rows).',
-    schema: int(10, 60000).default(1000),
-  }),
-  analyticsRateLimit: option({
-    env: 'ANALYTICS_RATE_LIMIT',
-    description: 'Analytics beacons accepted per minute from one IP address (then 429).',
-    schema: int(1, 1000000).default(600),
   }),
 } as const;
 
