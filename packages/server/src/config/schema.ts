@@ -236,6 +236,21 @@ export const CONFIG_OPTIONS = {
     description: 'Read notifications older than this are deleted by the daily clean-up.',
     schema: int(1, 3650).default(90),
   }),
+  analyticsRetentionDays: option({
+    env: 'ANALYTICS_RETENTION_DAYS',
+    description: 'Raw analytics sessions, page views and events older than this are deleted; daily rollups stay.',
+    schema: int(1, 3650).default(90),
+  }),
+  analyticsFlushMs: option({
+    env: 'ANALYTICS_FLUSH_MS',
+    description: 'Page views and events are written in batches at least this often (and at 500 rows).',
+    schema: int(10, 60000).default(1000),
+  }),
+  analyticsRateLimit: option({
+    env: 'ANALYTICS_RATE_LIMIT',
+    description: 'Analytics beacons accepted per minute from one IP address (then 429).',
+    schema: int(1, 1000000).default(600),
+  }),
 } as const;
 
 type Options = typeof CONFIG_OPTIONS;
