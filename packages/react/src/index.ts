@@ -1,4 +1,5 @@
 export * from './tandem-provider.ts';
+export * from './use-analytics-live.ts';
 export * from './use-chat-messages.ts';
 export * from './use-chat-rooms.ts';
 export * from './use-connection-status.ts';
