@@ -1,3 +1,4 @@
+export * from './analytics/tracker.ts';
 export * from './analytics-feed.ts';
 export * from './backoff.ts';
 export * from './chat/index.ts';
