@@ -34,4 +34,5 @@ export const errors = {
   conflict: (message: string, details?: Record<string, unknown>) => new AppError('conflict', message, details),
   locked: (message: string, details?: Record<string, unknown>) => new AppError('locked', message, details),
   tooLarge: (message: string, details?: Record<string, unknown>) => new AppError('too_large', message, details),
+  unavailable: (message: string) => new AppError('unavailable', message),
 };

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnreachable } from '../db/connection-failure.ts';
 import { AppError } from '../errors/app-error.ts';
 
 /** PostgreSQL's SQLSTATE for a reference to a row that is not there. */
@@ -36,6 +37,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
       // What the request refers to was deleted while it ran (e.g. on another node).
       return reply.status(404).send({ error: { code: 'not_found', message: 'Something this request refers to no longer exists.' } });
+    }
+    if (isDatabaseUnreachable(err)) {
+      request.log.warn({ err, reqId: request.id }, 'database unreachable');
+      return reply.status(503).send({ error: { code: 'unavailable', message: 'The database is unreachable; try again shortly.' } });
     }
     request.log.error({ err, reqId: request.id }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal error.', details: { request_id: request.id } } });

@@ -8,6 +8,6 @@ import type { LockInfo } from '@tandem/protocol';
 export interface CellLockGuard {
   /** The first lock on `recordId` (row lock, or a lock on one of `fieldIds`) held by someone other than `userId`. */
   blockingLock(recordId: string, fieldIds: readonly string[], userId: string): Promise<LockInfo | null>;
-  /** Releases `userId`'s locks on these cells (called after their write commits). */
+  /** Releases `userId`'s locks on these cells (called after their write commits; an unreachable lock store does not make it fail). */
   releaseAfterWrite(recordId: string, fieldIds: readonly string[], userId: string): Promise<void>;
 }

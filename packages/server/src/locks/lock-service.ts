@@ -1,7 +1,7 @@
 import { type LockInfo, roleAtLeast, roomName } from '@tandem/protocol';
 import { inBatches } from '../backends/in-batches.ts';
 import type { Lease, LockStore } from '../backends/lock-store.ts';
-import { errors } from '../errors/app-error.ts';
+import { AppError, errors } from '../errors/app-error.ts';
 import type { Caller, RoomSignals } from '../gateway-api.ts';
 import type { Access } from '../workspaces/access.ts';
 import type { CellLockGuard } from './cell-lock-guard.ts';
@@ -92,11 +92,19 @@ export class LockService implements CellLockGuard {
     return blocking ? lockInfo(blocking) : null;
   }
 
-  /** Releases `userId`'s leases on these cells once their write committed, telling the table room. */
+  /**
+   * Releases `userId`'s leases on these cells once their write committed, telling the table room.
+   * The write stands whatever happens here: when the lock store is unreachable the leases are left
+   * to run out by their TTL rather than turn a committed write into a failed answer.
+   */
   async releaseAfterWrite(recordId: string, fieldIds: readonly string[], userId: string): Promise<void> {
-    for (const fieldId of fieldIds) {
-      const lease = await this.store.release(recordId, fieldId, userId);
-      if (lease) await this.#announceUnlock(lease);
+    try {
+      for (const fieldId of fieldIds) {
+        const lease = await this.store.release(recordId, fieldId, userId);
+        if (lease) await this.#announceUnlock(lease);
+      }
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'unavailable')) throw err;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { errors } from '../../errors/app-error.ts';
 
 /**
  * Lua run at the top of every store script: `P` is the key prefix (ARGV[1]) and `now` is Redis's
@@ -29,8 +30,21 @@ export class LuaScript {
     this.#source = `${LUA_PRELUDE}\n${body}`;
   }
 
-  /** Runs the script with no KEYS (all keys derive from the prefix in ARGV[1]) and these ARGV. */
+  /**
+   * Runs the script with no KEYS (all keys derive from the prefix in ARGV[1]) and these ARGV.
+   * Rejects with `unavailable` when the connection cannot carry it (Redis down or the link lost
+   * mid-command), so callers answer 503 instead of 500.
+   */
   async run(client: Redis, args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await this.#run(client, args);
+    } catch (err) {
+      if (client.status !== 'ready') throw errors.unavailable('Redis is unreachable; try again shortly.');
+      throw err;
+    }
+  }
+
+  async #run(client: Redis, args: readonly (string | number)[]): Promise<unknown> {
     if (this.#sha) {
       try {
         return await client.evalsha(this.#sha, 0, ...args);
