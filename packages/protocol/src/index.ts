@@ -3,6 +3,7 @@ export * from './analytics.ts';
 export * from './chat.ts';
 export * from './close-codes.ts';
 export * from './collaboration.ts';
+export * from './csv.ts';
 export * from './documents.ts';
 export * from './domain.ts';
 export * from './errors.ts';

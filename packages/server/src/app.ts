@@ -21,6 +21,8 @@ import { COLLABORATION_MIGRATIONS } from './collaboration/migrations.ts';
 import type { Config } from './config/schema.ts';
 import { loadOrCreateSecrets } from './config/secrets.ts';
 import type { AppContext } from './context.ts';
+import { CsvImporter } from './csv/csv-import.ts';
+import { csvRoutes } from './csv/csv-routes.ts';
 import type { Database } from './db/database.ts';
 import { FOUNDATION_MIGRATION } from './db/foundation-migration.ts';
 import { type Migration, migrate } from './db/migrate.ts';
@@ -197,6 +199,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await api.register(realtime.routes());
       await api.register(tableRoutes({ tables: new TableService(ctx, access), fields: new FieldService(ctx, access), views: new ViewService(ctx, access) }));
       await api.register(recordRoutes(records));
+      await api.register(csvRoutes(ctx, access, new CsvImporter(ctx, access, records)));
       await api.register(activityRoutes(db, access));
       await api.register(collaboration.routes);
       await api.register(chat.routes);

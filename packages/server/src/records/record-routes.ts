@@ -133,13 +133,15 @@ export function expectedVersion(fromBody: number | undefined, header: string | u
   return fromBody ?? fromHeader;
 }
 
-function parseFilters(raw: string): ViewFilter[] {
+/** The `filter` query parameter: a JSON array of conditions. */
+export function parseFilters(raw: string): ViewFilter[] {
   const parsed = z.array(viewFilterSchema).max(50).safeParse(parseJson(raw, 'filter'));
   if (!parsed.success) throw errors.invalid('filter must be a JSON array of {field_id, op, value}.', { field: 'filter', issues: parsed.error.issues });
   return parsed.data;
 }
 
-function parseSorts(raw: string): ViewSort[] {
+/** The `sort` query parameter: a JSON array of sort keys, or `Field,-Other`. */
+export function parseSorts(raw: string): ViewSort[] {
   const text = raw.trim();
   const input = text.startsWith('[')
     ? parseJson(text, 'sort')
