@@ -128,3 +128,47 @@ describeEachDatabase('demo tables', (db) => {
     );
   });
 });
+
+describeEachDatabase('demo analytics', (db) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ db });
+    await ensureDemoData(server.tandem.ctx);
+  });
+  afterAll(async () => server?.close());
+
+  it('the demo workspace tracks a storefront with two months of consistent visits, and this app itself', async () => {
+    const alice = await logIn(server.url, 'alice@demo.tandem.dev');
+    const bob = await logIn(server.url, 'bob@demo.tandem.dev');
+    const ws = (await alice.get('/me')).body.workspaces[0].id;
+    const sites = (await alice.get(`/workspaces/${ws}/analytics/sites`)).body.sites as { id: string; name: string; domains: string[]; tracks_app: boolean }[];
+    expect(sites.map((s) => s.name)).toEqual(['Northwind storefront', 'Tandem (this app)']);
+    const app = sites.find((s) => s.tracks_app);
+    expect(app?.domains).toContain(new URL(server.url).host);
+    expect((await bob.get(`/workspaces/${ws}/analytics/app-site`)).body.site_key).toMatch(/^ts_/);
+    expect((await bob.get(`/workspaces/${ws}/analytics/sites`)).status).toBe(403);
+
+    const [counts] = await server.tandem.ctx.db.query<{
+      sessions: number;
+      views: number;
+      counted: number;
+      days: number;
+      events: number;
+      counted_events: number;
+    }>(
+      `SELECT (SELECT count(*)::int FROM analytics_sessions WHERE site_id = $1) AS sessions,
+              (SELECT count(*)::int FROM analytics_pageviews WHERE site_id = $1) AS views,
+              (SELECT sum(pageviews)::int FROM analytics_sessions WHERE site_id = $1) AS counted,
+              (SELECT count(DISTINCT day)::int FROM analytics_sessions WHERE site_id = $1) AS days,
+              (SELECT count(*)::int FROM analytics_events WHERE site_id = $1) AS events,
+              (SELECT sum(events)::int FROM analytics_sessions WHERE site_id = $1) AS counted_events`,
+      [sites.find((s) => s.name === 'Northwind storefront')?.id ?? ''],
+    );
+    expect(counts?.sessions).toBeGreaterThan(3000);
+    expect(counts?.days).toBeGreaterThanOrEqual(60);
+    // Every session's counters agree with its rows, as ingestion would have left them.
+    expect(counts?.counted).toBe(counts?.views);
+    expect(counts?.counted_events).toBe(counts?.events);
+  });
+});

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { colorFor } from '../auth/users.ts';
 import type { AppContext } from '../context.ts';
 import { seedDemoAlerts } from './demo-alerts.ts';
+import { seedDemoAnalytics } from './demo-analytics.ts';
 import { seedDemoCanvas } from './demo-canvas.ts';
 import { seedDemoChat } from './demo-chat.ts';
 import { seedDemoTables } from './demo-tables.ts';
@@ -20,7 +21,7 @@ export const DEMO_USERS: readonly { email: string; name: string; role: Role }[] 
 
 /**
  * On a first start (no users at all), creates the demo workspace "Northwind Fabrication" with
- * its tables and records, a `#general` channel, a direct message and alert rules (low stock, slow delivery). Returns the log-in details whenever the demo users exist.
+ * its tables and records, a `#general` channel, a direct message, alert rules (low stock, slow delivery), a canvas and two analytics sites (a storefront with two months of visits, and this app tracking itself). Returns the log-in details whenever the demo users exist.
  */
 export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[]; password: string } | null> {
   const emails = DEMO_USERS.map((u) => u.email);
@@ -56,6 +57,7 @@ export async function ensureDemoData(ctx: AppContext): Promise<{ emails: string[
     );
     await seedDemoAlerts(tx, workspaceId, users[0]?.id ?? null);
     await seedDemoCanvas(tx, workspaceId, users[0]?.id ?? null);
+    await seedDemoAnalytics(tx, workspaceId, users[0]?.id ?? null, ctx.publicOrigin());
   });
   ctx.log.info({ workspaceId }, 'demo data created');
   return { emails, password: DEMO_PASSWORD };
