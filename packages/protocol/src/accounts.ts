@@ -31,3 +31,26 @@ export interface MemberInfo {
   readonly role: Role;
   readonly joined_at: string;
 }
+
+/** A pending invitation by email, as `GET /workspaces/{id}/invitations` lists it (admins). */
+export interface InvitationInfo {
+  readonly id: string;
+  readonly workspace_id: string;
+  readonly email: string;
+  readonly role: Role;
+  readonly invited_by: { readonly id: string; readonly name: string } | null;
+  readonly created_at: string;
+  readonly expires_at: string;
+}
+
+/** What the invitation link shows before registering (`GET /invitations/{token}`, no login needed). */
+export interface InvitationPreview {
+  readonly workspace: { readonly id: string; readonly name: string };
+  readonly email: string;
+  readonly role: Role;
+  readonly invited_by: string | null;
+  readonly expires_at: string;
+}
+
+/** `POST /workspaces/{id}/invitations`: an address with an account is added at once, any other is invited. */
+export type InviteResult = { readonly status: 'added'; readonly member: MemberInfo } | { readonly status: 'invited'; readonly invitation: InvitationInfo };

@@ -51,6 +51,8 @@ import { tableRoutes } from './tables/table-routes.ts';
 import { TableService } from './tables/table-service.ts';
 import { ViewService } from './tables/view-service.ts';
 import { Access } from './workspaces/access.ts';
+import { installInvitations } from './workspaces/invitations-module.ts';
+import { WORKSPACE_MIGRATIONS } from './workspaces/migrations.ts';
 import { workspaceRoutes } from './workspaces/workspace-routes.ts';
 import { WorkspaceService } from './workspaces/workspace-service.ts';
 
@@ -85,7 +87,7 @@ export interface CreateOptions {
 
 /**
  * Every schema change of every domain. Each domain keeps its migrations beside its code and
- * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59, documents 60–69, analytics 70–79);
+ * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59, documents 60–69, analytics 70–79, workspace invitations 80–89);
  * `migrate` applies them in id order and refuses an id used twice.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -98,6 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...OPERATIONS_MIGRATIONS,
   ...DOCUMENT_MIGRATIONS,
   ...ANALYTICS_MIGRATIONS,
+  ...WORKSPACE_MIGRATIONS,
 ];
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
@@ -178,6 +181,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     ping: backends.ping,
   });
   const analytics = await installAnalytics(ctx, access, realtime.gateway);
+  const invitations = installInvitations(ctx, access, auth);
 
   countRequests(app, ctx.metrics);
   // With METRICS_PORT, /metrics is served only by a listener of its own (e.g. on a private interface).
@@ -196,6 +200,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     async (api) => {
       await api.register(authRoutes(ctx, auth));
       await api.register(workspaceRoutes(new WorkspaceService(ctx, access)));
+      await api.register(invitations.routes);
       await api.register(realtime.routes());
       await api.register(tableRoutes({ tables: new TableService(ctx, access), fields: new FieldService(ctx, access), views: new ViewService(ctx, access) }));
       await api.register(recordRoutes(records));
@@ -250,6 +255,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       await documents.close();
       await chat.close();
       collaboration.close();
+      invitations.close();
       await realtime.close();
       await app.close();
       await metricsApp?.close();

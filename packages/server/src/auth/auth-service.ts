@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import type { AppContext } from '../context.ts';
+import type { Transaction } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
 import { hashPassword, verifyDummy, verifyPassword } from './passwords.ts';
 import { hashSecret, newSecret } from './tokens.ts';
@@ -39,18 +40,24 @@ export class AuthService {
     this.#known.deleteWhere((auth) => auth.user.id === userId && (sessionId === null || auth.credentialId === sessionId));
   }
 
-  /** Creates a user; `conflict` when the email is taken. */
-  async register(input: { email: string; name: string; password: string }): Promise<PublicUser> {
+  /**
+   * Creates a user; `conflict` when the email is taken. `join` runs in the same transaction once the
+   * user exists (an invitation making them a member), so a refused join creates no account.
+   */
+  async register(input: { email: string; name: string; password: string }, join?: (tx: Transaction, user: PublicUser) => Promise<void>): Promise<PublicUser> {
     const id = randomUUID();
     const passwordHash = await hashPassword(input.password);
-    const rows = await this.ctx.db.query<PublicUser>(
-      `INSERT INTO users (id, email, name, password_hash, color) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING id, email, name, color`,
-      [id, input.email.trim(), input.name.trim(), passwordHash, colorFor(id)],
-    );
-    const user = rows[0];
-    if (!user) throw errors.conflict('An account with this email already exists.', { field: 'email' });
-    return user;
+    return this.ctx.db.transaction(async (tx) => {
+      const rows = await tx.query<PublicUser>(
+        `INSERT INTO users (id, email, name, password_hash, color) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING id, email, name, color`,
+        [id, input.email.trim(), input.name.trim(), passwordHash, colorFor(id)],
+      );
+      const user = rows[0];
+      if (!user) throw errors.conflict('An account with this email already exists.', { field: 'email' });
+      await join?.(tx, user);
+      return user;
+    });
   }
 
   /** Checks credentials and opens a session; returns the session secret for the cookie. */

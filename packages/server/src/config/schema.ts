@@ -170,6 +170,11 @@ export const CONFIG_OPTIONS = {
     secret: true,
   }),
   mailFrom: option({ env: 'MAIL_FROM', description: 'Sender address of outgoing email.', schema: z.string().default('Tandem <tandem@localhost>') }),
+  invitationTtlDays: option({
+    env: 'INVITATION_TTL_DAYS',
+    description: 'How long the link of an invitation by email to a workspace stays valid.',
+    schema: int(1, 365).default(7),
+  }),
   vapidSubject: option({
     env: 'VAPID_SUBJECT',
     description: 'Contact (mailto: or https: URL) sent to Web Push services with each push message.',

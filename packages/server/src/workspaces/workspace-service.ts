@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type MemberInfo, type Role, roomName } from '@tandem/protocol';
+import { type Actor, type MemberInfo, type Role, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
@@ -70,26 +70,35 @@ export class WorkspaceService {
     const member = await this.ctx.db.transaction(async (tx) => {
       const [user] = await tx.query<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [email.trim()]);
       if (!user) throw errors.invalid('No user has this email; they need to register first.', { field: 'email' });
-      const inserted = await tx.query('INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id', [
-        workspaceId,
-        user.id,
-        role,
-      ]);
-      if (inserted.length === 0) throw errors.conflict('This user is already a member.');
-      const added = await this.#member(tx, workspaceId, user.id);
-      this.ctx.events.append(tx, [roomName('workspace', workspaceId)], 'member_added', actorOf(auth), added);
-      await writeActivity(tx, this.ctx.events, {
-        workspaceId,
-        entityType: 'member',
-        entityId: user.id,
-        action: 'added',
-        actor: actorOf(auth),
-        meta: { role, name: added.name },
-      });
-      return added;
+      return this.addMemberIn(tx, actorOf(auth), workspaceId, user.id, role);
     });
-    await this.#announce(workspaceId, member.user_id);
+    await this.announceMembership(workspaceId, member.user_id);
     return member;
+  }
+
+  /**
+   * Adds `userId` with `role` inside `tx` (the caller checked who may): the member event and the
+   * activity entry go with it. `conflict` when they are already a member. Call
+   * {@link announceMembership} after the commit.
+   */
+  async addMemberIn(tx: Transaction, actor: Actor, workspaceId: string, userId: string, role: Role): Promise<Member> {
+    const inserted = await tx.query('INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id', [
+      workspaceId,
+      userId,
+      role,
+    ]);
+    if (inserted.length === 0) throw errors.conflict('This user is already a member.');
+    const added = await this.#member(tx, workspaceId, userId);
+    this.ctx.events.append(tx, [roomName('workspace', workspaceId)], 'member_added', actor, added);
+    await writeActivity(tx, this.ctx.events, {
+      workspaceId,
+      entityType: 'member',
+      entityId: userId,
+      action: 'added',
+      actor,
+      meta: { role, name: added.name },
+    });
+    return added;
   }
 
   /** Changes a member's role; the last owner cannot be demoted. */
@@ -112,7 +121,7 @@ export class WorkspaceService {
       });
       return updated;
     });
-    await this.#announce(workspaceId, userId);
+    await this.announceMembership(workspaceId, userId);
     return member;
   }
 
@@ -128,7 +137,7 @@ export class WorkspaceService {
       this.ctx.events.append(tx, [roomName('workspace', workspaceId)], 'member_removed', actorOf(auth), { user_id: userId });
       await writeActivity(tx, this.ctx.events, { workspaceId, entityType: 'member', entityId: userId, action: 'removed', actor: actorOf(auth) });
     });
-    await this.#announce(workspaceId, userId);
+    await this.announceMembership(workspaceId, userId);
   }
 
   async #lockMember(tx: Transaction, workspaceId: string, userId: string): Promise<Role> {
@@ -154,7 +163,7 @@ export class WorkspaceService {
   }
 
   /** Tells every node to re-check this user's subscriptions in the workspace. */
-  async #announce(workspaceId: string, userId: string): Promise<void> {
+  async announceMembership(workspaceId: string, userId: string): Promise<void> {
     this.access.forgetMember(workspaceId, userId);
     await this.ctx.bus.publish({ kind: 'control', control: { type: 'membership_changed', workspace_id: workspaceId, user_id: userId } });
   }
