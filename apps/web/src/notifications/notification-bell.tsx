@@ -10,6 +10,9 @@ import { navigate } from '../router/router.ts';
 import { BellIcon } from '../ui/icons.tsx';
 import { Popover } from '../ui/popover.tsx';
 import { type AppNotification, ago, notificationHref } from './notification-types.ts';
+// Alert toasts take their severity colours from the operations styles, on every page (the
+// operations page itself is loaded on demand).
+import '../styles/operations.css';
 
 /** How long a toast stays, in milliseconds (a critical alert stays until dismissed or acknowledged). */
 export const TOAST_MS = 6000;

@@ -1,5 +1,7 @@
 import { roleAtLeast } from '@tandem/protocol';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { AnalyticsNavLink } from '../analytics/analytics-nav-link.tsx';
+import { AppTracking } from '../analytics/app-tracking.tsx';
 import type { Me } from '../api/types.ts';
 import { CanvasPage } from '../canvas/canvas-page.tsx';
 import { CanvasesPage } from '../canvas/canvases-page.tsx';
@@ -12,15 +14,19 @@ import { useWorkspaceLive } from '../live/use-workspace-live.ts';
 import { NotificationBell } from '../notifications/notification-bell.tsx';
 import { NotificationsPage } from '../notifications/notifications-page.tsx';
 import { PreferencesPage } from '../notifications/preferences-page.tsx';
-import { OperationsPage } from '../operations/operations-page.tsx';
 import { Link } from '../router/link.tsx';
 import { matchPath, navigate, useLocation } from '../router/router.ts';
-import { EmptyState } from '../ui/states.tsx';
+import { EmptyState, LoadingState } from '../ui/states.tsx';
 import { MembersPage } from '../workspaces/members-page.tsx';
 import { NewWorkspaceForm } from '../workspaces/new-workspace-form.tsx';
 import { WorkspaceHome } from '../workspaces/workspace-home.tsx';
 import { UserMenu } from './user-menu.tsx';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
+
+// The dashboards carry a chart library (uPlot) that the rest of the app does not need: each is
+// its own chunk, fetched when first opened.
+const OperationsPage = lazy(() => import('../operations/operations-page.tsx').then((m) => ({ default: m.OperationsPage })));
+const AnalyticsPage = lazy(() => import('../analytics/analytics-page.tsx').then((m) => ({ default: m.AnalyticsPage })));
 
 /** Pages inside a workspace, by path pattern. */
 const WORKSPACE_ROUTES = [
@@ -30,6 +36,8 @@ const WORKSPACE_ROUTES = [
   '/w/:workspaceId/chat',
   '/w/:workspaceId/chat/:roomId',
   '/w/:workspaceId/operations',
+  '/w/:workspaceId/analytics',
+  '/w/:workspaceId/analytics/:siteId',
   '/w/:workspaceId/canvases',
   '/w/:workspaceId/canvas/:docId',
 ] as const;
@@ -85,6 +93,8 @@ export function AppShell({ me }: { me: Me }) {
     if (route === '/w/:workspaceId') page = <WorkspaceHome workspace={workspace} />;
     else if (route === '/w/:workspaceId/members') page = <MembersPage workspace={workspace} me={me} />;
     else if (route === '/w/:workspaceId/operations') page = <OperationsPage workspace={workspace} highlightAlert={search.get('alert')} />;
+    else if (route === '/w/:workspaceId/analytics' || route === '/w/:workspaceId/analytics/:siteId')
+      page = <AnalyticsPage workspace={workspace} siteId={params.siteId ?? null} />;
     else if (route === '/w/:workspaceId/canvases') page = <CanvasesPage workspace={workspace} />;
     else if (route === '/w/:workspaceId/canvas/:docId') page = <CanvasPage workspace={workspace} docId={params.docId ?? ''} />;
     else if (route === '/w/:workspaceId/chat' || route === '/w/:workspaceId/chat/:roomId')
@@ -97,6 +107,7 @@ export function AppShell({ me }: { me: Me }) {
   return (
     <LiveClientProvider userId={me.user.id}>
       <WorkspaceLive workspaceId={workspace?.id ?? null} />
+      <AppTracking workspaceId={workspace?.id ?? first?.id ?? null} />
       <div className="shell">
         <a className="skip-link" href="#main">
           Skip to content
@@ -118,6 +129,7 @@ export function AppShell({ me }: { me: Me }) {
               <Link href={`/w/${workspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
                 Canvases
               </Link>
+              <AnalyticsNavLink workspace={workspace} current={route?.startsWith('/w/:workspaceId/analytics') ?? false} />
               {roleAtLeast(workspace.role, 'admin') && (
                 <Link href={`/w/${workspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
                   Operations
@@ -132,7 +144,7 @@ export function AppShell({ me }: { me: Me }) {
           <UserMenu user={me.user} />
         </header>
         <main id="main" className="page" tabIndex={-1}>
-          {page}
+          <Suspense fallback={<LoadingState label="Loading the page" />}>{page}</Suspense>
         </main>
       </div>
     </LiveClientProvider>
