@@ -15,6 +15,8 @@ export interface ServerNode {
   inspectorUrl(): string | null;
   /** Stops the process (SIGTERM, then SIGKILL after 15 s). */
   stop(): Promise<void>;
+  /** Kills the process without warning (SIGKILL, as a crash) and waits until it is gone. */
+  kill(): Promise<void>;
 }
 
 /** Every server process started and not yet exited, killed if the bench itself exits early. */
@@ -86,6 +88,12 @@ function nodeHandle(child: ChildProcess, url: string, output: ChildOutput): Serv
         await gone;
       });
     },
+    async kill() {
+      if (exited) return;
+      stopping = true;
+      child.kill('SIGKILL');
+      await gone;
+    },
   };
 }
 
@@ -123,10 +131,11 @@ export async function startPeerServer(script: string, env: Record<string, string
 /**
  * Starts the real Tandem server exactly as `npm start` runs it (`packages/server/src/main.ts`
  * through tsx), as one Node process so its /proc counters are the server's own, and waits for
- * `GET /healthz`. `nodeArgs` adds Node flags such as `--cpu-prof`.
+ * `GET /healthz`. `nodeArgs` adds Node flags such as `--cpu-prof`; `port` (default a free one) lets a
+ * restarted node come back at the address its clients know.
  */
-export async function startTandemProcess(repoRoot: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServerNode> {
-  const port = await freePort();
+export async function startTandemProcess(repoRoot: string, env: Record<string, string>, nodeArgs: readonly string[] = [], port?: number): Promise<ServerNode> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [...nodeArgs, INSPECT, '--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
