@@ -61,6 +61,8 @@ export interface IngestLoad {
   readonly rowsStored: number;
   /** Sessions of the site in PostgreSQL. */
   readonly sessions: number;
+  /** The busiest load process's CPU, in % of one core. */
+  readonly generatorCpuPct: number;
   readonly errors: readonly string[];
 }
 
@@ -75,6 +77,8 @@ export interface RecordFigures {
   readonly lost: number;
   readonly failedWrites: number;
   readonly serverCpuPct: number;
+  /** How busy the whole machine was (median step), in %: other work on it shows here. */
+  readonly machineBusyPct: number;
 }
 
 /** The whole run. */
@@ -106,6 +110,7 @@ function figures(steps: readonly StepResult[]): RecordFigures {
     lost: steps.reduce((sum, s) => sum + s.lost, 0),
     failedWrites: steps.reduce((sum, s) => sum + (s.writes?.failed ?? 0), 0),
     serverCpuPct: median(steps.map((s) => s.serverCpuPct)),
+    machineBusyPct: median(steps.map((s) => s.machineBusyPct)),
   };
 }
 
@@ -228,6 +233,7 @@ async function summarise(results: readonly PageviewLoadResult[], schema: string,
     latency: latency.summary(),
     rowsStored: rows.pageviews,
     sessions: rows.sessions,
+    generatorCpuPct: Math.max(...results.map((r) => r.cpuPct)),
     errors: results.flatMap((r) => r.errors).slice(0, 5),
   };
   log(
@@ -300,18 +306,18 @@ export function ingestMarkdown(result: IngestBenchResult): string {
     `| every accepted page view stored | ${sum((l) => l.rowsStored).toLocaleString('en-US')} rows for ${sum((l) => l.accepted).toLocaleString('en-US')} accepted | ${allStored ? 'pass' : '**MISS**'} |`,
     `| the rest of the server's p99 unchanged (record write → delivery) | ${result.off.p99} ms without, ${result.on.p99} ms with (${signed(result.overhead.p99Pct)} %, steps spread ${result.overhead.p99SpreadPct ?? '–'} %) | ${verdict} |`,
     '',
-    '| ingestion run | sent | accepted (202) | other answers | behind | page views/s | beacon p50 ms | beacon p99 ms | rows stored | sessions |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| ingestion run | sent | accepted (202) | other answers | behind | page views/s | beacon p50 ms | beacon p99 ms | rows stored | sessions | load process CPU % |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...result.loads.map((l, i) => {
       const others = Object.entries(l.byStatus).filter(([status]) => status !== '202');
-      return `| ${i + 1} | ${l.sent} | ${l.accepted} | ${others.length ? others.map(([s, n]) => `${s}: ${n}`).join(', ') : '–'} | ${l.behind} | ${l.acceptedPerSec} | ${l.latency.p50} | ${l.latency.p99} | ${l.rowsStored} | ${l.sessions} |`;
+      return `| ${i + 1} | ${l.sent} | ${l.accepted} | ${others.length ? others.map(([s, n]) => `${s}: ${n}`).join(', ') : '–'} | ${l.behind} | ${l.acceptedPerSec} | ${l.latency.p50} | ${l.latency.p99} | ${l.rowsStored} | ${l.sessions} | ${l.generatorCpuPct} |`;
     }),
     '',
-    '| record path | steps | deliveries/s | write→delivery p50 ms | p99 ms | HTTP write p99 ms | lost | failed writes | server CPU % |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| record path | steps | deliveries/s | write→delivery p50 ms | p99 ms | HTTP write p99 ms | lost | failed writes | server CPU % | machine busy % |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...(['off', 'on'] as const).map((mode) => {
       const f = result[mode];
-      return `| ${mode === 'on' ? 'with ingestion' : 'without'} | ${f.steps} | ${f.deliveredPerSec} | ${f.p50} | ${f.p99} | ${f.httpP99} | ${f.lost} | ${f.failedWrites} | ${f.serverCpuPct} |`;
+      return `| ${mode === 'on' ? 'with ingestion' : 'without'} | ${f.steps} | ${f.deliveredPerSec} | ${f.p50} | ${f.p99} | ${f.httpP99} | ${f.lost} | ${f.failedWrites} | ${f.serverCpuPct} | ${f.machineBusyPct} |`;
     }),
     '',
     `- ${result.server}, production settings (\`ANALYTICS_RATE_LIMIT\` 600 per minute per address, batches every \`ANALYTICS_FLUSH_MS\` 1,000 ms or 500 rows). ` +

@@ -39,6 +39,8 @@ export interface PageviewLoadResult {
   readonly elapsedMs: number;
   /** Request to answer. */
   readonly latency: SerializedHistogram;
+  /** CPU this process used, in % of one core (at 90 % and more the figures measure the generator). */
+  readonly cpuPct: number;
   readonly errors: readonly string[];
 }
 
@@ -122,6 +124,7 @@ function run(plan: PageviewLoadPlan): { stop(): Promise<PageviewLoadResult> } {
   let stopping = false;
   let lastAnswer = 0;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
 
   const send = () => {
     const visitor = visitors[Math.floor(next() * visitors.length)] as (typeof visitors)[number];
@@ -189,6 +192,8 @@ function run(plan: PageviewLoadPlan): { stop(): Promise<PageviewLoadResult> } {
       // Bounded: what is in flight gets 30 s to be answered.
       for (let waited = 0; inFlight > 0 && waited < 30_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       agent.destroy();
+      const cpu = process.cpuUsage(cpuAtStart);
+      const wallMs = performance.now() - started;
       return {
         sent,
         accepted: byStatus['202'] ?? 0,
@@ -196,6 +201,7 @@ function run(plan: PageviewLoadPlan): { stop(): Promise<PageviewLoadResult> } {
         behind,
         elapsedMs: Math.round((lastAnswer || performance.now()) - started),
         latency: latency.toJSON(),
+        cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
         errors,
       };
     },
