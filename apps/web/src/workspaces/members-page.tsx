@@ -4,7 +4,8 @@ import type { Me, Member, WorkspaceSummary } from '../api/types.ts';
 import { navigate } from '../router/router.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
-import { useMemberActions, useMembers } from './workspace-queries.ts';
+import { useInvitations, useMemberActions, useMembers } from './workspace-queries.ts';
+import '../styles/invitations.css';
 
 /** Roles a user with `mine` may hand out: admins manage everyone but owners; owners manage all. */
 function assignableRoles(mine: Role): readonly Role[] {
@@ -13,7 +14,10 @@ function assignableRoles(mine: Role): readonly Role[] {
   return [];
 }
 
-/** Members and roles of a workspace; admins and owners can add, re-role and remove members. */
+/**
+ * Members and roles of a workspace; admins and owners invite by email (an address with an account is
+ * added at once), see and revoke pending invitations, re-role and remove members.
+ */
 export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me: Me }) {
   const members = useMembers(workspace.id);
   const actions = useMemberActions(workspace.id);
@@ -21,11 +25,14 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
   const myRole = members.data?.find((m) => m.user_id === me.user.id)?.role ?? workspace.role;
   const canManage = roleAtLeast(myRole, 'admin');
   const assignable = assignableRoles(myRole);
+  const invitations = useInvitations(workspace.id, canManage);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const ids = { email: useId(), role: useId() };
 
   const run = async (fn: () => Promise<unknown>) => {
     setActionError(null);
+    setNotice(null);
     try {
       await fn();
     } catch (err) {
@@ -33,13 +40,16 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
     }
   };
 
-  const add = async (event: FormEvent<HTMLFormElement>) => {
+  const invite = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const formEl = event.currentTarget;
     const form = new FormData(formEl);
     await run(async () => {
-      await actions.add.mutateAsync({ email: String(form.get('email') ?? '').trim(), role: String(form.get('role') ?? 'editor') as Role });
+      const result = await actions.invite.mutateAsync({ email: String(form.get('email') ?? '').trim(), role: String(form.get('role') ?? 'editor') as Role });
       formEl.reset();
+      setNotice(
+        result.status === 'added' ? `${result.member.name} already had an account and is now a member.` : `Invitation sent to ${result.invitation.email}.`,
+      );
     });
   };
 
@@ -52,8 +62,8 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
         <p className="muted">Your role: {myRole}</p>
       </div>
       {canManage && (
-        <form className="inline-form card" onSubmit={add} aria-label="Add a member">
-          <label htmlFor={ids.email}>Email of a registered user</label>
+        <form className="inline-form card" onSubmit={invite} aria-label="Invite a member">
+          <label htmlFor={ids.email}>Email</label>
           <input id={ids.email} name="email" type="email" required placeholder="name@company.com" />
           <label htmlFor={ids.role}>Role</label>
           <select id={ids.role} name="role" defaultValue="editor">
@@ -63,10 +73,15 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
               </option>
             ))}
           </select>
-          <button type="submit" className="btn btn-primary" disabled={actions.add.isPending}>
-            Add member
+          <button type="submit" className="btn btn-primary" disabled={actions.invite.isPending}>
+            Invite
           </button>
         </form>
+      )}
+      {notice && (
+        <p className="form-notice" role="status">
+          {notice}
+        </p>
       )}
       {actionError && (
         <p className="form-error" role="alert">
@@ -141,6 +156,48 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
             ))}
           </tbody>
         </table>
+      )}
+      {canManage && invitations.data && invitations.data.length > 0 && (
+        <>
+          <h2 className="section-title">Pending invitations</h2>
+          <table className="data-table" aria-label="Pending invitations">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Invited by</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.data.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.role}</td>
+                  <td>{i.invited_by?.name ?? '—'}</td>
+                  <td>
+                    <time dateTime={i.expires_at}>{new Date(i.expires_at).toLocaleDateString()}</time>
+                  </td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-danger"
+                      onClick={() => {
+                        if (!window.confirm(`Withdraw the invitation to ${i.email}?`)) return;
+                        void run(() => actions.revoke.mutateAsync(i.id));
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import type { Role } from '@tandem/protocol';
+import type { InvitationInfo, InviteResult, Role } from '@tandem/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/http.ts';
 import { ME_KEY } from '../api/session.ts';
@@ -16,13 +16,38 @@ export function useMembers(workspaceId: string) {
   });
 }
 
-/** Adds, re-roles and removes members; each refreshes the member list (and `me`, whose roles may change). */
+/** Query key of a workspace's pending invitations. */
+export const invitationsKey = (workspaceId: string) => ['workspace', workspaceId, 'invitations'] as const;
+
+/** Pending invitations by email (admins only; `enabled` false for everyone else). */
+export function useInvitations(workspaceId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: invitationsKey(workspaceId),
+    queryFn: async () => (await api.get<{ invitations: InvitationInfo[] }>(`/workspaces/${workspaceId}/invitations`)).invitations,
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/**
+ * Invites (an address with an account is added at once, any other gets a link by email), revokes
+ * invitations, re-roles and removes members; each refreshes the lists (and `me`, whose roles may change).
+ */
 export function useMemberActions(workspaceId: string) {
   const client = useQueryClient();
-  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: membersKey(workspaceId) }), client.invalidateQueries({ queryKey: ME_KEY })]);
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: membersKey(workspaceId) }),
+      client.invalidateQueries({ queryKey: invitationsKey(workspaceId) }),
+      client.invalidateQueries({ queryKey: ME_KEY }),
+    ]);
   return {
-    add: useMutation({
-      mutationFn: (input: { email: string; role: Role }) => api.post<Member>(`/workspaces/${workspaceId}/members`, input),
+    invite: useMutation({
+      mutationFn: (input: { email: string; role: Role }) => api.post<InviteResult>(`/workspaces/${workspaceId}/invitations`, input),
+      onSuccess: refresh,
+    }),
+    revoke: useMutation({
+      mutationFn: (invitationId: string) => api.delete(`/workspaces/${workspaceId}/invitations/${invitationId}`),
       onSuccess: refresh,
     }),
     changeRole: useMutation({
