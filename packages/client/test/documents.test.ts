@@ -151,6 +151,37 @@ describe('collaborative documents through the real server', () => {
     expect((found.body.records as { id: string }[]).map((r) => r.id)).toEqual([record.id]);
   });
 
+  it('a rich text value belongs to its document: a record may start with one, a REST write that changes it is refused and changes nothing', async () => {
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Owned', [table.f.Notes]: 'Seeded over REST' });
+    expect(record.values[table.f.Notes]).toBe('Seeded over REST');
+    const id = await notesDoc(record.id);
+    const a = await open(client(alice), id);
+    expect(paragraphs(a.doc)).toEqual(['Seeded over REST']);
+
+    const refused = await alice.patch(`/records/${record.id}`, { values: { [table.f.Title]: 'Renamed', [table.f.Notes]: 'Overwritten' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_input', details: { field_id: table.f.Notes, reason: 'document_owned' } });
+    expect(refused.body.error.message).toContain('changes only through it');
+    const batch = await alice.patch(`/tables/${table.id}/records`, [{ id: record.id, values: { [table.f.Notes]: null } }]);
+    expect(batch.status).toBe(400);
+    const after = (await alice.get(`/records/${record.id}`)).body;
+    expect(after.version).toBe(record.version);
+    expect(after.values).toEqual(record.values);
+    // Repeating the value (a CSV exported and imported again) is no change, so it passes.
+    const same = await alice.patch(`/records/${record.id}`, { values: { [table.f.Title]: 'Renamed', [table.f.Notes]: 'Seeded over REST' } });
+    expect(same.status).toBe(200);
+    expect(same.body.values).toEqual({ [table.f.Title]: 'Renamed', [table.f.Notes]: 'Seeded over REST' });
+
+    // The document still writes it.
+    type(a.doc, 'Edited in the document: ');
+    let value: unknown;
+    for (let i = 0; i < 100 && value !== 'Edited in the document: Seeded over REST'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      value = (await alice.get(`/records/${record.id}`)).body.values[table.f.Notes];
+    }
+    expect(value).toBe('Edited in the document: Seeded over REST');
+  });
+
   it('restoring a version reaches every collaborator as an ordinary update', async () => {
     const record = await createRecord(owner, table.id, { [table.f.Title]: 'Versions' });
     const id = await notesDoc(record.id);

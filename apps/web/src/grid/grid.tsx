@@ -227,6 +227,11 @@ export function Grid(props: GridProps) {
       case 'clear': {
         event.preventDefault();
         if (!record || !field || !canEdit || field.type === 'checkbox' || record.values[field.id] === undefined) return;
+        if (field.type === 'rich_text') {
+          // Its value is the text of its document; the server refuses to clear it here.
+          setNotice('Rich text is changed in the record: open it to edit the text.');
+          return;
+        }
         const lock = decorations.locks.get(cellKey(record.id, field.id));
         if (lock) {
           setNotice(`${lock.name} is editing this cell right now.`);

@@ -15,9 +15,9 @@ import { StateMerger } from './state-merger.ts';
 /** How often the compaction job looks for documents with many stored updates. */
 export const COMPACT_EVERY_MS = 5_000;
 
-/** What documents need of records: writing a rich text field's plain value as its last editor. */
+/** What documents need of records: writing a rich text field's plain value as its last editor (the only writer of that value). */
 export interface PlainValueWriter {
-  update(auth: AuthInfo, recordId: string, input: Readonly<Record<string, unknown>>): Promise<unknown>;
+  writeDocumentText(auth: AuthInfo, recordId: string, fieldId: string, text: string | null): Promise<unknown>;
 }
 
 /** The documents domain wired into a server. */
@@ -42,7 +42,7 @@ export function installDocuments(ctx: AppContext, access: Access, gateway: Gatew
   const hub = new DocumentHub(ctx, store, docs, gateway, nodeId, {
     async settled(info, text, editor) {
       if (info.kind !== 'rich_text' || !info.record_id || !info.field_id) return;
-      await records.update(editor, info.record_id, { [info.field_id]: text === '' ? null : text });
+      await records.writeDocumentText(editor, info.record_id, info.field_id, text === '' ? null : text);
     },
     async edited(info, live, editor) {
       await service?.autoVersion(info, live.doc, editor);

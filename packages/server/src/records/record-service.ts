@@ -46,6 +46,8 @@ interface UpdateIntent {
   readonly tableId: string;
   readonly input: Readonly<Record<string, unknown>>;
   readonly expectedVersion: number | undefined;
+  /** The plain rendering of a rich text field's document, the only writer of such a value after the record was created. */
+  readonly documentText?: boolean;
 }
 
 /** An update waiting for, or running in, a batch. */
@@ -183,6 +185,25 @@ export class RecordService {
    * keeps the version.
    */
   async update(auth: AuthInfo, recordId: string, input: Readonly<Record<string, unknown>>, expectedVersion?: number): Promise<RecordInfo> {
+    return this.#update(auth, recordId, input, expectedVersion, false);
+  }
+
+  /**
+   * Writes the plain rendering of a rich text field's document into the record, as the
+   * document's last editor (the documents domain calls it once edits settle). A rich text value
+   * is the document's: {@link update} refuses it, so this is how it changes after creation.
+   */
+  writeDocumentText(auth: AuthInfo, recordId: string, fieldId: string, text: string | null): Promise<RecordInfo> {
+    return this.#update(auth, recordId, { [fieldId]: text }, undefined, true);
+  }
+
+  async #update(
+    auth: AuthInfo,
+    recordId: string,
+    input: Readonly<Record<string, unknown>>,
+    expectedVersion: number | undefined,
+    documentText: boolean,
+  ): Promise<RecordInfo> {
     const scope = await this.access.require(auth, 'record', recordId, 'editor');
     const fieldIds = Object.keys(input);
     // The lock check (a Redis round trip on a cluster) runs while the write waits for its batch
@@ -198,6 +219,7 @@ export class RecordService {
         tableId: scope.tableId ?? '',
         input,
         expectedVersion,
+        documentText,
         unlocked,
         resolve,
         reject,
@@ -299,6 +321,7 @@ export class RecordService {
   async #planUpdate(tx: Transaction, write: UpdateIntent, fields: readonly Field[] | null, current: RecordRow | undefined): Promise<PlannedUpdate> {
     if (!fields || !current || current.table_id !== write.tableId) throw errors.notFound('Record');
     const changes = await validateValues(tx, write.workspaceId, fields, write.input);
+    assertDocumentOwnership(fields, changes, current.values, write.documentText === true);
     if (write.expectedVersion !== undefined) assertNoConflict(current, [...changes.keys()], write.expectedVersion);
     const values = { ...current.values };
     const versions = { ...current.field_versions };
@@ -577,6 +600,30 @@ function batchRefused(refused: BatchItemError[], total: number): AppError {
   return new AppError(first.code, `${sorted.length} of ${total} records were refused; nothing was written. First, item ${first.index}: ${first.message}`, {
     errors: sorted,
   });
+}
+
+/**
+ * A rich text field's value is the plain rendering of its document (given when the record is
+ * created, it is the document's first content): an update that would change it is refused with
+ * `invalid_input`, except the rendering itself, which writes nothing else. One that repeats the
+ * value (a CSV exported and imported again) changes nothing and passes.
+ */
+function assertDocumentOwnership(
+  fields: readonly Field[],
+  changes: ReadonlyMap<string, unknown>,
+  current: Readonly<Record<string, unknown>>,
+  documentText: boolean,
+): void {
+  for (const [id, value] of changes) {
+    const field = fields.find((f) => f.id === id);
+    if (!field || (field.type === 'rich_text') === documentText) continue;
+    if (!documentText && sameValue(current[id], value)) continue;
+    if (documentText) throw errors.invalid(`Field "${field.name}" is not a rich text field.`, { field_id: id });
+    throw errors.invalid(
+      `Field "${field.name}" is rich text: its value is the text of its document and changes only through it (POST /docs {kind: "rich_text"}, then doc_sync).`,
+      { field_id: id, reason: 'document_owned' },
+    );
+  }
 }
 
 /** Rooms that hear about a record: its own and its table's. */
