@@ -15,8 +15,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const tandem = await createTandem(config);
-  const demo = config.demoData ? await ensureDemoData(tandem.ctx) : null;
   const url = await tandem.listen();
+  // After listening: the demo's analytics site tracks this app at the address it really got.
+  const demo = config.demoData ? await ensureDemoData(tandem.ctx) : null;
   const shown = config.publicUrl ?? url;
   const lines = [
     '',
