@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:analytics`: visitor analytics summaries. Seeds 5 million page views over a year
+ * on PostgreSQL (1 million on PGlite, which holds its data in one process's memory), rolls up
+ * every complete day, and times a one-year summary through HTTP (target p95 ≤ 300 ms on
+ * PostgreSQL). Results go to bench/results/ and into the Analytics section of docs/benchmarks.md.
+ * Options: `--quick` (fewer page views and runs; results are not written to the docs),
+ * `--db=pglite|postgres`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeMachine, type MachineInfo } from '../measure/machine.ts';
+import { runSummaryBench, type SummaryBenchResult } from './summary-bench.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RESULTS_DIR = join(REPO_ROOT, 'bench/results');
+const HARD_LIMIT_MS = 40 * 60_000;
+const DOCS_START = '<!-- bench:analytics-summary:start -->';
+const DOCS_END = '<!-- bench:analytics-summary:end -->';
+
+/** The analytics issue's summary figures. */
+export const SUMMARY_TARGETS = { pageviews: 5_000_000, pglitePageviews: 1_000_000, runs: 40, p95Ms: 300 } as const;
+
+interface AnalyticsRun {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly durationSec: number;
+  readonly machine: MachineInfo;
+  readonly summaries: readonly SummaryBenchResult[];
+}
+
+function log(message: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+const name = (database: 'pglite' | 'postgres') => (database === 'postgres' ? 'PostgreSQL' : 'PGlite');
+
+/** The run as markdown: a targets table and the figures behind it. */
+export function analyticsSummaryMarkdown(run: AnalyticsRun): string {
+  const lines = [
+    `Analytics summary benchmark, \`${run.command}\`, ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${run.durationSec} s,`,
+    `${run.machine.cpu} × ${run.machine.cores}, Node ${run.machine.node}, commit ${run.machine.commit}.`,
+    '',
+    '| target | measured | result |',
+    '|---|---|---|',
+  ];
+  for (const r of run.summaries) {
+    const target = r.database === 'postgres' ? `p95 ≤ ${SUMMARY_TARGETS.p95Ms} ms` : 'a figure';
+    const pass = r.database !== 'postgres' || r.yearMs.p95 <= SUMMARY_TARGETS.p95Ms;
+    lines.push(
+      `| ${name(r.database)}: one-year unfiltered summary over ${r.pageviews.toLocaleString('en-US')} page views, ${target} | ` +
+        `p95 ${r.yearMs.p95} ms (p50 ${r.yearMs.p50}, max ${r.yearMs.max}) over ${r.runs} runs | ${pass ? 'pass' : '**MISS**'} |`,
+    );
+  }
+  lines.push('');
+  for (const r of run.summaries) {
+    lines.push(
+      `- ${name(r.database)}: ${r.sessions.toLocaleString('en-US')} sessions, ${r.pageviews.toLocaleString('en-US')} page views and ${r.events.toLocaleString('en-US')} events seeded in ${r.seedSec} s; ` +
+        `${r.rolledDays} days rolled up in ${r.rollupSec} s into ${r.rollupRows.toLocaleString('en-US')} rollup rows. ` +
+        `With \`compare=previous\`: p50 ${r.yearCompareMs.p50} ms, p95 ${r.yearCompareMs.p95} ms. ` +
+        `The last 30 days filtered by country and device (raw rows only): p50 ${r.filteredMonthMs.p50} ms, p95 ${r.filteredMonthMs.p95} ms.`,
+    );
+  }
+  lines.push(
+    '- Each summary is `GET /api/v1/analytics/summary` through HTTP from the same process, the range the last 365 days and today (today from raw rows), every breakdown with 10 rows and the event properties; 3 untimed runs first.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--db='))?.slice(5);
+  const databases = (only ? [only] : ['postgres', 'pglite']) as ('pglite' | 'postgres')[];
+  setTimeout(() => {
+    log('the analytics bench passed its hard limit; stopping');
+    process.exit(3);
+  }, HARD_LIMIT_MS).unref();
+  const started = Date.now();
+  const machine = describeMachine(REPO_ROOT);
+  const summaries: SummaryBenchResult[] = [];
+  for (const database of databases) {
+    const pageviews = quick ? 200_000 : database === 'postgres' ? SUMMARY_TARGETS.pageviews : SUMMARY_TARGETS.pglitePageviews;
+    log(`one-year summary on ${database}`);
+    summaries.push(await runSummaryBench({ database, pageviews, runs: quick ? 10 : SUMMARY_TARGETS.runs, log }));
+  }
+  const run: AnalyticsRun = {
+    command: `npm run bench:analytics${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    startedAt: new Date(started).toISOString(),
+    durationSec: Math.round((Date.now() - started) / 1000),
+    machine,
+    summaries,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const base = join(RESULTS_DIR, `${run.startedAt.replaceAll(':', '-').slice(0, 19)}-analytics${quick ? '-quick' : ''}`);
+  const markdown = analyticsSummaryMarkdown(run);
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown);
+  if (!quick && !only) {
+    const path = join(REPO_ROOT, 'docs/benchmarks.md');
+    const docs = readFileSync(path, 'utf8');
+    const section = `${DOCS_START}\n${markdown}${DOCS_END}`;
+    const start = docs.indexOf(DOCS_START);
+    const end = docs.indexOf(DOCS_END);
+    writeFileSync(
+      path,
+      start >= 0 && end > start ? docs.slice(0, start) + section + docs.slice(end + DOCS_END.length) : `${docs.trimEnd()}\n\n## Analytics\n\n${section}\n`,
+    );
+    log('docs/benchmarks.md updated');
+  }
+  console.log(markdown);
+}
+
+process.on('SIGINT', () => process.exit(130));
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);
