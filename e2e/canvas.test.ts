@@ -1,15 +1,12 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../packages/server/test/support/server.ts';
-import { apiAs } from './support/api.ts';
-import { buildWebApp, DEMO, RESULTS_DIR, startAppServer } from './support/app-server.ts';
-import { chromiumAvailable, launchChromium, logIn, openTab, type UserTab } from './support/chromium.ts';
+import { DEMO, RESULTS_DIR } from './support/app-server.ts';
+import { chromiumAvailable, type UserTab } from './support/chromium.ts';
 import { eventually } from './support/eventually.ts';
+import { startTwoPeople, TWO_PEOPLE_STARTUP_MS, type TwoPeople } from './support/two-people.ts';
 
 describe.runIf(chromiumAvailable())('two people on one canvas', () => {
-  let server: TestServer;
-  let browser: Browser;
+  let people: TwoPeople;
   let workspaceId: string;
   let canvasUrl: string;
   let alice: UserTab;
@@ -47,20 +44,12 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
   };
 
   beforeAll(async () => {
-    buildWebApp();
-    server = await startAppServer();
-    browser = await launchChromium();
-    const api = await apiAs(server.url, DEMO.alice, DEMO.password);
-    workspaceId = (await api.get('/me')).body.workspaces[0].id;
-    alice = await openTab(browser, server.url);
-    bob = await openTab(browser, server.url);
-    await logIn(alice, DEMO.alice, DEMO.password);
-    await logIn(bob, DEMO.bob, DEMO.password);
-  });
+    people = await startTwoPeople();
+    ({ workspaceId, alice, bob } = people);
+  }, TWO_PEOPLE_STARTUP_MS);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await people?.close();
   });
 
   it('a new canvas made from the canvases page opens for both, synced', async () => {
@@ -145,14 +134,21 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
     for (const tab of [alice, bob]) await eventually(() => titles(tab)).toEqual(['Cut steel plates', 'Scratch idea', 'Weld frame']);
   });
 
-  it('a saved version previews its text and restores a deleted node for everyone', async () => {
+  it('a saved version previews its text and what changed since, and restores a deleted node for everyone; both lists follow live', async () => {
+    await bob.page.getByRole('button', { name: 'History' }).click();
+    await bob.page
+      .getByText(/No versions yet|Automatic/)
+      .first()
+      .waitFor();
     await alice.page.getByRole('button', { name: 'History' }).click();
     await alice.page.getByLabel('Version name').fill('Before cleanup');
     await alice.page.getByRole('button', { name: 'Save version' }).click();
-    const version = alice.page.locator('.canvas-version', { hasText: 'Before cleanup' });
-    await version.click();
-    const preview = alice.page.locator('.canvas-version-text');
-    await eventually(() => preview.textContent()).toContain('Weld frame → Cut steel plates');
+    // Bob's open list gets it from the document's room, without reopening.
+    await bob.page.locator('.version', { hasText: 'Before cleanup' }).waitFor();
+    const version = alice.page.locator('.version', { hasText: 'Before cleanup' });
+    await version.getByRole('button', { name: /Before cleanup/ }).click();
+    await eventually(() => version.locator('.version-text').textContent()).toContain('Weld frame → Cut steel plates');
+    await version.getByText('No changes.').waitFor();
     await alice.page.screenshot({ path: join(RESULTS_DIR, 'canvas-history.png') });
 
     await node(alice, 'Weld frame').click();
@@ -161,12 +157,26 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
       await eventually(() => titles(tab)).toEqual(['Cut steel plates', 'Scratch idea']);
       await eventually(() => tab.page.locator('.react-flow__edge').count()).toBe(0);
     }
+    // The comparison follows the edit once it settles.
+    const removed = version.locator('.version-change-removed');
+    await eventually(() => removed.allTextContents()).toEqual(['Nodes removedWeld frame', 'Connections removedWeld frame → Cut steel plates']);
+    await alice.page.screenshot({ path: join(RESULTS_DIR, 'canvas-history-changes.png') });
 
-    await alice.page.getByRole('button', { name: 'Restore this version' }).click();
+    await version.getByRole('button', { name: 'Restore this version' }).click();
     for (const tab of [alice, bob]) {
       await eventually(() => titles(tab)).toEqual(['Cut steel plates', 'Scratch idea', 'Weld frame']);
       await eventually(() => tab.page.locator('.react-flow__edge').count()).toBe(1);
     }
+    await alice.page.getByText('Restored “Before cleanup”. What it replaced is saved as “Before restoring “Before cleanup””.').waitFor();
+    // The server saved what the restore replaced; Bob's list shows it at once, and it holds the canvas without the node.
+    const before = bob.page.locator('.version', { hasText: 'Before restoring “Before cleanup”' });
+    await before.getByRole('button', { name: /Before restoring/ }).click();
+    await eventually(() => before.locator('.version-change-added').allTextContents()).toEqual([
+      'Nodes addedWeld frame',
+      'Connections addedWeld frame → Cut steel plates',
+    ]);
+    await bob.page.screenshot({ path: join(RESULTS_DIR, 'canvas-history-bob.png') });
+    for (const tab of [alice, bob]) await tab.page.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
   it('an edit made offline is kept, shown as such, and reaches the other on reconnect', async () => {
@@ -182,12 +192,13 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
   });
 
   it('a commenter sees the canvas read-only', async () => {
-    const carol = await openTab(browser, server.url);
-    await logIn(carol, DEMO.carol, DEMO.password);
+    const carol = await people.tabFor(DEMO.carol);
     await carol.page.goto(canvasUrl);
     await carol.page.getByText('You can view this canvas; your role (commenter) cannot change it.').waitFor();
     await eventually(() => titles(carol)).toEqual(['Cut steel plates', 'Paint', 'Scratch idea', 'Weld frame']);
     expect(await carol.page.getByRole('button', { name: 'Add node' }).count()).toBe(0);
+    expect(await carol.page.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    expect(await carol.page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
     const before = await position(carol, 'Scratch idea');
     const from = await centre(node(carol, 'Scratch idea'));
     await drag(carol, from, { x: from.x + 100, y: from.y + 100 });
@@ -195,6 +206,39 @@ describe.runIf(chromiumAvailable())('two people on one canvas', () => {
     await carol.page.screenshot({ path: join(RESULTS_DIR, 'canvas-read-only.png') });
     expect(carol.errors).toEqual([]);
     await carol.context.close();
+  });
+
+  it('a canvas renamed from the list and deleted from its page, after a confirmation; the other person sees both', async () => {
+    const scratch = (await people.api.post('/docs', { kind: 'canvas', workspace_id: workspaceId, name: 'Scratch board' })).body.id as string;
+    await bob.page.goto(`/w/${workspaceId}/canvas/${scratch}`);
+    await bob.page.getByRole('heading', { name: 'Scratch board' }).waitFor();
+
+    await alice.page.goto(`/w/${workspaceId}/canvases`);
+    await alice.page.getByRole('button', { name: 'Rename Scratch board' }).click();
+    await alice.page.getByLabel('Canvas name', { exact: true }).last().fill('Paint shop plan');
+    await alice.page.screenshot({ path: join(RESULTS_DIR, 'canvas-rename.png') });
+    await alice.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await alice.page.getByRole('link', { name: /Paint shop plan/ }).waitFor();
+    await bob.page.getByRole('heading', { name: 'Paint shop plan' }).waitFor();
+
+    await alice.page.getByRole('link', { name: /Paint shop plan/ }).click();
+    await alice.page.getByRole('heading', { name: 'Paint shop plan' }).waitFor();
+    // Dismissing the confirmation keeps the canvas.
+    alice.page.once('dialog', (dialog) => void dialog.dismiss());
+    await alice.page.getByRole('button', { name: 'Delete', exact: true }).click();
+    expect((await people.api.get(`/docs/${scratch}`)).status).toBe(200);
+    let question = '';
+    alice.page.once('dialog', (dialog) => {
+      question = dialog.message();
+      void dialog.accept();
+    });
+    await alice.page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await alice.page.getByRole('heading', { name: 'Canvases' }).waitFor();
+    expect(question).toBe('Delete the canvas “Paint shop plan” for everyone, with its versions? This cannot be undone.');
+    expect(await alice.page.getByRole('link', { name: /Paint shop plan/ }).count()).toBe(0);
+    await bob.page.getByText('Alice Moreau deleted it.').waitFor();
+    await bob.page.screenshot({ path: join(RESULTS_DIR, 'canvas-deleted.png') });
+    expect((await people.api.get(`/docs/${scratch}`)).status).toBe(404);
   });
 
   it('the demo canvas opens framed, with its nodes and edges', async () => {

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../packages/server/test/support/http-client.ts';
-import type { TestServer } from '../packages/server/test/support/server.ts';
-import { apiAs, createTable } from './support/api.ts';
-import { buildWebApp, DEMO, RESULTS_DIR, startAppServer } from './support/app-server.ts';
-import { chromiumAvailable, launchChromium, logIn, openTab, type UserTab } from './support/chromium.ts';
+import { createTable } from './support/api.ts';
+import { DEMO, RESULTS_DIR } from './support/app-server.ts';
+import { chromiumAvailable, type UserTab } from './support/chromium.ts';
 import { eventually } from './support/eventually.ts';
+import { startTwoPeople, TWO_PEOPLE_STARTUP_MS, type TwoPeople } from './support/two-people.ts';
 
 describe.runIf(chromiumAvailable())('a rich text field written by two people at once in the record drawer', () => {
-  let server: TestServer;
-  let browser: Browser;
+  let people: TwoPeople;
   let api: ApiClient;
   let workspaceId: string;
   let tableId: string;
@@ -50,11 +48,8 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
   };
 
   beforeAll(async () => {
-    buildWebApp();
-    server = await startAppServer();
-    browser = await launchChromium();
-    api = await apiAs(server.url, DEMO.alice, DEMO.password);
-    workspaceId = (await api.get('/me')).body.workspaces[0].id;
+    people = await startTwoPeople();
+    ({ api, workspaceId, alice, bob } = people);
     const table = await createTable(api, workspaceId, 'Design reviews', [
       { name: 'Title', type: 'text' },
       { name: 'Notes', type: 'rich_text' },
@@ -62,15 +57,10 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
     tableId = table.id;
     notesFieldId = table.fields.Notes?.id ?? '';
     recordId = (await api.post(`/tables/${tableId}/records`, { values: { [table.fields.Title?.id ?? '']: 'Pump housing review' } })).body.id;
-    alice = await openTab(browser, server.url);
-    bob = await openTab(browser, server.url);
-    await logIn(alice, DEMO.alice, DEMO.password);
-    await logIn(bob, DEMO.bob, DEMO.password);
-  });
+  }, TWO_PEOPLE_STARTUP_MS);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await people?.close();
   });
 
   it('each sees the other’s text and named caret, and undo takes back only the undoer’s own typing', async () => {
@@ -115,8 +105,7 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
   });
 
   it('a commenter reads the text and the carets but cannot change it', async () => {
-    const carol = await openTab(browser, server.url);
-    await logIn(carol, DEMO.carol, DEMO.password);
+    const carol = await people.tabFor(DEMO.carol);
     await openRecord(carol);
     await eventually(() => text(carol)).toContain('Agenda from Alice and the budget');
     expect(await editor(carol).getAttribute('contenteditable')).toBe('false');
@@ -142,34 +131,42 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
     expect(await caretLabel(alice, 'Carol Lindqvist').count()).toBe(0);
   });
 
-  it('a saved version shows who changed the text since, previews its text and restores it for everyone', async () => {
+  it('a saved version shows who changed the text since and the words changed, restores it for everyone, and both lists follow live', async () => {
+    await bob.page.getByRole('button', { name: 'Versions' }).click();
     await alice.page.getByRole('button', { name: 'Versions' }).click();
     await alice.page.getByPlaceholder(/Version name/).fill('Before review');
     await alice.page.getByRole('button', { name: 'Save version' }).click();
-    const saved = alice.page.locator('.rich-text-version', { hasText: 'Before review' });
+    const saved = alice.page.locator('.version', { hasText: /^Before review/ });
     await saved.getByText('No changes since').waitFor();
+    // Bob's open list gets it from the document's room.
+    await bob.page.locator('.version', { hasText: /^Before review/ }).waitFor();
 
     await editor(bob).click();
     await bob.page.keyboard.press('Control+End');
     await editor(bob).pressSequentially(' — pressure test added');
     await eventually(() => text(alice)).toContain('pressure test added');
 
-    // Reopening the panel refetches the list.
-    await alice.page.getByRole('button', { name: 'Close', exact: true }).click();
-    await alice.page.getByRole('button', { name: 'Versions' }).click();
+    // The open list follows the edit once it pauses, without reopening.
     await saved.getByText('Changed since by Bob Okafor').waitFor();
     await saved.getByRole('button', { name: /Before review/ }).click();
-    await saved.locator('pre').getByText('Agenda from Alice and the budget').waitFor();
-    expect(await saved.locator('pre').textContent()).not.toContain('pressure test');
+    await saved.locator('.version-text').getByText('Agenda from Alice and the budget').waitFor();
+    expect(await saved.locator('.version-text').textContent()).not.toContain('pressure test');
+    expect((await saved.locator('.version-diff ins').allTextContents()).join('')).toContain('pressure test added');
+    expect(await saved.locator('.version-diff del').count()).toBe(0);
     await alice.page.screenshot({ path: join(RESULTS_DIR, 'rich-text-versions.png') });
 
     await saved.getByRole('button', { name: 'Restore this version' }).click();
     for (const tab of [alice, bob]) await eventually(() => text(tab)).not.toContain('pressure test added');
     expect(await text(bob)).toContain('Agenda from Alice and the budget');
-    // What the restore replaced was saved first.
-    await alice.page.locator('.rich-text-version', { hasText: 'Before restoring “Before review”' }).waitFor();
+    await alice.page.getByText('Restored “Before review”. What it replaced is saved as “Before restoring “Before review””.').waitFor();
+    // The server saved what the restore replaced, and Bob's open list shows it at once: the restore is one restore away from undone.
+    const before = bob.page.locator('.version', { hasText: 'Before restoring “Before review”' });
+    await before.getByRole('button', { name: /Before restoring/ }).click();
+    await before.locator('.version-text').getByText('pressure test added').waitFor();
+    expect((await before.locator('.version-diff del').allTextContents()).join('')).toContain('pressure test added');
     await eventually(notesValue, { timeout: 10_000 }).not.toContain('pressure test');
     await bob.page.screenshot({ path: join(RESULTS_DIR, 'rich-text-restored.png') });
+    for (const tab of [alice, bob]) await tab.page.getByRole('button', { name: 'Close', exact: true }).click();
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   });
@@ -187,5 +184,48 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
     await synced(bob);
     await eventually(() => text(alice), { timeout: 20_000 }).toBe('Agenda from Alice and the budget\nWritten on the shop floor');
     expect(bob.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+
+  it('Escape leaves the editor first and only a second one closes the drawer', async () => {
+    await openRecord(alice);
+    await editor(alice).click();
+    await alice.page.keyboard.press('Escape');
+    await alice.page.getByRole('heading', { name: 'Pump housing review' }).waitFor();
+    // Focus moved from the text to the editor's frame, still inside the drawer.
+    expect(await alice.page.locator('.rich-text-content:focus').count()).toBe(0);
+    expect(await alice.page.locator('.rich-text-editor:focus').count()).toBe(1);
+    await alice.page.keyboard.press('Escape');
+    await eventually(() => alice.page.getByRole('heading', { name: 'Pump housing review' }).count()).toBe(0);
+  });
+
+  it('the other person’s caret label stays inside the editor at the end of a line', async () => {
+    await openRecord(alice);
+    await openRecord(bob);
+    await editor(bob).click();
+    await bob.page.keyboard.press('Control+End');
+    await bob.page.keyboard.press('Enter');
+    // One long token typed until Bob's caret, at its end, is within a few characters of the right edge.
+    const gapToEdge = () =>
+      bob.page.evaluate(`(() => {
+        const caret = getSelection().getRangeAt(0).getBoundingClientRect();
+        const area = document.querySelector('.rich-text-content');
+        return area.getBoundingClientRect().left + area.clientLeft + area.clientWidth - caret.right;
+      })()`) as Promise<number>;
+    await editor(bob).pressSequentially('PH2207A'.repeat(4));
+    for (let i = 0; i < 120 && (await gapToEdge()) > 30; i++) await bob.page.keyboard.type('X');
+    expect(await gapToEdge()).toBeLessThanOrEqual(30);
+    const label = caretLabel(alice, 'Bob Okafor');
+    await label.waitFor();
+    const area = await editor(alice).boundingBox();
+    if (!area) throw new Error('no editor');
+    const right = area.x + area.width;
+    await eventually(async () => {
+      const [caret, box] = await Promise.all([label.locator('..').boundingBox(), label.boundingBox()]);
+      if (!caret || !box) return null;
+      // Drawn rightwards from the caret it would run past the edge; it is drawn inside instead.
+      return { wouldOverflow: caret.x + box.width > right, inside: box.x >= area.x && box.x + box.width <= right };
+    }).toEqual({ wouldOverflow: true, inside: true });
+    await alice.page.screenshot({ path: join(RESULTS_DIR, 'rich-text-caret-edge.png') });
+    expect(alice.errors).toEqual([]);
   });
 });

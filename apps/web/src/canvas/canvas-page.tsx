@@ -1,19 +1,24 @@
 import type { DocumentStatus } from '@tandem/client';
+import type { DocumentInfo } from '@tandem/protocol';
 import { roleAtLeast } from '@tandem/protocol';
-import { useAwareness, useDocument } from '@tandem/react';
+import { useAwareness, useDocument, useRoom } from '@tandem/react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Background, ConnectionMode, Controls, type NodeTypes, type OnSelectionChangeParams, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { type FormEvent, type KeyboardEvent, type PointerEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { WorkspaceSummary } from '../api/types.ts';
+import { VersionHistory } from '../documents/version-history.tsx';
+import { documentKeys } from '../documents/version-queries.ts';
 import { Link } from '../router/link.tsx';
+import { navigate } from '../router/router.ts';
 import { Avatar } from '../ui/avatar.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../ui/states.tsx';
+import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
+import { RenameCanvasForm, useDeleteCanvasConfirmed } from './canvas-actions.tsx';
 import { NODE_COLORS } from './canvas-model.ts';
 import { useDocumentInfo } from './canvas-queries.ts';
 import { CanvasNodeContext, NoteNode, type RemoteSelector } from './note-node.tsx';
 import { freeSpot } from './placement.ts';
 import { type RemoteCursor, RemoteCursors } from './remote-cursors.tsx';
 import { useCanvasFlow } from './use-canvas-flow.ts';
-import { VersionHistory } from './version-history.tsx';
 import '@xyflow/react/dist/style.css';
 import '../styles/canvas.css';
 
@@ -38,9 +43,28 @@ const STATUS_TEXT: Readonly<Record<DocumentStatus, string>> = {
   error: 'Not synced',
 };
 
-/** A canvas of a workspace: loads its name, then the collaborative board. */
+/**
+ * A canvas of a workspace: loads its name, then the collaborative board. A rename by anyone shows
+ * at once; a deletion by someone else replaces the board with a note saying who deleted it.
+ */
 export function CanvasPage({ workspace, docId }: { workspace: WorkspaceSummary; docId: string }) {
   const info = useDocumentInfo(docId);
+  const queries = useQueryClient();
+  const [deletedBy, setDeletedBy] = useState<string | null>(null);
+  useRoom(`doc:${docId}`, (event) => {
+    if (!('deleted' in event) || event.type !== 'doc_info') return;
+    if (event.deleted) setDeletedBy(event.actor.name);
+    else queries.setQueryData(documentKeys.doc(docId), event.document);
+  });
+  if (deletedBy) {
+    return (
+      <EmptyState title="This canvas was deleted">
+        <p>
+          {deletedBy} deleted it. <Link href={`/w/${workspace.id}/canvases`}>Back to the canvases</Link>
+        </p>
+      </EmptyState>
+    );
+  }
   if (info.isPending) return <LoadingState label="Loading the canvas" />;
   if (info.isError) return <ErrorState error={info.error} onRetry={() => void info.refetch()} />;
   if (info.data.kind !== 'canvas' || info.data.workspace_id !== workspace.id) {
@@ -48,7 +72,7 @@ export function CanvasPage({ workspace, docId }: { workspace: WorkspaceSummary; 
   }
   return (
     <ReactFlowProvider>
-      <CanvasBoard key={docId} workspace={workspace} docId={docId} name={info.data.name} />
+      <CanvasBoard key={docId} workspace={workspace} docId={docId} info={info.data} />
     </ReactFlowProvider>
   );
 }
@@ -58,7 +82,7 @@ export function CanvasPage({ workspace, docId }: { workspace: WorkspaceSummary; 
  * versions beside it. Viewers and commenters see it read-only, as does anyone whose edit the
  * server refused.
  */
-function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; docId: string; name: string }) {
+function CanvasBoard({ workspace, docId, info }: { workspace: WorkspaceSummary; docId: string; info: DocumentInfo }) {
   const { doc, awareness, status, error, readOnly: refused } = useDocument(docId);
   const roleCanEdit = roleAtLeast(workspace.role, 'editor');
   const readOnly = !roleCanEdit || refused;
@@ -68,6 +92,8 @@ function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; 
   const board = useRef<HTMLDivElement>(null);
   const [color, setColor] = useState(NODE_COLORS[0]?.value ?? '#fde68a');
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [renaming, setRenaming] = useState(false);
+  const remove = useDeleteCanvasConfirmed(workspace.id);
   const titleId = useId();
 
   // Once the first sync brings the nodes, frame them.
@@ -199,8 +225,25 @@ function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; 
             Canvases
           </Link>
           <span aria-hidden="true">/</span>
-          <h1 id={titleId}>{name}</h1>
+          {renaming ? <RenameCanvasForm canvas={info} onDone={() => setRenaming(false)} /> : <h1 id={titleId}>{info.name}</h1>}
         </div>
+        {roleCanEdit && !renaming && (
+          <div className="canvas-title-actions">
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => setRenaming(true)}>
+              Rename
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              disabled={remove.pending}
+              onClick={async () => {
+                if (await remove.run(info)) navigate(`/w/${workspace.id}/canvases`);
+              }}
+            >
+              Delete
+            </button>
+          </div>
+        )}
         <span className="canvas-status" role="status" aria-live="polite" data-status={status}>
           <span className="connection-dot" aria-hidden="true" />
           {STATUS_TEXT[status]}
@@ -220,6 +263,11 @@ function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; 
         </button>
       </div>
 
+      {remove.error && (
+        <p className="form-error canvas-error" role="alert">
+          {errorMessage(remove.error)}
+        </p>
+      )}
       {readOnly ? (
         <p className="canvas-readonly" role="note">
           {readOnlyReason}
@@ -288,7 +336,7 @@ function CanvasBoard({ workspace, docId, name }: { workspace: WorkspaceSummary; 
             </ReactFlow>
           </CanvasNodeContext.Provider>
         </div>
-        {historyOpen && <VersionHistory docId={docId} canEdit={!readOnly} onClose={() => setHistoryOpen(false)} />}
+        {historyOpen && <VersionHistory docId={docId} kind="canvas" doc={doc} canEdit={!readOnly} layout="side" onClose={() => setHistoryOpen(false)} />}
       </div>
     </section>
   );

@@ -25,6 +25,27 @@ export function useCreateCanvas(workspaceId: string) {
   });
 }
 
+/** Renames a canvas (editors and above); the list and the canvas's own query take the new name. */
+export function useRenameCanvas(workspaceId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, name }: { id: string; name: string }) => api.patch<DocumentInfo>(`/docs/${id}`, { name }),
+    onSuccess: (doc) => {
+      client.setQueryData(documentKeys.doc(doc.id), doc);
+      return client.invalidateQueries({ queryKey: canvasKeys.list(workspaceId) });
+    },
+  });
+}
+
+/** Deletes a canvas and its versions (editors and above). */
+export function useDeleteCanvas(workspaceId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete<void>(`/docs/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: canvasKeys.list(workspaceId) }),
+  });
+}
+
 /** One document's metadata (name, kind, workspace). */
 export function useDocumentInfo(docId: string) {
   return useQuery({ queryKey: documentKeys.doc(docId), queryFn: () => api.get<DocumentInfo>(`/docs/${docId}`) });

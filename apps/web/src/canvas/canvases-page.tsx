@@ -1,9 +1,10 @@
 import { roleAtLeast } from '@tandem/protocol';
-import { type FormEvent, useId } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import type { WorkspaceSummary } from '../api/types.ts';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
+import { RenameCanvasForm, useDeleteCanvasConfirmed } from './canvas-actions.tsx';
 import { useCanvases, useCreateCanvas } from './canvas-queries.ts';
 import '../styles/canvas.css';
 
@@ -11,11 +12,13 @@ function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** The canvases of a workspace; editors and above create new ones here. */
+/** The canvases of a workspace; editors and above create, rename and delete them here. */
 export function CanvasesPage({ workspace }: { workspace: WorkspaceSummary }) {
   const canvases = useCanvases(workspace.id);
   const create = useCreateCanvas(workspace.id);
   const canCreate = roleAtLeast(workspace.role, 'editor');
+  const remove = useDeleteCanvasConfirmed(workspace.id);
+  const [renaming, setRenaming] = useState<string | null>(null);
   const id = useId();
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -46,6 +49,11 @@ export function CanvasesPage({ workspace }: { workspace: WorkspaceSummary }) {
           )}
         </form>
       )}
+      {remove.error && (
+        <p className="form-error" role="alert">
+          {errorMessage(remove.error)}
+        </p>
+      )}
       {canvases.isPending ? (
         <LoadingState label="Loading canvases" />
       ) : canvases.isError ? (
@@ -55,11 +63,35 @@ export function CanvasesPage({ workspace }: { workspace: WorkspaceSummary }) {
       ) : (
         <ul className="table-list canvas-list">
           {canvases.data.map((c) => (
-            <li key={c.id}>
-              <Link href={`/w/${workspace.id}/canvas/${c.id}`} className="table-card">
-                <span className="table-card-name">{c.name}</span>
-                <span className="muted">Changed {when(c.updated_at)}</span>
-              </Link>
+            <li key={c.id} className="canvas-list-item">
+              {renaming === c.id ? (
+                <div className="table-card">
+                  <RenameCanvasForm canvas={c} onDone={() => setRenaming(null)} />
+                </div>
+              ) : (
+                <>
+                  <Link href={`/w/${workspace.id}/canvas/${c.id}`} className="table-card">
+                    <span className="table-card-name">{c.name}</span>
+                    <span className="muted">Changed {when(c.updated_at)}</span>
+                  </Link>
+                  {canCreate && (
+                    <div className="canvas-card-actions">
+                      <button type="button" className="btn btn-ghost btn-small" aria-label={`Rename ${c.name}`} onClick={() => setRenaming(c.id)}>
+                        Rename
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-small"
+                        aria-label={`Delete ${c.name}`}
+                        disabled={remove.pending}
+                        onClick={() => void remove.run(c)}
+                      >
+                        Delete
+                      </button>
+                    </div>
+                  )}
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -5,11 +5,11 @@ import { Collaboration } from '@tiptap/extension-collaboration';
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { type Editor, EditorContent, useEditor, useEditorState } from '@tiptap/react';
 import { StarterKit } from '@tiptap/starter-kit';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Field, TableRecord, User } from '../api/types.ts';
+import { VersionHistory } from '../documents/version-history.tsx';
 import { ErrorState, LoadingState } from '../ui/states.tsx';
 import { useFieldDocument } from './rich-text-queries.ts';
-import { RichTextVersions } from './rich-text-versions.tsx';
 import '../styles/rich-text.css';
 
 /**
@@ -26,7 +26,7 @@ export function RichTextField({ record, field, me, role }: { record: TableRecord
 }
 
 function RichTextDocument({ docId, field, me, canEdit }: { docId: string; field: Field; me: User; canEdit: boolean }) {
-  const { session, status, error, readOnly } = useDocument(docId);
+  const { session, doc, status, error, readOnly } = useDocument(docId);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const editable = canEdit && !readOnly;
   return (
@@ -44,7 +44,7 @@ function RichTextDocument({ docId, field, me, canEdit }: { docId: string; field:
           Versions
         </button>
       </div>
-      {versionsOpen && <RichTextVersions docId={docId} canEdit={editable} onClose={() => setVersionsOpen(false)} />}
+      {versionsOpen && <VersionHistory docId={docId} kind="rich_text" doc={doc} canEdit={editable} layout="inline" onClose={() => setVersionsOpen(false)} />}
     </div>
   );
 }
@@ -68,6 +68,7 @@ function SyncStatus({ status, error }: { status: DocumentStatus; error: TandemEr
 
 function CollaborativeEditor({ session, field, me, editable }: { session: DocumentSession; field: Field; me: User; editable: boolean }) {
   const labelId = useId();
+  const frame = useRef<HTMLDivElement>(null);
   const editor = useEditor(
     {
       editable,
@@ -88,6 +89,13 @@ function CollaborativeEditor({ session, field, me, editable }: { session: Docume
           'aria-multiline': 'true',
           'aria-labelledby': labelId,
         },
+        // Escape leaves the editor for its frame instead of closing the drawer around it; a second one closes the drawer.
+        handleKeyDown: (_view, event) => {
+          if (event.key !== 'Escape') return false;
+          event.stopPropagation();
+          frame.current?.focus();
+          return true;
+        },
       },
     },
     [session],
@@ -98,8 +106,10 @@ function CollaborativeEditor({ session, field, me, editable }: { session: Docume
     editor.view.dom.setAttribute('aria-readonly', String(!editable));
   }, [editor, editable]);
 
+  useCaretLabelsInside(editor);
+
   return (
-    <div className="rich-text-editor">
+    <div className="rich-text-editor" ref={frame} tabIndex={-1}>
       <span id={labelId} className="visually-hidden">
         {field.name}
       </span>
@@ -108,6 +118,41 @@ function CollaborativeEditor({ session, field, me, editable }: { session: Docume
       <Collaborators awareness={session.awareness} />
     </div>
   );
+}
+
+/**
+ * Keeps others' caret labels inside the editor: a label that would run past the right edge (a
+ * caret near the end of a line) is drawn leftwards from its caret instead of being cut off.
+ * Checked after every transaction (remote edits and awareness changes come as transactions too)
+ * and when the editor is resized.
+ */
+function useCaretLabelsInside(editor: Editor) {
+  useEffect(() => {
+    const dom = editor.view.dom as HTMLElement;
+    let frame = 0;
+    const place = () => {
+      frame = 0;
+      // The inner right edge: the border and a vertical scrollbar cut a label off as well.
+      const right = dom.getBoundingClientRect().left + dom.clientLeft + dom.clientWidth;
+      for (const label of Array.from(dom.querySelectorAll<HTMLElement>('.collaboration-carets__label'))) {
+        const caret = label.parentElement;
+        if (!caret) continue;
+        label.classList.toggle('collaboration-carets__label-end', caret.getBoundingClientRect().left + label.offsetWidth > right);
+      }
+    };
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(place);
+    };
+    editor.on('transaction', schedule);
+    const resize = new ResizeObserver(schedule);
+    resize.observe(dom);
+    schedule();
+    return () => {
+      editor.off('transaction', schedule);
+      resize.disconnect();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [editor]);
 }
 
 /** Marks and blocks the starter kit writes (the server's markdown rendering knows them), and undo / redo. */
