@@ -55,7 +55,7 @@ export function DateRangePicker({ range, onChange }: { range: DateRange; onChang
         </span>
       )}
       <span className="muted an-range-text" data-testid="range-text">
-        {invalid ? 'The first day must not be after the last.' : `${describeRange(range)}, compared with ${describeRange(previousRange(range))}`}
+        {invalid ? 'The first day must not be after the last.' : `${describeRange(range)}, compared with ${describeRange(previousRange(range))} (days in UTC)`}
       </span>
     </div>
   );

@@ -13,7 +13,11 @@ export const RANGE_LABELS: Readonly<Record<RangePreset, string>> = {
   custom: 'Custom',
 };
 
-/** A chosen period: `from` inclusive, `to` exclusive, in local time, with the bucket of its chart. */
+/**
+ * A chosen period: `from` inclusive, `to` exclusive, with the bucket of its chart. Days are UTC
+ * days, as the server counts them (its daily rollups and buckets are UTC), so a period never
+ * splits a day.
+ */
 export interface DateRange {
   readonly preset: RangePreset;
   readonly from: Date;
@@ -24,11 +28,11 @@ export interface DateRange {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function startOfDay(d: Date): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
 function addDays(d: Date, days: number): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days));
 }
 
 /** The period of a preset ending with the current day (or month); `custom` falls back to 30 days. */
@@ -42,7 +46,12 @@ export function presetRange(preset: Exclude<RangePreset, 'custom'>, now = new Da
     case '30d':
       return { preset, from: addDays(tomorrow, -30), to: tomorrow, interval: 'day' };
     case '12m':
-      return { preset, from: new Date(now.getFullYear(), now.getMonth() - 11, 1), to: new Date(now.getFullYear(), now.getMonth() + 1, 1), interval: 'month' };
+      return {
+        preset,
+        from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1)),
+        to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+        interval: 'month',
+      };
   }
 }
 
@@ -65,17 +74,16 @@ export function previousRange(range: DateRange): { from: Date; to: Date } {
   return { from: new Date(range.from.getTime() - length), to: range.from };
 }
 
-/** A local day as `yyyy-mm-dd` (the value of a date input). */
+/** The UTC day of `d` as `yyyy-mm-dd` (the value of a date input). */
 export function dayValue(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return d.toISOString().slice(0, 10);
 }
 
 function parseDay(value: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return Number.isNaN(d.getTime()) ? null : d;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return Number.isNaN(d.getTime()) || dayValue(d) !== value ? null : d;
 }
 
 /** Whether the period reaches into the future (so new traffic can still change its figures). */
@@ -86,8 +94,8 @@ export function rangeIsOpen(range: DateRange, now = Date.now()): boolean {
 /** A short human description, e.g. "1 Dec – 7 Dec 2026". */
 export function describeRange(range: { from: Date; to: Date }): string {
   const last = new Date(range.to.getTime() - 1);
-  const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-  const full = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const full = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   if (startOfDay(range.from).getTime() === startOfDay(last).getTime()) return full.format(range.from);
-  return `${(range.from.getFullYear() === last.getFullYear() ? day : full).format(range.from)} – ${full.format(last)}`;
+  return `${(range.from.getUTCFullYear() === last.getUTCFullYear() ? day : full).format(range.from)} – ${full.format(last)}`;
 }

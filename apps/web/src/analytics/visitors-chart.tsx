@@ -25,10 +25,10 @@ function columns(series: readonly AnalyticsPoint[]): uPlot.AlignedData {
 function bucketLabel(interval: AnalyticsInterval): (seconds: number) => string {
   const format =
     interval === 'hour'
-      ? new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' })
+      ? new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' })
       : interval === 'day'
-        ? new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' })
-        : new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
+        ? new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+        : new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   return (seconds) => format.format(new Date(seconds * 1000));
 }
 
@@ -51,6 +51,8 @@ export function VisitorsChart({ series, interval }: { series: readonly Analytics
       {
         width: Math.max(el.clientWidth, 200),
         height: HEIGHT,
+        // Buckets are UTC hours, days and months (as the server counts them): the axis says so too.
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
         series: [
           { value: (_u, v) => (v === null || v === undefined ? '–' : label(v)) },
           { label: 'Visitors', stroke: VISITORS_COLOUR, width: 2, points: { show: true, size: 5 }, value: count },
