@@ -35,6 +35,7 @@ import { installFiles } from './files/files-module.ts';
 import { FILE_MIGRATIONS } from './files/migrations.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { setWebAssetHeaders } from './http/web-asset-headers.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { installLocks } from './locks/lock-module.ts';
 import { ensureVapidKeys, type PushSenderOptions } from './notifications/push-sender.ts';
@@ -217,7 +218,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   );
 
   if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // The build writes .br and .gz beside each file (scripts/vite-precompress.ts): sent as they are.
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, preCompressed: true, cacheControl: false, setHeaders: setWebAssetHeaders });
     // Client-side routes fall back to the app shell; API and docs keep their JSON 404s. A catch-all
     // route rather than a second not-found handler (the error handler already owns that one).
     app.get('/*', { schema: { hide: true } }, (request, reply) => {

@@ -1,7 +1,7 @@
 import { type Role, roleAtLeast, roomName } from '@tandem/protocol';
 import { useRoom } from '@tandem/react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api/http.ts';
 import type { Field, Member, TableRecord, User } from '../api/types.ts';
 import { RecordChatButton } from '../chat/record-chat-button.tsx';
@@ -12,7 +12,10 @@ import { errorMessage } from '../ui/states.tsx';
 import { ActivityFeed } from './activity-feed.tsx';
 import { CommentList } from './comment-list.tsx';
 import { recordKeys, useFollowing } from './record-queries.ts';
-import { RichTextField } from './rich-text-editor.tsx';
+
+// The collaborative editor (TipTap, ProseMirror, Yjs) is most of the app's weight and only a
+// rich text field needs it: its own chunk, fetched when a record with one opens.
+const RichTextField = lazy(() => import('./rich-text-editor.tsx').then((m) => ({ default: m.RichTextField })));
 
 const REFRESHING_EVENTS = new Set(['comment_created', 'comment_updated', 'comment_deleted', 'activity_created', 'approval_requested', 'approval_responded']);
 
@@ -105,7 +108,9 @@ export function RecordDrawer({
             <dt>{field.name}</dt>
             <dd className={`type-${field.type}`}>
               {field.type === 'rich_text' ? (
-                <RichTextField record={record} field={field} me={me} role={role} />
+                <Suspense fallback={<p className="muted">Loading the editor…</p>}>
+                  <RichTextField record={record} field={field} me={me} role={role} />
+                </Suspense>
               ) : editing === field.id ? (
                 <div className="drawer-editor">
                   <CellEditor

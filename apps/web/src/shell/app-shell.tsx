@@ -3,10 +3,7 @@ import { lazy, Suspense, useEffect } from 'react';
 import { AnalyticsNavLink } from '../analytics/analytics-nav-link.tsx';
 import { AppTracking } from '../analytics/app-tracking.tsx';
 import type { Me } from '../api/types.ts';
-import { CanvasPage } from '../canvas/canvas-page.tsx';
-import { CanvasesPage } from '../canvas/canvases-page.tsx';
 import { ChatNavLink } from '../chat/chat-nav-link.tsx';
-import { ChatPage } from '../chat/chat-page.tsx';
 import { TablePage } from '../grid/table-page.tsx';
 import { ConnectionIndicator } from '../live/connection-indicator.tsx';
 import { LiveClientProvider } from '../live/live-client.tsx';
@@ -27,6 +24,10 @@ import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 // its own chunk, fetched when first opened.
 const OperationsPage = lazy(() => import('../operations/operations-page.tsx').then((m) => ({ default: m.OperationsPage })));
 const AnalyticsPage = lazy(() => import('../analytics/analytics-page.tsx').then((m) => ({ default: m.AnalyticsPage })));
+// Chat and the canvases (React Flow, Yjs) are fetched when first opened, so the grid loads less.
+const ChatPage = lazy(() => import('../chat/chat-page.tsx').then((m) => ({ default: m.ChatPage })));
+const CanvasesPage = lazy(() => import('../canvas/canvases-page.tsx').then((m) => ({ default: m.CanvasesPage })));
+const CanvasPage = lazy(() => import('../canvas/canvas-page.tsx').then((m) => ({ default: m.CanvasPage })));
 
 /** Pages inside a workspace, by path pattern. */
 const WORKSPACE_ROUTES = [
