@@ -1,15 +1,19 @@
 /**
- * `npm run bench:analytics`: visitor analytics summaries. Seeds 5 million page views over a year
- * on PostgreSQL (1 million on PGlite, which holds its data in one process's memory), rolls up
- * every complete day, and times a one-year summary through HTTP (target p95 ≤ 300 ms on
- * PostgreSQL). Results go to bench/results/ and into the Analytics section of docs/benchmarks.md.
- * Options: `--quick` (fewer page views and runs; results are not written to the docs),
- * `--db=pglite|postgres`.
+ * `npm run bench:analytics`: visitor analytics, two workloads. Summaries: seeds 5 million page
+ * views over a year on PostgreSQL (1 million on PGlite, which holds its data in one process's
+ * memory), rolls up every complete day, and times a one-year summary through HTTP (target p95 ≤
+ * 300 ms on PostgreSQL). Ingestion: at least 2,000 page views/s into one PostgreSQL node from
+ * separate load processes while the record path's p99 is measured with and without them
+ * (`ingest-bench.ts`). Results go to bench/results/ and into the Analytics section of
+ * docs/benchmarks.md (each workload its own part). Options: `--quick` (fewer page views, runs and
+ * steps; results are not written to the docs), `--db=pglite|postgres` (summaries on one storage),
+ * `--only=summary|ingest`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, type MachineInfo } from '../measure/machine.ts';
+import { type IngestBenchResult, ingestMarkdown, runIngestBench } from './ingest-bench.ts';
 import { runSummaryBench, type SummaryBenchResult } from './summary-bench.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,6 +21,8 @@ const RESULTS_DIR = join(REPO_ROOT, 'bench/results');
 const HARD_LIMIT_MS = 40 * 60_000;
 const DOCS_START = '<!-- bench:analytics-summary:start -->';
 const DOCS_END = '<!-- bench:analytics-summary:end -->';
+const INGEST_DOCS_START = '<!-- bench:analytics-ingest:start -->';
+const INGEST_DOCS_END = '<!-- bench:analytics-ingest:end -->';
 
 /** The analytics issue's summary figures. */
 export const SUMMARY_TARGETS = { pageviews: 5_000_000, pglitePageviews: 1_000_000, runs: 40, p95Ms: 300 } as const;
@@ -27,6 +33,8 @@ interface AnalyticsRun {
   readonly durationSec: number;
   readonly machine: MachineInfo;
   readonly summaries: readonly SummaryBenchResult[];
+  /** The ingestion workload (null when not run). */
+  readonly ingest: IngestBenchResult | null;
 }
 
 function log(message: string): void {
@@ -67,11 +75,33 @@ export function analyticsSummaryMarkdown(run: AnalyticsRun): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The ingestion part of the run as markdown: the run's header line, then its tables. */
+export function analyticsIngestMarkdown(run: AnalyticsRun, ingest: IngestBenchResult): string {
+  return (
+    `Analytics ingestion benchmark, \`${run.command}\`, ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
+    `${run.machine.cpu} × ${run.machine.cores}, Node ${run.machine.node}, commit ${run.machine.commit}.\n\n${ingestMarkdown(ingest)}`
+  );
+}
+
+/** `docs` with the part between `start` and `end` replaced (or added at the end of the Analytics section). */
+function withDocsPart(docs: string, start: string, end: string, markdown: string): string {
+  const part = `${start}\n${markdown}${end}`;
+  const from = docs.indexOf(start);
+  const to = docs.indexOf(end);
+  if (from >= 0 && to > from) return docs.slice(0, from) + part + docs.slice(to + end.length);
+  const heading = docs.indexOf('\n## Analytics\n');
+  if (heading < 0) return `${docs.trimEnd()}\n\n## Analytics\n\n${part}\n`;
+  const next = docs.indexOf('\n## ', heading + 1);
+  const at = next < 0 ? docs.length : next;
+  return `${docs.slice(0, at).trimEnd()}\n\n${part}\n${docs.slice(at)}`;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--db='))?.slice(5);
   const databases = (only ? [only] : ['postgres', 'pglite']) as ('pglite' | 'postgres')[];
+  const part = argv.find((a) => a.startsWith('--only='))?.slice(7);
   setTimeout(() => {
     log('the analytics bench passed its hard limit; stopping');
     process.exit(3);
@@ -79,10 +109,26 @@ async function main(): Promise<void> {
   const started = Date.now();
   const machine = describeMachine(REPO_ROOT);
   const summaries: SummaryBenchResult[] = [];
-  for (const database of databases) {
+  for (const database of part === 'ingest' ? [] : databases) {
     const pageviews = quick ? 200_000 : database === 'postgres' ? SUMMARY_TARGETS.pageviews : SUMMARY_TARGETS.pglitePageviews;
     log(`one-year summary on ${database}`);
     summaries.push(await runSummaryBench({ database, pageviews, runs: quick ? 10 : SUMMARY_TARGETS.runs, log }));
+  }
+  let ingest: IngestBenchResult | null = null;
+  if (part !== 'summary') {
+    log('ingestion on postgres');
+    ingest = await runIngestBench({
+      repoRoot: REPO_ROOT,
+      pageviewRate: 2_400,
+      loadProcesses: 2,
+      visitorsPerProcess: 10_000,
+      writeRate: 100,
+      subscribers: 50,
+      steps: quick ? 1 : 3,
+      stepMs: quick ? 5_000 : 10_000,
+      rounds: quick ? 1 : 2,
+      log,
+    });
   }
   const run: AnalyticsRun = {
     command: `npm run bench:analytics${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
@@ -90,22 +136,20 @@ async function main(): Promise<void> {
     durationSec: Math.round((Date.now() - started) / 1000),
     machine,
     summaries,
+    ingest,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const base = join(RESULTS_DIR, `${run.startedAt.replaceAll(':', '-').slice(0, 19)}-analytics${quick ? '-quick' : ''}`);
-  const markdown = analyticsSummaryMarkdown(run);
+  const markdown = [summaries.length ? analyticsSummaryMarkdown(run) : '', ingest ? analyticsIngestMarkdown(run, ingest) : ''].filter(Boolean).join('\n');
   writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
   writeFileSync(`${base}.md`, markdown);
-  if (!quick && !only) {
+  if (!quick) {
     const path = join(REPO_ROOT, 'docs/benchmarks.md');
-    const docs = readFileSync(path, 'utf8');
-    const section = `${DOCS_START}\n${markdown}${DOCS_END}`;
-    const start = docs.indexOf(DOCS_START);
-    const end = docs.indexOf(DOCS_END);
-    writeFileSync(
-      path,
-      start >= 0 && end > start ? docs.slice(0, start) + section + docs.slice(end + DOCS_END.length) : `${docs.trimEnd()}\n\n## Analytics\n\n${section}\n`,
-    );
+    let docs = readFileSync(path, 'utf8');
+    // A run of one storage is not the published summary; the ingestion part stands on its own.
+    if (summaries.length && !only) docs = withDocsPart(docs, DOCS_START, DOCS_END, analyticsSummaryMarkdown(run));
+    if (ingest) docs = withDocsPart(docs, INGEST_DOCS_START, INGEST_DOCS_END, analyticsIngestMarkdown(run, ingest));
+    writeFileSync(path, docs);
     log('docs/benchmarks.md updated');
   }
   console.log(markdown);
