@@ -85,15 +85,22 @@ export async function openPostgres(opts: PostgresOptions, onCallbackError: (err:
     ...onPool(pool),
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       const client = await pool.connect();
+      // The pool listens for errors only on idle connections: a checked-out one that loses its
+      // connection (PostgreSQL restarting) emits an 'error' nobody handles, which ends the process.
+      // Its queries fail by themselves, so the listener has nothing to add.
+      const lost = () => undefined;
+      client.on('error', lost);
       const open = new PostgresTransaction(client, (text, params) => statements.config(text, params));
       let body: Awaited<ReturnType<typeof transactionBody<T>>>;
       try {
         body = await transactionBody(open, fn);
       } catch (err) {
         await open.rollback().catch(() => undefined);
+        client.off('error', lost);
         client.release(open.refused);
         throw err;
       }
+      client.off('error', lost);
       client.release();
       await body.afterCommit.run(onCallbackError);
       return body.result;

@@ -58,8 +58,11 @@ export interface ProcessNode {
   kill(): Promise<void>;
 }
 
-/** Spawns a node process on a free port and resolves once it prints the URL it listens on. */
-export async function spawnNode(space: ClusterSpace): Promise<ProcessNode> {
+/**
+ * Spawns a node process on a free port and resolves once it prints the URL it listens on; `env`
+ * overrides its environment (e.g. a `DATABASE_URL` through a link the test can cut).
+ */
+export async function spawnNode(space: ClusterSpace, env: Record<string, string> = {}): Promise<ProcessNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-node-'));
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: ROOT,
@@ -79,6 +82,7 @@ export async function spawnNode(space: ClusterSpace): Promise<ProcessNode> {
       HEARTBEAT_MS: String(FAST_EXPIRY.heartbeatMs),
       PRESENCE_GRACE_MS: String(FAST_EXPIRY.presenceGraceMs),
       LOCK_TTL_MS: String(FAST_EXPIRY.lockTtlMs),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

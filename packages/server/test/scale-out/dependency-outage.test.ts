@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, redisAvailable, TEST_DATABASE_URL } from '../support/databases.ts';
 import { type ApiClient, newTeam } from '../support/http-client.ts';
 import { RedisLink } from '../support/redis.ts';
-import { startServer, type TestServer } from '../support/server.ts';
+import { startServer } from '../support/server.ts';
 import { createRecord, createTable } from '../support/tables.ts';
-import { type ClusterSpace, dropSpace, freshSpace, startNode } from './cluster.ts';
+import { type ClusterSpace, dropSpace, freshSpace, spawnNode, startNode } from './cluster.ts';
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 
@@ -30,7 +30,7 @@ describe.skipIf(!ready)('writes while a dependency is unreachable', () => {
     if (space) await dropSpace(space);
   });
 
-  async function teamWithRecord(server: TestServer): Promise<{ alice: ApiClient; recordId: string; fieldId: string }> {
+  async function teamWithRecord(server: { url: string }): Promise<{ alice: ApiClient; recordId: string; fieldId: string }> {
     const { owner, alice, workspaceId } = await newTeam(server.url, { alice: ['Alice', 'editor'] });
     const table = await createTable(owner, workspaceId, [{ name: 'Title', type: 'text' }]);
     const record = await createRecord(owner, table.id, { [table.f.Title]: 'before' });
@@ -57,6 +57,36 @@ describe.skipIf(!ready)('writes while a dependency is unreachable', () => {
     const read = await alice.get(`/records/${recordId}`);
     expect(read.body.values[fieldId]).toBe('after');
     expect(read.body.version).toBe(2);
+  });
+
+  it('a node whose PostgreSQL connection is lost in the middle of a transaction answers 503 and keeps running', async () => {
+    const link = new RedisLink(TEST_DATABASE_URL);
+    await link.up();
+    cleanups.push(() => link.cut());
+    // Its own process: a lost connection that nobody listens to ends the process, not just the request.
+    const node = await spawnNode(space, { DATABASE_URL: through(link, TEST_DATABASE_URL) });
+    cleanups.push(() => node.kill());
+    const { alice, recordId, fieldId } = await teamWithRecord(node);
+
+    // The write's transaction holds a checked-out connection while it waits for the row.
+    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${space.schema}` });
+    await blocker.connect();
+    cleanups.push(() => blocker.end());
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT id FROM records WHERE id = $1 FOR UPDATE', [recordId]);
+    const writing = alice.patch(`/records/${recordId}`, { values: { [fieldId]: 'lost' } });
+    await waitForLockWait(blocker);
+    await link.cut();
+    await blocker.query('COMMIT');
+
+    const refused = await writing;
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('unavailable');
+    await link.up();
+    const written = await alice.patch(`/records/${recordId}`, { values: { [fieldId]: 'after' } });
+    expect(written.status).toBe(200);
+    expect((await alice.get(`/records/${recordId}`)).body.values[fieldId]).toBe('after');
+    expect(node.child.exitCode).toBeNull();
   });
 
   it('a record write while Redis is unreachable answers 503 unavailable and changes nothing', async () => {
