@@ -40,8 +40,9 @@ export const ANALYTICS_ROLLUP_MIGRATIONS: readonly Migration[] = [
         count integer NOT NULL,
         PRIMARY KEY (site_id, day, dimension, value)
       );
-      -- Headline figures and the hourly series of a long range without reading every breakdown row.
-      CREATE INDEX analytics_rollups_dimension_idx ON analytics_rollups (site_id, dimension, day) WHERE dimension IN ('_total', '_hour');
+      -- One dimension of a long range (headline figures, the series, the top events and their
+      -- properties) without reading every other dimension's rows.
+      CREATE INDEX analytics_rollups_dimension_idx ON analytics_rollups (site_id, dimension, day);
 
       CREATE TABLE analytics_rollup_months (
         site_id uuid NOT NULL REFERENCES analytics_sites(id) ON DELETE CASCADE,
