@@ -13,6 +13,11 @@ import { eventually } from './support/eventually.ts';
 /** A desktop Chrome; headless Chromium names itself HeadlessChrome, which the server drops as a bot. */
 const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
+/** What the tests read of an element inside the page (the e2e project has no DOM types). */
+type Attributes = { getAttribute(name: string): string | null };
+/** The page's `window`, as far as the tests touch it. */
+type PageWindow = { scrollTo(x: number, y: number): void; tandem?: { track?: unknown } };
+
 /** The pages of the tracked site: plain HTML loading the snippet from the Tandem server, linked to each other. */
 const SITE_PAGES: Readonly<Record<string, string>> = {
   '/': 'Home',
@@ -50,7 +55,7 @@ describe.runIf(chromiumAvailable())('visitor analytics: a tracked site seen live
   const figureValue = async (name: string) => Number((await figure(name).getAttribute('data-value')) || Number.NaN);
   /** A full-page picture from the top (the sticky header would otherwise sit mid-page). */
   const fullShot = async (page: Page, name: string) => {
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => (globalThis as unknown as PageWindow).scrollTo(0, 0));
     await page.screenshot({ path: join(RESULTS_DIR, name), fullPage: true });
   };
   const liveValue = async (name: string) => Number((await alice.page.locator(`[data-live="${name}"]`).getAttribute('data-value')) ?? Number.NaN);
@@ -126,7 +131,7 @@ describe.runIf(chromiumAvailable())('visitor analytics: a tracked site seen live
     await visitorPage.getByRole('heading', { name: 'Pricing' }).waitFor();
     await visitorPage.getByRole('link', { name: 'Sign up' }).click();
     await visitorPage.getByRole('heading', { name: 'Sign up' }).waitFor();
-    await visitorPage.waitForFunction(() => typeof (window as unknown as { tandem?: { track?: unknown } }).tandem?.track === 'function');
+    await visitorPage.waitForFunction(() => typeof (globalThis as unknown as PageWindow).tandem?.track === 'function');
     await visitorPage.getByRole('button', { name: 'Start the pro plan' }).click();
 
     const feed = alice.page.getByRole('list', { name: 'Latest page views' });
@@ -147,7 +152,11 @@ describe.runIf(chromiumAvailable())('visitor analytics: a tracked site seen live
     expect(await figureValue('pageviews_per_session')).toBe(3);
 
     const pages = alice.page.getByRole('region', { name: 'Pages' });
-    expect(await pages.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-value')).sort())).toEqual(['/', '/pricing', '/signup']);
+    expect(await pages.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as Attributes).getAttribute('data-value')).sort())).toEqual([
+      '/',
+      '/pricing',
+      '/signup',
+    ]);
     const events = alice.page.getByRole('region', { name: 'Custom events' });
     const signup = events.locator('tr[data-value="signup"]');
     await signup.waitFor();
@@ -157,7 +166,7 @@ describe.runIf(chromiumAvailable())('visitor analytics: a tracked site seen live
 
     // The entry page tab and a click on a row: every figure follows the filter until its chip is removed.
     await pages.getByRole('button', { name: 'Entry page' }).click();
-    expect(await pages.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-value')))).toEqual(['/']);
+    expect(await pages.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as Attributes).getAttribute('data-value')))).toEqual(['/']);
     await pages.getByRole('button', { name: 'Page', exact: true }).click();
     await pages.locator('tr[data-value="/pricing"] button').click();
     const chip = alice.page.locator('.an-filter-chip[data-dimension="page"]');
@@ -177,7 +186,7 @@ describe.runIf(chromiumAvailable())('visitor analytics: a tracked site seen live
     await funnel.getByRole('button', { name: 'Show funnel' }).click();
     const bars = funnel.locator('.an-funnel-bar');
     await eventually(() => bars.count()).toBe(2);
-    expect(await bars.evaluateAll((els) => els.map((e) => e.getAttribute('data-visitors')))).toEqual(['1', '1']);
+    expect(await bars.evaluateAll((els) => els.map((e) => (e as unknown as Attributes).getAttribute('data-visitors')))).toEqual(['1', '1']);
     expect(await bars.nth(1).textContent()).toContain('100 %');
     await fullShot(alice.page, 'analytics-summary.png');
 
@@ -241,7 +250,7 @@ describe.runIf(chromiumAvailable())('visitor analytics: a tracked site seen live
     const tab: UserTab = { context, page: await context.newPage(), errors: [] };
     await logIn(tab, DEMO.bob, DEMO.password);
     await tab.page.locator('script#tandem-app-tracking').waitFor({ state: 'attached' });
-    await tab.page.waitForFunction(() => typeof (window as unknown as { tandem?: { track?: unknown } }).tandem?.track === 'function');
+    await tab.page.waitForFunction(() => typeof (globalThis as unknown as PageWindow).tandem?.track === 'function');
     await tab.page.getByRole('link', { name: 'Members' }).click();
     await tab.page.getByRole('link', { name: 'Canvases' }).click();
     await tab.page.getByRole('heading', { name: 'Canvases' }).waitFor();
