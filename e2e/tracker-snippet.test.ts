@@ -12,6 +12,13 @@ import { eventually } from './support/eventually.ts';
 /** A desktop Chrome; the headless one names itself HeadlessChrome, which the server drops as a bot. */
 const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
+/** What the tests touch of the page's window (the e2e project has no DOM types). */
+interface PageWindow {
+  readonly tandem?: { readonly q?: unknown[]; track(name: string, props?: Record<string, unknown>): void };
+  readonly history: { pushState(state: unknown, unused: string, url: string): void; replaceState(state: unknown, unused: string, url: string): void };
+  readonly navigator: object;
+}
+
 /** The customer's own site: any path answers a page embedding the snippet, the way the install instructions say. */
 function sitePage(tandemUrl: string, siteKey: string, outboundUrl: string): string {
   return `<!doctype html>
@@ -83,7 +90,7 @@ describe.runIf(chromiumAvailable())('the /t.js snippet on a site of its own', ()
 
   it('counts the landing page without its query secrets, then the queued call made before the script loaded', async () => {
     await page.goto(`${siteUrl}/?utm_source=newsletter&email=ann%40example.com#top`);
-    await page.waitForFunction(() => typeof (window as any).tandem?.q === 'undefined');
+    await page.waitForFunction(() => typeof (globalThis as unknown as PageWindow).tandem?.q === 'undefined');
     await eventually(async () => (await stored()).events.map((e) => e.name)).toEqual(['Queued before load']);
     const { pageviews, events } = await stored();
     expect(pageviews).toEqual(['/']);
@@ -95,6 +102,7 @@ describe.runIf(chromiumAvailable())('the /t.js snippet on a site of its own', ()
 
   it('counts single-page-app navigation through pushState and the back button, once per path', async () => {
     await page.evaluate(() => {
+      const { history } = globalThis as unknown as PageWindow;
       history.pushState({}, '', '/docs');
       history.replaceState({ scrolled: true }, '', '/docs');
       history.pushState({}, '', '/pricing?plan=pro');
@@ -105,7 +113,7 @@ describe.runIf(chromiumAvailable())('the /t.js snippet on a site of its own', ()
   });
 
   it('sends custom events from tandem.track and an outbound link click as the page leaves', async () => {
-    await page.evaluate(() => (window as any).tandem.track('Signup', { plan: 'pro', seats: 3 }));
+    await page.evaluate(() => (globalThis as unknown as PageWindow).tandem?.track('Signup', { plan: 'pro', seats: 3 }));
     await eventually(async () => (await stored()).events.map((e) => e.name)).toEqual(['Queued before load', 'Signup']);
 
     await page.click('#outbound');
@@ -124,7 +132,7 @@ describe.runIf(chromiumAvailable())('the /t.js snippet on a site of its own', ()
     const bare = await browser.newContext({ userAgent: CHROME_UA });
     await bare.addInitScript(() => {
       // Gone, not undefined: the snippet tests for the method.
-      delete (Navigator.prototype as any).sendBeacon;
+      delete (globalThis as any).Navigator.prototype.sendBeacon;
     });
     const tab = await bare.newPage();
     const beacons: string[] = [];
@@ -133,7 +141,7 @@ describe.runIf(chromiumAvailable())('the /t.js snippet on a site of its own', ()
     });
     await tab.goto(`${siteUrl}/no-beacon`);
     await eventually(async () => (await stored()).pageviews.filter((p) => p === '/no-beacon')).toEqual(['/no-beacon']);
-    expect(await tab.evaluate(() => 'sendBeacon' in navigator)).toBe(false);
+    expect(await tab.evaluate(() => 'sendBeacon' in (globalThis as unknown as PageWindow).navigator)).toBe(false);
     // The page view, then the call the page queued before the script loaded.
     expect(beacons).toEqual(['fetch /api/v1/analytics/pageview', 'fetch /api/v1/analytics/event']);
     await bare.close();
