@@ -11,6 +11,7 @@ import pino, { type Logger } from 'pino';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { type Analytics, installAnalytics } from './analytics/analytics-module.ts';
 import { ANALYTICS_MIGRATIONS } from './analytics/migrations.ts';
+import { ANALYTICS_ROLLUP_MIGRATIONS } from './analytics/rollup-migrations.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { createBackends } from './backends/create-backends.ts';
@@ -101,6 +102,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...OPERATIONS_MIGRATIONS,
   ...DOCUMENT_MIGRATIONS,
   ...ANALYTICS_MIGRATIONS,
+  ...ANALYTICS_ROLLUP_MIGRATIONS,
   ...WORKSPACE_MIGRATIONS,
 ];
 
@@ -216,6 +218,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     },
     { prefix: '/api/v1' },
   );
+  await app.register(analytics.tracker);
 
   if (existsSync(WEB_DIST)) {
     // The build writes .br and .gz beside each file (scripts/vite-precompress.ts): sent as they are.
