@@ -40,8 +40,14 @@ export class ChaosNode {
     return this.#process?.pid ?? 0;
   }
 
-  /** Starts the process (again) and waits for `/healthz`. */
+  /** True when the process exited without the suite stopping it (a crash is a finding). */
+  get diedOnItsOwn(): boolean {
+    return this.#process !== null && this.#process.sample() === null;
+  }
+
+  /** Starts the process (again, also after it died on its own) and waits for `/healthz`. */
   async up(): Promise<void> {
+    if (this.diedOnItsOwn) this.#process = null;
     if (!this.#process) this.#process = await this.start(this.port);
   }
 

@@ -5,6 +5,8 @@ export interface AckedWrite {
   readonly marker: string;
   readonly room: string;
   readonly writer: number;
+  /** The node that answered it. */
+  readonly node: number;
   /** `performance.now()` when the request was sent and when its answer arrived. */
   readonly sentAt: number;
   readonly ackedAt: number;
@@ -186,6 +188,21 @@ export class Ledger {
       deliveredUnacked: unacked.size,
       latency: latency.summary(),
     };
+  }
+
+  /**
+   * The acknowledged writes sent in [from, to) that some client never got, with how many clients
+   * missed each (for the report: which node answered them, and when relative to `origin`).
+   */
+  missingWrites(from: number, to: number, origin: number, clients: readonly ClientLog[] = this.clients): string[] {
+    const out: string[] = [];
+    for (const w of this.acked) {
+      if (w.sentAt < from || w.sentAt >= to) continue;
+      const missedBy = clients.filter((c) => c.rooms.get(w.room) && !c.rooms.get(w.room)?.delivered.has(w.marker)).length;
+      if (missedBy > 0)
+        out.push(`${w.marker} (answered by node ${w.node}, sent at ${((w.sentAt - origin) / 1000).toFixed(2)} s, missed by ${missedBy} clients)`);
+    }
+    return out;
   }
 
   /**

@@ -58,7 +58,7 @@ export interface Stream {
   readonly watchers: readonly Watcher[];
   readonly startedAt: number;
   /** Stops the writers, waits until every acknowledged write reached every watcher (bounded), closes the watchers. */
-  finish(): Promise<{ figures: LedgerFigures; drainedMs: number; stoppedAt: number }>;
+  finish(): Promise<{ figures: LedgerFigures; drainedMs: number; stoppedAt: number; missingWrites: string[] }>;
 }
 
 /** Opens watchers on every node, starts the writers and returns the running stream. */
@@ -80,10 +80,18 @@ export async function startStream(ctx: ChaosContext, options: { watchersPerNode?
       while (performance.now() - stoppedAt < STREAM.drainMs && ledger.figures(startedAt, stoppedAt).missing > 0) await sleep(250);
       const drainedMs = Math.round(performance.now() - stoppedAt);
       const figures = ledger.figures(startedAt, stoppedAt);
+      const missingWrites = ledger.missingWrites(startedAt, stoppedAt, startedAt).slice(0, 5);
       for (const w of watchers) w.close();
-      return { figures, drainedMs, stoppedAt };
+      return { figures, drainedMs, stoppedAt, missingWrites };
     },
   };
+}
+
+/** A fact line naming the first acknowledged writes some client never got (empty when none). */
+export function missingFacts(missing: readonly string[]): string[] {
+  return missing.length
+    ? [`acknowledged writes not delivered everywhere (first ${missing.length}; times from the scenario's start): ${missing.join('; ')}`]
+    : [];
 }
 
 /** Milliseconds since `from`, rounded. */

@@ -128,7 +128,9 @@ export function postgresUser(): { uid: number; gid: number } | null {
 /**
  * A PostgreSQL cluster of the suite's own: `initdb` into a temporary directory, `pg_ctl` to start
  * and stop it on a free loopback port (socket directory inside the cluster's folder, so it meets
- * no other PostgreSQL on the machine). `fsync=off`: the suite tests Tandem, not the disk.
+ * no other PostgreSQL on the machine). `fsync=off`: the suite tests Tandem, not the disk, and a
+ * killed PostgreSQL loses nothing it handed the OS; `synchronous_commit` stays on, or a crash
+ * would lose commits it had already acknowledged.
  */
 export class PostgresCluster {
   private constructor(
@@ -167,7 +169,7 @@ export class PostgresCluster {
 
   /** `pg_ctl start`, waiting until it accepts connections. */
   async start(): Promise<void> {
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`;
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
     await this.#run('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
   }
 

@@ -58,6 +58,7 @@ export class Writers {
   async #write(index: number, choice: NodeChoice, token: string, target: WriterTarget): Promise<void> {
     const marker = `w${index}.${++this.#count}`;
     const sentAt = performance.now();
+    const node = choice.index;
     this.ledger.sent.set(marker, { room: target.room, sentAt });
     let res: Response;
     try {
@@ -75,7 +76,7 @@ export class Writers {
     }
     const text = await res.text().catch(() => '');
     if (res.ok) {
-      this.ledger.acked.push({ marker, room: target.room, writer: index, sentAt, ackedAt: performance.now() });
+      this.ledger.acked.push({ marker, room: target.room, writer: index, node, sentAt, ackedAt: performance.now() });
       return;
     }
     let code = 'unparsable';

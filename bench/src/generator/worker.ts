@@ -83,12 +83,14 @@ function onFrame(held: Held, text: string): void {
 async function openOne(held: Held, since: number | undefined): Promise<void> {
   const g = held.group;
   const localAddress = held.index >= CONNECTIONS_PER_SOURCE_ADDRESS ? `127.0.0.${1 + Math.floor(held.index / CONNECTIONS_PER_SOURCE_ADDRESS)}` : undefined;
-  const conn = await held.adapter.open(
+  // Declared first: a connection refused during its handshake reports `closed` before `open` resolves.
+  let conn: ClientConnection | undefined;
+  conn = await held.adapter.open(
     { url: g.urls[held.node] ?? '', token: g.tokens.length ? g.tokens[held.index % g.tokens.length] : undefined, localAddress, timeoutMs: g.timeoutMs },
     {
       frame: (text) => onFrame(held, text),
       closed: () => {
-        if (held.conn === conn) held.conn = null;
+        if (conn && held.conn === conn) held.conn = null;
       },
     },
   );

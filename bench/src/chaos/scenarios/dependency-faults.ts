@@ -1,6 +1,6 @@
 import { sleep } from '../../generator/connect-queue.ts';
 import type { LedgerFigures } from '../ledger.ts';
-import { brokenGuarantees, type ChaosContext, hold, type ScenarioResult, since, startStream } from '../scenario.ts';
+import { brokenGuarantees, type ChaosContext, hold, missingFacts, type ScenarioResult, since, startStream } from '../scenario.ts';
 
 /** A fault in a dependency of every node: how it is caused and how it ends. */
 interface DependencyFault {
@@ -30,7 +30,7 @@ async function throughFault(ctx: ChaosContext, fault: DependencyFault): Promise<
   const healedAt = performance.now();
   ctx.log(`    ${fault.id}: fault off (${healMs} ms to bring it back)`);
   await hold(ctx, 6000, 'writing');
-  const { figures, drainedMs } = await stream.finish();
+  const { figures, drainedMs, missingWrites } = await stream.finish();
   const during = stream.ledger.figures(causedAt, healedAt);
   const failures = [...brokenGuarantees(figures), ...(fault.check?.(figures, during) ?? [])];
   const failedDuring = Object.entries(during.failures).map(([k, n]) => `${k} × ${n}`);
@@ -46,7 +46,8 @@ async function throughFault(ctx: ChaosContext, fault: DependencyFault): Promise<
       'drain after the last write': drainedMs,
     },
     facts: [
-      `while the fault lasted (${Math.round((healedAt - causedAt) / 100) / 10} s): ${during.acked} writes acknowledged, ${during.failedWrites} failed${failedDuring.length ? ` (${failedDuring.join(', ')})` : ''}`,
+      `while the fault lasted (${Math.round((healedAt - causedAt) / 100) / 10} s, from ${((causedAt - stream.startedAt) / 1000).toFixed(2)} s into the scenario): ${during.acked} writes acknowledged, ${during.failedWrites} failed${failedDuring.length ? ` (${failedDuring.join(', ')})` : ''}`,
+      ...missingFacts(missingWrites),
     ],
     failures,
     durationMs: since(started),

@@ -4,7 +4,7 @@ import { withTimeout } from '../../generator/adapters/client-adapter.ts';
 import { sleep } from '../../generator/connect-queue.ts';
 import { callApi } from '../../servers/tandem-fixture.ts';
 import { openPlainSocket, requestOn } from '../plain-socket.ts';
-import { brokenGuarantees, type ChaosContext, hold, type ScenarioResult, since, startStream } from '../scenario.ts';
+import { brokenGuarantees, type ChaosContext, hold, missingFacts, type ScenarioResult, since, startStream } from '../scenario.ts';
 
 /** Length of each measured phase. */
 const PHASE_MS = 10_000;
@@ -144,13 +144,14 @@ export async function hostileClients(ctx: ChaosContext): Promise<ScenarioResult>
 
     await hold(ctx, PHASE_MS, 'phase 3: without hostile clients again');
     const afterTo = performance.now();
-    const { figures } = await stream.finish();
+    const { figures, missingWrites } = await stream.finish();
     const before = stream.ledger.figures(baselineFrom, hostileFrom);
     const during = stream.ledger.figures(hostileFrom, hostileTo);
     const after = stream.ledger.figures(hostileTo, afterTo);
     const quietP99 = Math.max(before.latency.p99, after.latency.p99);
     const growth = quietP99 > 0 ? during.latency.p99 / quietP99 - 1 : 0;
     failures.push(...brokenGuarantees(figures));
+    facts.push(...missingFacts(missingWrites));
     if (slowCutMs === null) failures.push('the slow consumer was not closed by the server');
     const floodCodes = flood.closes;
     const wrongFlood = floodCodes.filter((c) => c !== CLOSE_CODES.rate_limited);

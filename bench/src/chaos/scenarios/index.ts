@@ -21,7 +21,7 @@ export const SCENARIOS = {
   'redis-stall': { title: 'Redis stalled (a paused process)', limitMs: 90_000, run: redisStall },
   'postgres-restart': { title: 'PostgreSQL restarted', limitMs: 90_000, run: postgresRestart },
   'hostile-clients': { title: 'A slow consumer and a flooding client', limitMs: 120_000, run: hostileClients },
-  'reconnect-storm': { title: 'Reconnect storm across the nodes', limitMs: 240_000, run: reconnectStorm },
+  'reconnect-storm': { title: 'Reconnect storm across the nodes', limitMs: 420_000, run: reconnectStorm },
 } satisfies Record<string, Scenario>;
 
 /** A scenario's id. */

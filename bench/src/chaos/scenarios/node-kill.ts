@@ -1,4 +1,4 @@
-import { brokenGuarantees, type ChaosContext, hold, type ScenarioResult, since, startStream } from '../scenario.ts';
+import { brokenGuarantees, type ChaosContext, hold, missingFacts, type ScenarioResult, since, startStream } from '../scenario.ts';
 
 /**
  * SIGKILL of a node in the middle of the write stream: its watchers reconnect to another node and
@@ -20,7 +20,7 @@ export async function nodeKill(ctx: ChaosContext): Promise<ScenarioResult> {
   const restartMs = since(restartAt);
   ctx.log(`    node ${victim.index} up again in ${restartMs} ms`);
   await hold(ctx, 3000, 'writing');
-  const { figures, drainedMs } = await stream.finish();
+  const { figures, drainedMs, missingWrites } = await stream.finish();
   const moved = onVictim.filter((w) => w.choice.index !== victim.index).length;
   return {
     id: 'node-kill',
@@ -35,7 +35,10 @@ export async function nodeKill(ctx: ChaosContext): Promise<ScenarioResult> {
       'node restart to /healthz': restartMs,
       'drain after the last write': drainedMs,
     },
-    facts: [`${moved} of ${onVictim.length} watchers of the killed node were resubscribed on another node`],
+    facts: [
+      `${moved} of ${onVictim.length} watchers of the killed node were resubscribed on another node; the node was killed ${((killedAt - stream.startedAt) / 1000).toFixed(2)} s into the scenario`,
+      ...missingFacts(missingWrites),
+    ],
     failures: brokenGuarantees(figures),
     durationMs: since(started),
   };
