@@ -22,13 +22,19 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly FilterOperat
 };
 
 /**
+ * Any JSON value. Registered under the id `JsonValue`, so the OpenAPI document describes this
+ * recursive schema once, as a component every use refers to.
+ */
+export const jsonValueSchema = z.json().register(z.globalRegistry, { id: 'JsonValue', description: 'Any JSON value.' });
+
+/**
  * One condition of a view or a record query: `field_id` `op` `value`. All conditions must hold.
  * `value` is ignored by `empty` / `not_empty`; a user field also accepts `"me"`.
  */
 export const viewFilterSchema = z.object({
   field_id: z.string().min(1).max(200),
   op: z.enum(FILTER_OPERATORS),
-  value: z.json().optional(),
+  value: jsonValueSchema.optional(),
 });
 /** A filter condition. */
 export type ViewFilter = z.infer<typeof viewFilterSchema>;

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import pino, { type Logger } from 'pino';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { type Analytics, installAnalytics } from './analytics/analytics-module.ts';
@@ -36,6 +36,7 @@ import { installFiles } from './files/files-module.ts';
 import { FILE_MIGRATIONS } from './files/migrations.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { openApiDocumentTransform, openApiTransform } from './http/openapi.ts';
 import { setWebAssetHeaders } from './http/web-asset-headers.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { installLocks } from './locks/lock-module.ts';
@@ -156,7 +157,8 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'tandem_session' } } },
       security: [{ bearer: [] }, { cookie: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiDocumentTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

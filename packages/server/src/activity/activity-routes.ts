@@ -6,6 +6,7 @@ import type { Queryable } from '../db/database.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import type { Access } from '../workspaces/access.ts';
 import { ACTIVITY_TYPE_FILTERS, queryActivity } from './activity-query.ts';
+import { activityPageSchema } from './activity-schemas.ts';
 
 /** Entries per page when `limit` is not given. */
 export const DEFAULT_ACTIVITY_PAGE = 50;
@@ -43,7 +44,9 @@ export function activityRoutes(db: Queryable, access: Access) {
 
     app.get(
       '/workspaces/:id/activity',
-      { schema: { tags, summary: 'Activity of a workspace, newest first', params: idParams, querystring: activityQuery } },
+      {
+        schema: { tags, summary: 'Activity of a workspace, newest first', response: { 200: activityPageSchema }, params: idParams, querystring: activityQuery },
+      },
       async (request) => {
         const auth = requireAuth(request);
         const scope = await access.require(auth, 'workspace', request.params.id, 'viewer');
@@ -53,7 +56,15 @@ export function activityRoutes(db: Queryable, access: Access) {
 
     app.get(
       '/tables/:id/activity',
-      { schema: { tags, summary: 'Activity of a table and its fields, views and records, newest first', params: idParams, querystring: activityQuery } },
+      {
+        schema: {
+          tags,
+          summary: 'Activity of a table and its fields, views and records, newest first',
+          response: { 200: activityPageSchema },
+          params: idParams,
+          querystring: activityQuery,
+        },
+      },
       async (request) => {
         const auth = requireAuth(request);
         const scope = await access.require(auth, 'table', request.params.id, 'viewer');
@@ -63,7 +74,7 @@ export function activityRoutes(db: Queryable, access: Access) {
 
     app.get(
       '/records/:id/activity',
-      { schema: { tags, summary: 'Activity of a record, newest first', params: idParams, querystring: activityQuery } },
+      { schema: { tags, summary: 'Activity of a record, newest first', response: { 200: activityPageSchema }, params: idParams, querystring: activityQuery } },
       async (request) => {
         const auth = requireAuth(request);
         const scope = await access.require(auth, 'record', request.params.id, 'viewer');

@@ -1,8 +1,10 @@
-import { APPROVAL_STATUSES } from '@tandem/protocol';
+import { APPROVAL_STATUSES, jsonValueSchema } from '@tandem/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../http/authenticate.ts';
+import { noContent } from '../http/openapi.ts';
+import { approvalPageSchema, approvalSchema, workflowListSchema, workflowRunsSchema, workflowSchema } from './approval-schemas.ts';
 import type { ApprovalService } from './approval-service.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
@@ -12,7 +14,7 @@ const note = z.object({ note: z.string().max(5000).default('') }).strict();
 const workflowFields = {
   name: z.string().trim().min(1).max(200),
   field_id: z.uuid(),
-  value: z.json(),
+  value: jsonValueSchema,
   assignee_ids: z.array(z.uuid()).min(1).max(50),
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000),
@@ -31,6 +33,7 @@ export function approvalRoutes(approvals: ApprovalService, workflows: WorkflowSe
         schema: {
           tags,
           summary: 'Request approval on a record (commenter+)',
+          response: { 201: approvalSchema },
           body: z
             .object({
               record_id: z.uuid(),
@@ -61,6 +64,7 @@ export function approvalRoutes(approvals: ApprovalService, workflows: WorkflowSe
         schema: {
           tags,
           summary: 'Approvals in my workspaces, newest first',
+          response: { 200: approvalPageSchema },
           querystring: z.object({
             status: z.enum(APPROVAL_STATUSES).optional(),
             assignee: meOrId.optional(),
@@ -86,26 +90,36 @@ export function approvalRoutes(approvals: ApprovalService, workflows: WorkflowSe
       },
     );
 
-    app.get('/approvals/:id', { schema: { tags, summary: 'One approval', params: idParams } }, async (request) =>
+    app.get('/approvals/:id', { schema: { tags, summary: 'One approval', response: { 200: approvalSchema }, params: idParams } }, async (request) =>
       approvals.get(requireAuth(request), request.params.id),
     );
 
-    app.post('/approvals/:id/approve', { schema: { tags, summary: 'Approve (assignee, once)', params: idParams, body: note } }, async (request) =>
-      approvals.respond(requireAuth(request), request.params.id, 'approved', request.body.note),
+    app.post(
+      '/approvals/:id/approve',
+      { schema: { tags, summary: 'Approve (assignee, once)', response: { 200: approvalSchema }, params: idParams, body: note } },
+      async (request) => approvals.respond(requireAuth(request), request.params.id, 'approved', request.body.note),
     );
 
-    app.post('/approvals/:id/reject', { schema: { tags, summary: 'Reject (assignee, once)', params: idParams, body: note } }, async (request) =>
-      approvals.respond(requireAuth(request), request.params.id, 'rejected', request.body.note),
+    app.post(
+      '/approvals/:id/reject',
+      { schema: { tags, summary: 'Reject (assignee, once)', response: { 200: approvalSchema }, params: idParams, body: note } },
+      async (request) => approvals.respond(requireAuth(request), request.params.id, 'rejected', request.body.note),
     );
 
-    app.post('/approvals/:id/cancel', { schema: { tags, summary: 'Cancel a pending approval (requester)', params: idParams } }, async (request) =>
-      approvals.cancel(requireAuth(request), request.params.id),
+    app.post(
+      '/approvals/:id/cancel',
+      { schema: { tags, summary: 'Cancel a pending approval (requester)', response: { 200: approvalSchema }, params: idParams } },
+      async (request) => approvals.cancel(requireAuth(request), request.params.id),
     );
 
     const wfTags = ['workflows'];
-    app.get('/tables/:id/workflows', { schema: { tags: wfTags, summary: 'Workflow rules of a table', params: idParams } }, async (request) => ({
-      workflows: await workflows.list(requireAuth(request), request.params.id),
-    }));
+    app.get(
+      '/tables/:id/workflows',
+      { schema: { tags: wfTags, summary: 'Workflow rules of a table', response: { 200: workflowListSchema }, params: idParams } },
+      async (request) => ({
+        workflows: await workflows.list(requireAuth(request), request.params.id),
+      }),
+    );
 
     app.post(
       '/tables/:id/workflows',
@@ -113,6 +127,7 @@ export function approvalRoutes(approvals: ApprovalService, workflows: WorkflowSe
         schema: {
           tags: wfTags,
           summary: 'Add a rule: when field_id becomes value, request approval from assignee_ids (admin)',
+          response: { 201: workflowSchema },
           params: idParams,
           body: z
             .object({
@@ -129,17 +144,33 @@ export function approvalRoutes(approvals: ApprovalService, workflows: WorkflowSe
 
     app.patch(
       '/workflows/:id',
-      { schema: { tags: wfTags, summary: 'Change a rule (admin)', params: idParams, body: z.object(workflowFields).partial().strict() } },
+      {
+        schema: {
+          tags: wfTags,
+          summary: 'Change a rule (admin)',
+          response: { 200: workflowSchema },
+          params: idParams,
+          body: z.object(workflowFields).partial().strict(),
+        },
+      },
       async (request) => workflows.update(requireAuth(request), request.params.id, request.body),
     );
 
-    app.delete('/workflows/:id', { schema: { tags: wfTags, summary: 'Delete a rule (admin)', params: idParams } }, async (request, reply) => {
-      await workflows.remove(requireAuth(request), request.params.id);
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/workflows/:id',
+      { schema: { tags: wfTags, summary: 'Delete a rule (admin)', response: { 204: noContent }, params: idParams } },
+      async (request, reply) => {
+        await workflows.remove(requireAuth(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
 
-    app.get('/workflows/:id/runs', { schema: { tags: wfTags, summary: 'Firings of a rule, newest first', params: idParams } }, async (request) => ({
-      runs: await workflows.runs(requireAuth(request), request.params.id),
-    }));
+    app.get(
+      '/workflows/:id/runs',
+      { schema: { tags: wfTags, summary: 'Firings of a rule, newest first', response: { 200: workflowRunsSchema }, params: idParams } },
+      async (request) => ({
+        runs: await workflows.runs(requireAuth(request), request.params.id),
+      }),
+    );
   };
 }

@@ -200,7 +200,15 @@ export class WorkflowService {
   /** Runs of a rule, newest first. */
   async runs(auth: AuthInfo, id: string) {
     await this.#load(auth, id, 'viewer');
-    return this.ctx.db.query(
+    return this.ctx.db.query<{
+      id: string;
+      workflow_id: string;
+      record_id: string | null;
+      record_version: number | null;
+      approval_id: string | null;
+      actor_id: string | null;
+      created_at: Date;
+    }>(
       'SELECT id, workflow_id, record_id, record_version, approval_id, actor_id, created_at FROM workflow_runs WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 500',
       [id],
     );

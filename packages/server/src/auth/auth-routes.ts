@@ -1,8 +1,11 @@
+import type { WorkspaceSummary } from '@tandem/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireAuth, SESSION_COOKIE } from '../http/authenticate.ts';
+import { noContent, shape } from '../http/openapi.ts';
+import { apiTokenSchema, loginSchema, meSchema, sessionSchema, userInfoSchema } from './account-schemas.ts';
 import type { AuthService } from './auth-service.ts';
 
 const email = z.email().max(254);
@@ -17,7 +20,12 @@ export function authRoutes(ctx: AppContext, auth: AuthService) {
     app.post(
       '/auth/register',
       {
-        schema: { tags: ['auth'], summary: 'Create an account', body: z.object({ email, name: z.string().trim().min(1).max(100), password }) },
+        schema: {
+          tags: ['auth'],
+          summary: 'Create an account',
+          response: { 201: shape({ user: userInfoSchema }) },
+          body: z.object({ email, name: z.string().trim().min(1).max(100), password }),
+        },
         config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: 60_000 } },
       },
       async (request, reply) => {
@@ -32,6 +40,7 @@ export function authRoutes(ctx: AppContext, auth: AuthService) {
         schema: {
           tags: ['auth'],
           summary: 'Log in; sets the session cookie and returns a bearer token',
+          response: { 200: loginSchema },
           body: z.object({ email: z.string().max(254), password: z.string().max(512) }),
         },
         config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: 60_000 } },
@@ -43,18 +52,19 @@ export function authRoutes(ctx: AppContext, auth: AuthService) {
       },
     );
 
-    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End the current session' } }, async (request, reply) => {
+    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: noContent } } }, async (request, reply) => {
       await auth.logout(requireAuth(request));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
     });
 
     const workspacesOf = (userId: string) =>
-      ctx.db.query(`SELECT w.id, w.name, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.created_at`, [
-        userId,
-      ]);
+      ctx.db.query<WorkspaceSummary>(
+        `SELECT w.id, w.name, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.created_at`,
+        [userId],
+      );
 
-    app.get('/me', { schema: { tags: ['auth'], summary: 'The logged-in user and their workspaces' } }, async (request) => {
+    app.get('/me', { schema: { tags: ['auth'], summary: 'The logged-in user and their workspaces', response: { 200: meSchema } } }, async (request) => {
       const { user } = requireAuth(request);
       return { user, workspaces: await workspacesOf(user.id) };
     });
@@ -62,7 +72,7 @@ export function authRoutes(ctx: AppContext, auth: AuthService) {
     // The web app asks this on start: "logged out" is an answer here, not a 401 error.
     app.get(
       '/auth/session',
-      { schema: { tags: ['auth'], summary: 'Like GET /me, but answers {user: null} instead of 401 when logged out' } },
+      { schema: { tags: ['auth'], summary: 'Like GET /me, but answers {user: null} instead of 401 when logged out', response: { 200: sessionSchema } } },
       async (request) => {
         if (!request.auth) return { user: null, workspaces: [] };
         return { user: request.auth.user, workspaces: await workspacesOf(request.auth.user.id) };
@@ -75,6 +85,7 @@ export function authRoutes(ctx: AppContext, auth: AuthService) {
         schema: {
           tags: ['auth'],
           summary: 'Create an API token (shown once) for Authorization: Bearer',
+          response: { 201: apiTokenSchema },
           body: z.object({ name: z.string().trim().min(1).max(100), expires_in_days: z.number().int().min(1).max(3650).optional() }),
         },
       },

@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../http/authenticate.ts';
+import { described, noContent, shape } from '../http/openapi.ts';
 import type { DocumentAccess } from './document-access.ts';
 import type { DocumentHub } from './document-hub.ts';
+import { documentInfoSchema, documentVersionPreviewSchema, documentVersionSchema, syncAnswerSchema } from './document-schemas.ts';
 import type { DocumentService } from './document-service.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -20,7 +22,14 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
 
     app.post(
       '/docs',
-      { schema: { tags, summary: "Create a canvas, or open a rich text field's document (made on first open)", body: createDocumentSchema } },
+      {
+        schema: {
+          tags,
+          summary: "Create a canvas, or open a rich text field's document (made on first open)",
+          response: { 200: described(documentInfoSchema, 'The rich text document that already existed'), 201: documentInfoSchema },
+          body: createDocumentSchema,
+        },
+      },
       async (request, reply) => {
         const { doc, created } = await service.create(requireAuth(request), request.body);
         reply.status(created ? 201 : 200);
@@ -33,16 +42,21 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
         schema: {
           tags,
           summary: 'Canvases of a workspace (or of one record)',
+          response: { 200: shape({ documents: z.array(documentInfoSchema) }) },
           querystring: z.object({ workspace_id: z.uuid(), record_id: z.uuid().optional() }),
         },
       },
       async (request) => ({ documents: await service.listCanvases(requireAuth(request), request.query.workspace_id, request.query.record_id) }),
     );
-    app.get('/docs/:id', { schema: { tags, summary: 'One document', params: idParams } }, (request) => service.get(requireAuth(request), request.params.id));
-    app.patch('/docs/:id', { schema: { tags, summary: 'Rename a canvas', params: idParams, body: updateDocumentSchema } }, (request) =>
-      service.rename(requireAuth(request), request.params.id, request.body.name),
+    app.get('/docs/:id', { schema: { tags, summary: 'One document', response: { 200: documentInfoSchema }, params: idParams } }, (request) =>
+      service.get(requireAuth(request), request.params.id),
     );
-    app.delete('/docs/:id', { schema: { tags, summary: 'Delete a canvas', params: idParams } }, async (request, reply) => {
+    app.patch(
+      '/docs/:id',
+      { schema: { tags, summary: 'Rename a canvas', response: { 200: documentInfoSchema }, params: idParams, body: updateDocumentSchema } },
+      (request) => service.rename(requireAuth(request), request.params.id, request.body.name),
+    );
+    app.delete('/docs/:id', { schema: { tags, summary: 'Delete a canvas', response: { 204: noContent }, params: idParams } }, async (request, reply) => {
       await service.remove(requireAuth(request), request.params.id);
       return reply.status(204).send();
     });
@@ -53,6 +67,7 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
         schema: {
           tags,
           summary: 'A y-protocols sync message (base64), as `doc_sync` over the socket; answers as its ack',
+          response: { 200: syncAnswerSchema },
           params: idParams,
           body: messageBody,
         },
@@ -65,7 +80,15 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
     );
     app.post(
       '/docs/:id/awareness',
-      { schema: { tags, summary: 'A y-protocols awareness update (base64), as `doc_awareness` over the socket', params: idParams, body: messageBody } },
+      {
+        schema: {
+          tags,
+          summary: 'A y-protocols awareness update (base64), as `doc_awareness` over the socket',
+          response: { 204: noContent },
+          params: idParams,
+          body: messageBody,
+        },
+      },
       async (request, reply) => {
         const auth = requireAuth(request);
         const doc = await docs.require(auth, request.params.id, 'viewer');
@@ -75,14 +98,29 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
     );
     app.get(
       '/docs/:id/versions',
-      { schema: { tags, summary: 'Versions, newest first, with who changed the document since each', params: idParams } },
+      {
+        schema: {
+          tags,
+          summary: 'Versions, newest first, with who changed the document since each',
+          response: { 200: shape({ versions: z.array(documentVersionSchema) }) },
+          params: idParams,
+        },
+      },
       async (request) => ({
         versions: await service.versions(requireAuth(request), request.params.id),
       }),
     );
     app.post(
       '/docs/:id/versions',
-      { schema: { tags, summary: 'Take a named version of the document as it is now', params: idParams, body: createVersionSchema } },
+      {
+        schema: {
+          tags,
+          summary: 'Take a named version of the document as it is now',
+          response: { 201: documentVersionSchema },
+          params: idParams,
+          body: createVersionSchema,
+        },
+      },
       async (request, reply) => {
         reply.status(201);
         return service.createVersion(requireAuth(request), request.params.id, request.body.name);
@@ -90,7 +128,14 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
     );
     app.get(
       '/docs/:id/versions/:versionId',
-      { schema: { tags, summary: 'A version with its state, its plain text and what changed since it', params: versionParams } },
+      {
+        schema: {
+          tags,
+          summary: 'A version with its state, its plain text and what changed since it',
+          response: { 200: documentVersionPreviewSchema },
+          params: versionParams,
+        },
+      },
       (request) => service.preview(requireAuth(request), request.params.id, request.params.versionId),
     );
     app.post(
@@ -99,6 +144,7 @@ export function documentRoutes(service: DocumentService, hub: DocumentHub, docs:
         schema: {
           tags,
           summary: 'Restore a version (a new update every collaborator follows), saving what it replaces as a version first',
+          response: { 200: shape({ saved_version: documentVersionSchema.nullable() }) },
           params: versionParams,
         },
       },

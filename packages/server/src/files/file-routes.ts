@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
+import { documentedError } from '../http/openapi.ts';
+import { fileBytes, storedFileSchema, thumbnailBytes } from './file-schemas.ts';
 import type { FileDownload, FileService } from './file-service.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -19,6 +21,7 @@ export function fileRoutes(files: FileService) {
         schema: {
           tags,
           summary: 'Upload a file (multipart/form-data, field `file`; commenter or above); its type is sniffed from the bytes',
+          response: { 201: storedFileSchema, 413: documentedError('too_large: the file exceeds FILE_MAX_BYTES or the workspace quota') },
           querystring: z.object({ workspace_id: z.uuid() }),
         },
       },
@@ -38,16 +41,27 @@ export function fileRoutes(files: FileService) {
       },
     );
 
-    app.get('/files/:id/meta', { schema: { tags, summary: "A file's name, type, size and URLs", params: idParams } }, async (request) =>
-      files.meta(requireAuth(request), request.params.id),
+    app.get(
+      '/files/:id/meta',
+      { schema: { tags, summary: "A file's name, type, size and URLs", response: { 200: storedFileSchema }, params: idParams } },
+      async (request) => files.meta(requireAuth(request), request.params.id),
     );
     app.get(
       '/files/:id',
-      { schema: { tags, summary: 'Download a file (PNG, JPEG, GIF and WebP inline, everything else as an attachment)', params: idParams } },
+      {
+        schema: {
+          tags,
+          summary: 'Download a file (PNG, JPEG, GIF and WebP inline, everything else as an attachment)',
+          response: { 200: fileBytes },
+          params: idParams,
+        },
+      },
       async (request, reply) => send(reply, await files.download(requireAuth(request), request.params.id, 'original')),
     );
-    app.get('/files/:id/thumbnail', { schema: { tags, summary: 'An image’s thumbnail (WebP, at most 320 px)', params: idParams } }, async (request, reply) =>
-      send(reply, await files.download(requireAuth(request), request.params.id, 'thumbnail')),
+    app.get(
+      '/files/:id/thumbnail',
+      { schema: { tags, summary: 'An image’s thumbnail (WebP, at most 320 px)', response: { 200: thumbnailBytes }, params: idParams } },
+      async (request, reply) => send(reply, await files.download(requireAuth(request), request.params.id, 'thumbnail')),
     );
   };
 }

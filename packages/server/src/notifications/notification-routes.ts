@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
+import { noContent, shape } from '../http/openapi.ts';
 import type { NotificationInbox } from './notification-inbox.ts';
+import { notificationPageSchema, preferencesSchema, unreadCountSchema } from './notification-schemas.ts';
 import { loadPreferences, preferencesPatchSchema, updatePreferences } from './preferences.ts';
 import { hasUsableKeys, type PushSender } from './push-sender.ts';
 
@@ -34,6 +36,7 @@ export function notificationRoutes(ctx: AppContext, inbox: NotificationInbox, pu
         schema: {
           tags,
           summary: 'My notifications, newest first',
+          response: { 200: notificationPageSchema },
           querystring: z.object({
             unread: flag.optional(),
             archived: flag.optional(),
@@ -45,42 +48,74 @@ export function notificationRoutes(ctx: AppContext, inbox: NotificationInbox, pu
       async (request) => inbox.list(requireAuth(request).user.id, request.query),
     );
 
-    app.get('/notifications/unread-count', { schema: { tags, summary: 'How many unread notifications I have' } }, async (request) => ({
-      unread_count: await inbox.unreadCount(requireAuth(request).user.id),
-    }));
-
-    app.post('/notifications/read', { schema: { tags, summary: 'Mark all my notifications read' } }, async (request) =>
-      inbox.markAllRead(requireAuth(request).user.id),
+    app.get(
+      '/notifications/unread-count',
+      { schema: { tags, summary: 'How many unread notifications I have', response: { 200: unreadCountSchema } } },
+      async (request) => ({
+        unread_count: await inbox.unreadCount(requireAuth(request).user.id),
+      }),
     );
 
-    app.post('/notifications/:id/read', { schema: { tags, summary: 'Mark one notification read', params: idParams } }, async (request) =>
-      inbox.markRead(requireAuth(request).user.id, request.params.id),
+    app.post(
+      '/notifications/read',
+      { schema: { tags, summary: 'Mark all my notifications read', response: { 200: shape({ marked: z.number().int(), unread_count: z.number().int() }) } } },
+      async (request) => inbox.markAllRead(requireAuth(request).user.id),
     );
 
-    app.post('/notifications/:id/archive', { schema: { tags, summary: 'Archive one notification', params: idParams } }, async (request) =>
-      inbox.archive(requireAuth(request).user.id, request.params.id),
+    app.post(
+      '/notifications/:id/read',
+      { schema: { tags, summary: 'Mark one notification read', response: { 200: unreadCountSchema }, params: idParams } },
+      async (request) => inbox.markRead(requireAuth(request).user.id, request.params.id),
     );
 
-    app.get('/notifications/preferences', { schema: { tags, summary: 'My notification preferences' } }, async (request) => {
-      const userId = requireAuth(request).user.id;
-      return (await loadPreferences(ctx.db, [userId])).get(userId);
-    });
+    app.post(
+      '/notifications/:id/archive',
+      { schema: { tags, summary: 'Archive one notification', response: { 200: unreadCountSchema }, params: idParams } },
+      async (request) => inbox.archive(requireAuth(request).user.id, request.params.id),
+    );
+
+    app.get(
+      '/notifications/preferences',
+      { schema: { tags, summary: 'My notification preferences', response: { 200: preferencesSchema } } },
+      async (request) => {
+        const userId = requireAuth(request).user.id;
+        return (await loadPreferences(ctx.db, [userId])).get(userId);
+      },
+    );
 
     app.put(
       '/notifications/preferences',
-      { schema: { tags, summary: 'Change my preferences (parts not given stay as they are)', body: preferencesPatchSchema } },
+      {
+        schema: {
+          tags,
+          summary: 'Change my preferences (parts not given stay as they are)',
+          response: { 200: preferencesSchema },
+          body: preferencesPatchSchema,
+        },
+      },
       async (request) => updatePreferences(ctx.db, requireAuth(request).user.id, request.body, now()),
     );
 
-    app.get('/notifications/push-key', { schema: { tags, summary: 'VAPID public key for PushManager.subscribe' } }, async (request) => {
-      requireAuth(request);
-      if (!push) throw errors.notFound('Push configuration');
-      return { public_key: push.publicKey };
-    });
+    app.get(
+      '/notifications/push-key',
+      { schema: { tags, summary: 'VAPID public key for PushManager.subscribe', response: { 200: shape({ public_key: z.string() }) } } },
+      async (request) => {
+        requireAuth(request);
+        if (!push) throw errors.notFound('Push configuration');
+        return { public_key: push.publicKey };
+      },
+    );
 
     app.post(
       '/notifications/push-subscriptions',
-      { schema: { tags, summary: "Register this browser's push subscription", body: subscription } },
+      {
+        schema: {
+          tags,
+          summary: "Register this browser's push subscription",
+          response: { 201: shape({ endpoint: z.string(), subscribed: z.boolean() }) },
+          body: subscription,
+        },
+      },
       async (request, reply) => {
         const userId = requireAuth(request).user.id;
         const { endpoint, keys } = request.body;
@@ -96,7 +131,7 @@ export function notificationRoutes(ctx: AppContext, inbox: NotificationInbox, pu
 
     app.delete(
       '/notifications/push-subscriptions',
-      { schema: { tags, summary: 'Remove a push subscription', body: z.object({ endpoint: z.string().min(1).max(2000) }) } },
+      { schema: { tags, summary: 'Remove a push subscription', response: { 204: noContent }, body: z.object({ endpoint: z.string().min(1).max(2000) }) } },
       async (request, reply) => {
         const userId = requireAuth(request).user.id;
         await ctx.db.query('DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2', [userId, request.body.endpoint]);

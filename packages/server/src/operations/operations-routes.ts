@@ -4,11 +4,13 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
+import { noContent, shape } from '../http/openapi.ts';
 import type { Access } from '../workspaces/access.ts';
 import { createAlertRuleSchema, updateAlertRuleSchema } from './alert-rule-schemas.ts';
 import type { AlertRuleService } from './alert-rules.ts';
 import { ALERT_SELECT, type AlertStore, toAlert } from './alert-store.ts';
 import type { MetricsHub } from './metrics-hub.ts';
+import { alertRuleSchema, alertSchema, metricsHistorySchema } from './operations-schemas.ts';
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -33,6 +35,7 @@ export function operationsRoutes({ ctx, access, hub, rules, alerts }: Operations
         schema: {
           tags,
           summary: "The cluster's figures at 10-second resolution, oldest first (owners and admins)",
+          response: { 200: metricsHistorySchema },
           querystring: z.object({ workspace_id: z.uuid(), minutes: z.coerce.number().int().min(1).max(1440).default(60) }),
         },
       },
@@ -44,19 +47,28 @@ export function operationsRoutes({ ctx, access, hub, rules, alerts }: Operations
 
     app.get(
       '/alerts/rules',
-      { schema: { tags, summary: "The workspace's alert rules", querystring: z.object({ workspace_id: z.uuid() }) } },
+      {
+        schema: {
+          tags,
+          summary: "The workspace's alert rules",
+          response: { 200: shape({ rules: z.array(alertRuleSchema) }) },
+          querystring: z.object({ workspace_id: z.uuid() }),
+        },
+      },
       async (request) => ({ rules: await rules.list(requireAuth(request), request.query.workspace_id) }),
     );
     app.post(
       '/alerts/rules',
-      { schema: { tags, summary: 'Create a threshold or record-condition alert rule', body: createAlertRuleSchema } },
+      { schema: { tags, summary: 'Create a threshold or record-condition alert rule', response: { 201: alertRuleSchema }, body: createAlertRuleSchema } },
       async (request, reply) => {
         reply.status(201);
         return rules.create(requireAuth(request), request.body);
       },
     );
-    app.patch('/alerts/rules/:id', { schema: { tags, summary: 'Change an alert rule', params: idParams, body: updateAlertRuleSchema } }, async (request) =>
-      rules.update(requireAuth(request), request.params.id, request.body),
+    app.patch(
+      '/alerts/rules/:id',
+      { schema: { tags, summary: 'Change an alert rule', response: { 200: alertRuleSchema }, params: idParams, body: updateAlertRuleSchema } },
+      async (request) => rules.update(requireAuth(request), request.params.id, request.body),
     );
     app.post(
       '/alerts/rules/:id/mute',
@@ -64,16 +76,21 @@ export function operationsRoutes({ ctx, access, hub, rules, alerts }: Operations
         schema: {
           tags,
           summary: "Mute a rule's notifications for some minutes (0 unmutes)",
+          response: { 200: alertRuleSchema },
           params: idParams,
           body: z.object({ minutes: z.number().int().min(0).max(43_200) }).strict(),
         },
       },
       async (request) => rules.mute(requireAuth(request), request.params.id, request.body.minutes),
     );
-    app.delete('/alerts/rules/:id', { schema: { tags, summary: 'Delete an alert rule and its alerts', params: idParams } }, async (request, reply) => {
-      await rules.remove(requireAuth(request), request.params.id);
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/alerts/rules/:id',
+      { schema: { tags, summary: 'Delete an alert rule and its alerts', response: { 204: noContent }, params: idParams } },
+      async (request, reply) => {
+        await rules.remove(requireAuth(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
 
     app.get(
       '/alerts',
@@ -81,6 +98,7 @@ export function operationsRoutes({ ctx, access, hub, rules, alerts }: Operations
         schema: {
           tags,
           summary: "The workspace's alerts, newest first",
+          response: { 200: shape({ alerts: z.array(alertSchema) }) },
           querystring: z.object({
             workspace_id: z.uuid(),
             status: z.enum(['firing', 'resolved', 'all']).default('all'),
@@ -100,7 +118,7 @@ export function operationsRoutes({ ctx, access, hub, rules, alerts }: Operations
     );
     app.post(
       '/alerts/:id/acknowledge',
-      { schema: { tags, summary: 'Acknowledge an alert (a recipient, owner or admin)', params: idParams } },
+      { schema: { tags, summary: 'Acknowledge an alert (a recipient, owner or admin)', response: { 200: alertSchema }, params: idParams } },
       async (request) => {
         const auth = requireAuth(request);
         const [row] = await ctx.db.query<{ workspace_id: string; recipients: { user_ids: string[]; roles: string[] } }>(

@@ -6,6 +6,7 @@ import { ONLINE_ROOM, type PresenceStore } from '../backends/presence-store.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
+import { id, shape, timestamp } from '../http/openapi.ts';
 import type { Access } from '../workspaces/access.ts';
 import { issueConnectToken } from './connect-token.ts';
 import type { Gateway } from './gateway.ts';
@@ -16,10 +17,20 @@ export function realtimeRoutes(ctx: AppContext, gateway: Gateway, access: Access
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['realtime'];
 
-    app.post('/realtime/token', { schema: { tags, summary: 'A connect token (valid 60 s) for `/ws?token=` or `/events?token=`' } }, async (request) => {
-      const { token, expiresAt } = issueConnectToken(requireAuth(request), ctx.secrets.sessionSecret);
-      return { token, expires_at: expiresAt.toISOString() };
-    });
+    app.post(
+      '/realtime/token',
+      {
+        schema: {
+          tags,
+          summary: 'A connect token (valid 60 s) for `/ws?token=` or `/events?token=`',
+          response: { 200: shape({ token: z.string(), expires_at: timestamp }) },
+        },
+      },
+      async (request) => {
+        const { token, expiresAt } = issueConnectToken(requireAuth(request), ctx.secrets.sessionSecret);
+        return { token, expires_at: expiresAt.toISOString() };
+      },
+    );
 
     app.get(
       '/presence',
@@ -27,6 +38,7 @@ export function realtimeRoutes(ctx: AppContext, gateway: Gateway, access: Access
         schema: {
           tags,
           summary: 'Who is in a room (one entry per user)',
+          response: { 200: shape({ room: z.string(), users: z.array(shape({ user_id: id, name: z.string() })) }) },
           querystring: z.object({ resource_type: z.enum([...ROOM_KINDS, 'system']), resource_id: z.string().optional() }),
         },
       },
@@ -41,7 +53,14 @@ export function realtimeRoutes(ctx: AppContext, gateway: Gateway, access: Access
 
     app.get(
       '/realtime/online-users',
-      { schema: { tags, summary: 'Members of a workspace with an open connection', querystring: z.object({ workspace_id: z.uuid() }) } },
+      {
+        schema: {
+          tags,
+          summary: 'Members of a workspace with an open connection',
+          response: { 200: shape({ users: z.array(shape({ user_id: id, name: z.string(), color: z.string(), status: z.enum(PRESENCE_STATUSES) })) }) },
+          querystring: z.object({ workspace_id: z.uuid() }),
+        },
+      },
       async (request) => {
         const scope = await access.require(requireAuth(request), 'workspace', request.query.workspace_id, 'viewer');
         const online = await store.list(ONLINE_ROOM);
@@ -59,7 +78,14 @@ export function realtimeRoutes(ctx: AppContext, gateway: Gateway, access: Access
 
     app.post(
       '/realtime/presence',
-      { schema: { tags, summary: 'Set my status in every room I am present in', body: z.object({ status: z.enum(PRESENCE_STATUSES) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'Set my status in every room I am present in',
+          response: { 200: shape({ status: z.enum(PRESENCE_STATUSES) }) },
+          body: z.object({ status: z.enum(PRESENCE_STATUSES) }),
+        },
+      },
       async (request) => {
         const { user } = requireAuth(request);
         await gateway.presence.setStatus(user.id, request.body.status, gateway.connections());

@@ -83,7 +83,19 @@ export function sseRoutes(ctx: AppContext, gateway: Gateway) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/events',
-      { schema: { tags: ['realtime'], summary: 'Server-Sent Events stream of one or more rooms (WebSocket fallback)', querystring: query } },
+      {
+        schema: {
+          tags: ['realtime'],
+          summary: 'Server-Sent Events stream of one or more rooms (WebSocket fallback)',
+          querystring: query,
+          response: {
+            200: {
+              description: "An event stream: `id:` (every room's last seq), `event:` (the message type), `data:` (the JSON message)",
+              content: { 'text/event-stream': { schema: z.string() } },
+            },
+          },
+        },
+      },
       async (request, reply) => {
         const { room: rooms, token, last_event_id } = request.query;
         const auth = request.auth ?? (token ? await authenticateConnectToken(ctx.db, token, ctx.secrets.sessionSecret) : null);

@@ -4,7 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
+import { documentedError, noContent } from '../http/openapi.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './record-query.ts';
+import { recordBatchSchema, recordInfoSchema, recordPageSchema } from './record-schemas.ts';
 import { MAX_BATCH_RECORDS, type RecordService } from './record-service.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -29,7 +31,15 @@ export function recordRoutes(records: RecordService) {
 
     app.get(
       '/tables/:id/records',
-      { schema: { tags, summary: 'Records of a table, a page at a time; filter and sort by a view or ad hoc', params: idParams, querystring: listQuery } },
+      {
+        schema: {
+          tags,
+          summary: 'Records of a table, a page at a time; filter and sort by a view or ad hoc',
+          response: { 200: recordPageSchema },
+          params: idParams,
+          querystring: listQuery,
+        },
+      },
       async (request) => {
         const q = request.query;
         return records.list(requireAuth(request), request.params.id, {
@@ -49,6 +59,7 @@ export function recordRoutes(records: RecordService) {
         schema: {
           tags,
           summary: `Create a record, or with an array up to ${MAX_BATCH_RECORDS} records in one transaction, all or nothing (editor)`,
+          response: { 201: z.union([recordInfoSchema, recordBatchSchema]) },
           params: idParams,
           body: z.union([createBody, z.array(createBody).describe('Many records; answered with {records}')]),
         },
@@ -75,6 +86,11 @@ export function recordRoutes(records: RecordService) {
         schema: {
           tags,
           summary: `Write fields of up to ${MAX_BATCH_RECORDS} records of the table in one transaction, all or nothing, each with its own expected_version (editor)`,
+          response: {
+            200: recordBatchSchema,
+            409: documentedError('conflict: an item is based on an outdated version; details name each refused item by index'),
+            423: documentedError('locked: another user holds a lock on a cell written'),
+          },
           params: idParams,
           body: z.array(z.object({ id: z.uuid(), values, expected_version: z.number().int().min(1).optional() }).strict()),
         },
@@ -85,7 +101,7 @@ export function recordRoutes(records: RecordService) {
       },
     );
 
-    app.get('/records/:id', { schema: { tags, summary: 'One record', params: idParams } }, async (request, reply) => {
+    app.get('/records/:id', { schema: { tags, summary: 'One record', response: { 200: recordInfoSchema }, params: idParams } }, async (request, reply) => {
       const record = await records.get(requireAuth(request), request.params.id);
       return reply.header('etag', `"${record.version}"`).send(record);
     });
@@ -96,6 +112,11 @@ export function recordRoutes(records: RecordService) {
         schema: {
           tags,
           summary: 'Write fields of a record (editor). With expected_version (or If-Match) fields changed since then answer 409; others merge',
+          response: {
+            200: recordInfoSchema,
+            409: documentedError('conflict: a field written changed since expected_version; details.current is the record now'),
+            423: documentedError('locked: another user holds a lock on a cell written'),
+          },
           params: idParams,
           headers: ifMatch,
           body: z.object({ values, expected_version: z.number().int().min(1).optional() }),
@@ -110,7 +131,15 @@ export function recordRoutes(records: RecordService) {
 
     app.delete(
       '/records/:id',
-      { schema: { tags, summary: 'Delete a record (editor); with If-Match only at that version', params: idParams, headers: ifMatch } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete a record (editor); with If-Match only at that version',
+          response: { 204: noContent, 409: documentedError('conflict: the record is no longer at the If-Match version') },
+          params: idParams,
+          headers: ifMatch,
+        },
+      },
       async (request, reply) => {
         await records.delete(requireAuth(request), request.params.id, expectedVersion(undefined, request.headers['if-match']));
         return reply.status(204).send();

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../http/authenticate.ts';
+import { noContent, shape } from '../http/openapi.ts';
 import type { FieldService } from './field-service.ts';
+import { fieldInfoSchema, fieldUpdateSchema, recordsChanged, tableDetailSchema, tableInfoSchema, viewInfoSchema } from './table-schemas.ts';
 import type { TableService } from './table-service.ts';
 import type { ViewService } from './view-service.ts';
 
@@ -33,9 +35,13 @@ export function tableRoutes(services: SchemaServices) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const { tables, fields, views } = services;
 
-    app.get('/workspaces/:id/tables', { schema: { tags: ['tables'], summary: 'Tables of a workspace', params: idParams } }, async (request) => ({
-      tables: await tables.list(requireAuth(request), request.params.id),
-    }));
+    app.get(
+      '/workspaces/:id/tables',
+      { schema: { tags: ['tables'], summary: 'Tables of a workspace', response: { 200: shape({ tables: z.array(tableInfoSchema) }) }, params: idParams } },
+      async (request) => ({
+        tables: await tables.list(requireAuth(request), request.params.id),
+      }),
+    );
 
     app.post(
       '/workspaces/:id/tables',
@@ -43,6 +49,7 @@ export function tableRoutes(services: SchemaServices) {
         schema: {
           tags: ['tables'],
           summary: 'Create a table (admin); without fields it gets a text field "Name"',
+          response: { 201: tableDetailSchema },
           params: idParams,
           body: z.object({ name, description: z.string().max(10_000).optional(), fields: z.array(newField).max(200).optional() }),
         },
@@ -50,8 +57,10 @@ export function tableRoutes(services: SchemaServices) {
       async (request, reply) => reply.status(201).send(await tables.create(requireAuth(request), request.params.id, request.body)),
     );
 
-    app.get('/tables/:id', { schema: { tags: ['tables'], summary: 'A table with its fields and views', params: idParams } }, async (request) =>
-      tables.get(requireAuth(request), request.params.id),
+    app.get(
+      '/tables/:id',
+      { schema: { tags: ['tables'], summary: 'A table with its fields and views', response: { 200: tableDetailSchema }, params: idParams } },
+      async (request) => tables.get(requireAuth(request), request.params.id),
     );
 
     app.patch(
@@ -60,6 +69,7 @@ export function tableRoutes(services: SchemaServices) {
         schema: {
           tags: ['tables'],
           summary: 'Rename, describe or move a table (admin)',
+          response: { 200: tableInfoSchema },
           params: idParams,
           body: z.object({ name: name.optional(), description: z.string().max(10_000).optional(), position: position.optional() }),
         },
@@ -69,7 +79,14 @@ export function tableRoutes(services: SchemaServices) {
 
     app.delete(
       '/tables/:id',
-      { schema: { tags: ['tables'], summary: 'Delete a table with its records (admin); link fields pointing at it go too', params: idParams } },
+      {
+        schema: {
+          tags: ['tables'],
+          summary: 'Delete a table with its records (admin); link fields pointing at it go too',
+          response: { 204: noContent },
+          params: idParams,
+        },
+      },
       async (request, reply) => {
         await tables.delete(requireAuth(request), request.params.id);
         return reply.status(204).send();
@@ -78,7 +95,15 @@ export function tableRoutes(services: SchemaServices) {
 
     app.post(
       '/tables/:id/fields',
-      { schema: { tags: ['fields'], summary: 'Add a field (admin)', params: idParams, body: newField.extend({ position: position.optional() }) } },
+      {
+        schema: {
+          tags: ['fields'],
+          summary: 'Add a field (admin)',
+          response: { 201: fieldInfoSchema },
+          params: idParams,
+          body: newField.extend({ position: position.optional() }),
+        },
+      },
       async (request, reply) => reply.status(201).send(await fields.create(requireAuth(request), request.params.id, request.body)),
     );
 
@@ -88,6 +113,7 @@ export function tableRoutes(services: SchemaServices) {
         schema: {
           tags: ['fields'],
           summary: 'Rename, move, retype or re-option a field (admin); stored values are converted or cleared',
+          response: { 200: fieldUpdateSchema },
           params: idParams,
           body: z.object({ name: name.optional(), type: fieldTypeSchema.optional(), options: options.optional(), position: position.optional() }),
         },
@@ -97,27 +123,52 @@ export function tableRoutes(services: SchemaServices) {
 
     app.delete(
       '/fields/:id',
-      { schema: { tags: ['fields'], summary: 'Delete a field and its values in every record (admin)', params: idParams } },
+      {
+        schema: {
+          tags: ['fields'],
+          summary: 'Delete a field and its values in every record (admin)',
+          response: { 200: shape({ records_changed: recordsChanged }) },
+          params: idParams,
+        },
+      },
       async (request) => fields.delete(requireAuth(request), request.params.id),
     );
 
-    app.get('/tables/:id/views', { schema: { tags: ['views'], summary: 'Saved views of a table', params: idParams } }, async (request) => ({
-      views: await views.list(requireAuth(request), request.params.id),
-    }));
+    app.get(
+      '/tables/:id/views',
+      { schema: { tags: ['views'], summary: 'Saved views of a table', response: { 200: shape({ views: z.array(viewInfoSchema) }) }, params: idParams } },
+      async (request) => ({
+        views: await views.list(requireAuth(request), request.params.id),
+      }),
+    );
 
     app.post(
       '/tables/:id/views',
-      { schema: { tags: ['views'], summary: 'Save a view: filters, sorts, hidden fields (editor)', params: idParams, body: viewBody } },
+      {
+        schema: {
+          tags: ['views'],
+          summary: 'Save a view: filters, sorts, hidden fields (editor)',
+          response: { 201: viewInfoSchema },
+          params: idParams,
+          body: viewBody,
+        },
+      },
       async (request, reply) => reply.status(201).send(await views.create(requireAuth(request), request.params.id, request.body)),
     );
 
-    app.patch('/views/:id', { schema: { tags: ['views'], summary: 'Change a view (editor)', params: idParams, body: viewBody.partial() } }, async (request) =>
-      views.update(requireAuth(request), request.params.id, request.body),
+    app.patch(
+      '/views/:id',
+      { schema: { tags: ['views'], summary: 'Change a view (editor)', response: { 200: viewInfoSchema }, params: idParams, body: viewBody.partial() } },
+      async (request) => views.update(requireAuth(request), request.params.id, request.body),
     );
 
-    app.delete('/views/:id', { schema: { tags: ['views'], summary: 'Delete a view (editor)', params: idParams } }, async (request, reply) => {
-      await views.delete(requireAuth(request), request.params.id);
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/views/:id',
+      { schema: { tags: ['views'], summary: 'Delete a view (editor)', response: { 204: noContent }, params: idParams } },
+      async (request, reply) => {
+        await views.delete(requireAuth(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
   };
 }

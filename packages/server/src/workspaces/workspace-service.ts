@@ -19,7 +19,7 @@ export class WorkspaceService {
   ) {}
 
   async list(auth: AuthInfo) {
-    return this.ctx.db.query(
+    return this.ctx.db.query<{ id: string; name: string; created_at: Date; role: Role }>(
       `SELECT w.id, w.name, w.created_at, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id
        WHERE m.user_id = $1 ORDER BY w.created_at, w.id`,
       [auth.user.id],
@@ -28,7 +28,10 @@ export class WorkspaceService {
 
   async get(auth: AuthInfo, workspaceId: string) {
     const scope = await this.access.require(auth, 'workspace', workspaceId, 'viewer');
-    const [row] = await this.ctx.db.query('SELECT id, name, created_at FROM workspaces WHERE id = $1', [workspaceId]);
+    const [row] = await this.ctx.db.query<{ id: string; name: string; created_at: Date }>('SELECT id, name, created_at FROM workspaces WHERE id = $1', [
+      workspaceId,
+    ]);
+    if (!row) throw errors.notFound('Workspace');
     return { ...row, role: scope.role };
   }
 
@@ -50,7 +53,8 @@ export class WorkspaceService {
         actor: actorOf(auth),
         meta: { name },
       });
-      return { id, name, created_at: row?.created_at, role: 'owner' as Role };
+      if (!row) throw new Error('INSERT … RETURNING gave no row');
+      return { id, name, created_at: row.created_at, role: 'owner' as Role };
     });
   }
 
