@@ -204,4 +204,14 @@ describe('CSV import and export', () => {
     ]);
     expect((await sendCsv(viewer, `/workspaces/${workspaceId}/csv/preview`, csv)).status).toBe(403);
   });
+
+  it('a preview that reads only the head of a large body still answers the next request on the connection', async () => {
+    const big = ['A,B', ...Array.from({ length: 20_000 }, (_, i) => `row ${i},${i}`)].join('\n');
+    for (let i = 0; i < 3; i++) {
+      const res = await sendCsv(editor, `/workspaces/${workspaceId}/csv/preview`, big);
+      expect(res.status).toBe(200);
+      expect(res.body.sampled_rows).toBe(1000);
+      expect((await editor.get('/me')).status).toBe(200);
+    }
+  });
 });

@@ -12,6 +12,8 @@ import { useMembers } from '../workspaces/workspace-queries.ts';
 import { applyView, EMPTY_VIEW, type ViewConfig } from './apply-view.ts';
 import { ConflictDialog } from './conflict-dialog.tsx';
 import { keepMineWrite } from './conflict-merge.ts';
+import { CsvImportDialog } from './csv-import-dialog.tsx';
+import { exportUrl } from './csv-transfer.ts';
 import { AddFieldButton, FieldHeader } from './field-header.tsx';
 import { Grid } from './grid.tsx';
 import { useLinkedRecords } from './linked-records.ts';
@@ -47,6 +49,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
 
   const [draft, setDraft] = useState<ViewConfig>(EMPTY_VIEW);
   const [error, setError] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
   useEffect(() => setDraft(configOf(view)), [view]);
 
   const canEdit = roleAtLeast(workspace.role, 'editor');
@@ -140,6 +143,14 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             {fresh.length === records.records.length ? `${fresh.length} records` : `${fresh.length} of ${records.records.length} records`}
           </span>
           <PresenceAvatars users={live.presence} meId={me.user.id} />
+          <a className="btn" href={exportUrl(tableId, draft)} download>
+            Export CSV
+          </a>
+          {canEdit && (
+            <button type="button" className="btn" onClick={() => setImporting(true)}>
+              Import CSV
+            </button>
+          )}
           {canEdit && (
             <button
               type="button"
@@ -221,6 +232,19 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           role={workspace.role}
           onCommit={(record, field, value) => void commit(record, field, value)}
           onClose={() => setOpenRecord(null)}
+        />
+      )}
+      {importing && (
+        <CsvImportDialog
+          workspaceId={workspace.id}
+          tableId={tableId}
+          fields={fields}
+          canCreateTable={canManage}
+          onClose={() => setImporting(false)}
+          onOpenTable={(id) => {
+            setImporting(false);
+            navigate(`/w/${workspace.id}/t/${id}`);
+          }}
         />
       )}
       {records.conflict && (

@@ -69,7 +69,7 @@ export function csvRoutes(ctx: AppContext, access: Access, importer: CsvImporter
       },
       async (request) => {
         const body = csvBody(request);
-        return drainOnError(body, () => importer.preview(requireAuth(request), request.params.id, body, request.query.truncated === 'true'));
+        return consumingBody(body, () => importer.preview(requireAuth(request), request.params.id, body, request.query.truncated === 'true'));
       },
     );
 
@@ -89,7 +89,7 @@ export function csvRoutes(ctx: AppContext, access: Access, importer: CsvImporter
         const q = request.query;
         const options = { columns: parseColumns(q.columns), mode: q.mode, keyFieldId: q.key };
         if (!(request.headers.accept ?? '').includes(NDJSON)) {
-          return drainOnError(body, () => importer.import(auth, request.params.id, body, options));
+          return consumingBody(body, () => importer.import(auth, request.params.id, body, options));
         }
         // Progress lines once the first batch is written; until then a refusal is a plain error answer.
         const stream = new PassThrough();
@@ -98,7 +98,7 @@ export function csvRoutes(ctx: AppContext, access: Access, importer: CsvImporter
         const firstBatch = new Promise<void>((resolve) => {
           started = resolve;
         });
-        const run = drainOnError(body, () =>
+        const run = consumingBody(body, () =>
           importer.import(auth, request.params.id, body, options, (progress) => {
             line({ type: 'progress', ...progress });
             started();
@@ -135,13 +135,19 @@ function csvBody(request: FastifyRequest): Readable {
   return request.body;
 }
 
-/** Runs `work`; when it is refused, the rest of the body is read and dropped, so a client still sending gets the answer instead of a reset connection. */
-async function drainOnError<T>(body: Readable, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on the body, then reads and drops whatever of the body it left (a refusal, or a
+ * preview that stopped early): a client still sending gets the answer instead of a reset
+ * connection, and the connection can carry the client's next request.
+ */
+async function consumingBody<T>(body: Readable, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
-  } catch (err) {
-    if (!body.destroyed) body.resume();
-    throw err;
+  } finally {
+    if (!body.readableEnded) {
+      body.unpipe();
+      body.resume();
+    }
   }
 }
 
