@@ -229,7 +229,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     // route rather than a second not-found handler (the error handler already owns that one).
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
-      if (path.startsWith('/api/') || path.startsWith('/docs')) {
+      if (path.startsWith('/api/') || path.startsWith('/docs') || path === '/metrics') {
         return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
       }
       return reply.sendFile('index.html');

@@ -38,6 +38,9 @@ describe.skipIf(!postgresRuns)('scheduled jobs across server processes [postgres
     expect(runs).toHaveLength(1);
     // Every built-in job also ran exactly once between the two.
     expect([...ranA, ...ranB].sort()).toEqual([
+      'analytics-retention',
+      'analytics-rollup',
+      'analytics-salts',
       'documents-compact',
       'event-history-trim',
       'metrics-history-trim',
