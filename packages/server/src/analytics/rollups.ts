@@ -1,13 +1,12 @@
 import type { Database } from '../db/database.ts';
 import { SqlParams } from '../db/sql-params.ts';
 import { rawDayRowsSql } from './day-rows.ts';
+import { SESSION_IDLE_MS } from './session-tracker.ts';
 
 const DAY_MS = 86_400_000;
 
 /** A day is rolled up this long after it ends (UTC midnight): page views of its last minutes arrive through batched writes. */
 export const ROLLUP_DELAY_MS = 3_600_000;
-/** A session with activity this recently may still grow (the inactivity that ends a visit). */
-export const SESSION_IDLE_MS = 30 * 60_000;
 /** A day whose sessions are still active is rolled up anyway this long after it ends (a session that never pauses). */
 export const ROLLUP_MAX_WAIT_MS = DAY_MS;
 /** How often the rollup job looks for days to roll up. */

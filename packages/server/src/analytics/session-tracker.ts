@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeviceType } from '@tandem/protocol';
+import { utcDay } from './rollups.ts';
 
 /** A visit ends after this long without a page view or event. */
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -70,7 +71,7 @@ export class SessionTracker {
         id: randomUUID(),
         siteId: hit.siteId,
         visitorId: hit.visitorId,
-        day: hit.at.toISOString().slice(0, 10),
+        day: utcDay(hit.at),
         startedAt: hit.at,
         lastSeenAt: hit.at,
         entryPage: hit.path,

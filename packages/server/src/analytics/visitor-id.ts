@@ -1,10 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-
-/** The UTC day of a moment, as `YYYY-MM-DD`. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
+import { utcDay } from './rollups.ts';
 
 /**
  * The cookieless visitor id: a hash of the site, the anonymised IP address, the User-Agent and a
