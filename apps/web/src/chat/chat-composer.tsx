@@ -78,12 +78,13 @@ export function ChatComposer({ workspaceId, members, placeholder, onSend, onTypi
   const send = () => {
     if (!canSend) return;
     onSend(
-      text,
+      mentions.encode(text),
       ready.map((u) => u.stored?.id ?? ''),
     );
     setText('');
     setCaret(0);
     setUploads([]);
+    mentions.reset();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -130,11 +131,13 @@ export function ChatComposer({ workspaceId, members, placeholder, onSend, onTypi
         <label htmlFor={id} className="visually-hidden">
           Message
         </label>
+        {mentions.highlights}
         <textarea
           ref={ref}
           id={id}
           value={text}
           rows={1}
+          className={mentions.className}
           disabled={disabled}
           placeholder={placeholder}
           {...mentions.inputProps}

@@ -1,11 +1,13 @@
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import type { Member } from '../api/types.ts';
 import { useMentionAutocomplete } from '../ui/mention-autocomplete.tsx';
+import { decodeMentions } from '../ui/mention-text.ts';
 
 /**
  * A markdown comment box with `@` autocomplete of workspace members: typing `@` and part of a
- * name lists matching members (arrows + Enter or a click picks one), inserting the mention as
- * `@[Name](user-id)`, which the server resolves to a mention.
+ * name lists matching members (arrows + Enter or a click picks one), inserting the mention as a
+ * chip reading "@Name"; it is sent as `@[Name](user-id)`, which the server resolves to a mention.
+ * `initial` (a comment's stored markdown) shows its mentions as chips too.
  */
 export function CommentComposer({
   members,
@@ -22,8 +24,9 @@ export function CommentComposer({
   onSubmit: (body: string) => Promise<void>;
   onCancel?: () => void;
 }) {
-  const [text, setText] = useState(initial);
-  const [caret, setCaret] = useState(initial.length);
+  const [decoded] = useState(() => decodeMentions(initial));
+  const [text, setText] = useState(decoded.text);
+  const [caret, setCaret] = useState(decoded.text.length);
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const id = useId();
@@ -32,6 +35,7 @@ export function CommentComposer({
     caret,
     members,
     textarea: ref,
+    initialPicks: decoded.picks,
     onChange: (next, pos) => {
       setText(next);
       setCaret(pos);
@@ -42,9 +46,10 @@ export function CommentComposer({
     if (!text.trim() || busy) return;
     setBusy(true);
     try {
-      await onSubmit(text);
+      await onSubmit(mentions.encode(text));
       setText('');
       setCaret(0);
+      mentions.reset();
     } finally {
       setBusy(false);
     }
@@ -70,11 +75,13 @@ export function CommentComposer({
         {label}
       </label>
       <div className="composer-box">
+        {mentions.highlights}
         <textarea
           ref={ref}
           id={id}
           value={text}
           rows={3}
+          className={mentions.className}
           placeholder={`${label} — @ to mention, **markdown** works`}
           {...mentions.inputProps}
           onChange={(e) => {

@@ -1,5 +1,7 @@
 import { type KeyboardEvent, type RefObject, useId, useState } from 'react';
 import type { Member } from '../api/types.ts';
+import { MentionHighlights } from './mention-highlights.tsx';
+import { encodeMentions, mentionSegments, type PickedMention } from './mention-text.ts';
 
 /** The `@query` being typed just before the caret, if any. */
 export function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
@@ -24,12 +26,22 @@ export interface MentionAutocomplete {
   };
   /** The list of matching members, to render under the box (null when closed). */
   readonly list: React.ReactNode;
+  /** The chips of picked mentions, to render in the box next to the textarea (which gets `className`). */
+  readonly highlights: React.ReactNode;
+  /** The textarea's class: transparent over its chips. */
+  readonly className: string;
+  /** The text as the server takes it: each picked "@Name" as `@[Name](id)`. */
+  encode(text: string): string;
+  /** Forgets the picked mentions (after sending). */
+  reset(): void;
 }
 
 /**
  * `@` autocomplete of workspace members for a textarea: typing `@` and part of a name lists
- * matching members (arrows + Enter or a click picks one) and inserts `@[Name](user-id)`, which
- * the server resolves to a mention. Shared by the comment and chat composers.
+ * matching members (arrows + Enter or a click picks one) and inserts "@Name", drawn as a chip
+ * and sent as `@[Name](user-id)` (see {@link MentionAutocomplete.encode}), which the server
+ * resolves to a mention. Nobody sees the markup, not even while editing their own comment.
+ * Shared by the comment and chat composers.
  */
 export function useMentionAutocomplete({
   text,
@@ -37,6 +49,7 @@ export function useMentionAutocomplete({
   members,
   textarea,
   onChange,
+  initialPicks = [],
 }: {
   text: string;
   caret: number;
@@ -44,7 +57,10 @@ export function useMentionAutocomplete({
   textarea: RefObject<HTMLTextAreaElement | null>;
   /** The new text and caret after a pick. */
   onChange: (text: string, caret: number) => void;
+  /** Mentions already in the text (a comment being edited, see `decodeMentions`). */
+  initialPicks?: readonly PickedMention[];
 }): MentionAutocomplete {
+  const [picks, setPicks] = useState<readonly PickedMention[]>(initialPicks);
   const [highlight, setHighlight] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const listId = useId();
@@ -60,7 +76,8 @@ export function useMentionAutocomplete({
 
   const pick = (member: Member) => {
     if (!mention) return;
-    const insert = `@[${member.name}](${member.user_id}) `;
+    const insert = `@${member.name} `;
+    setPicks((list) => (list.some((p) => p.id === member.user_id && p.name === member.name) ? list : [...list, { id: member.user_id, name: member.name }]));
     const next = text.slice(0, mention.start) + insert + text.slice(caret);
     const pos = mention.start + insert.length;
     onChange(next, pos);
@@ -124,5 +141,9 @@ export function useMentionAutocomplete({
       'aria-activedescendant': open ? `${listId}-${active}` : undefined,
     },
     list,
+    highlights: <MentionHighlights segments={mentionSegments(text, picks)} textarea={textarea} />,
+    className: 'mention-input',
+    encode: (value) => encodeMentions(value, picks),
+    reset: () => setPicks([]),
   };
 }

@@ -246,7 +246,8 @@ export class CommentService {
         thread_id: comment.thread_id,
         parent_id: comment.parent_id,
         activity_id: comment.activity_id,
-        ...(action === 'created' || action === 'edited' ? { excerpt: comment.body.slice(0, EXCERPT) } : {}),
+        // The rendered text ("@Bob Okafor"), as in notifications: feeds never show the mention markup.
+        ...(action === 'created' || action === 'edited' ? { excerpt: plainExcerpt(comment.body_html, EXCERPT) } : {}),
       },
     });
   }

@@ -2,6 +2,7 @@ import { type NotificationTarget, notificationPath } from '@tandem/protocol';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { Mailer } from './mailer.ts';
+import { digestEmail, notificationEmail } from './notification-email.ts';
 import { DIGEST_PERIOD_MS, type EmailDelivery, type QuietHours, quietUntil } from './preferences.ts';
 import type { PushSender } from './push-sender.ts';
 
@@ -13,6 +14,14 @@ const BATCH = 100;
 
 /** The columns `notificationPath` needs: email and push link to the page the in-app notification opens. */
 const TARGET_COLUMNS = 'n.workspace_id, n.table_id, n.record_id, n.chat_room_id, n.chat_message_id, n.alert_id';
+
+/**
+ * The current names of the members the notification's comment or chat message mentions, so the
+ * HTML email can mark "@Name" in the plain body the way the app shows a mention.
+ */
+const MENTION_NAMES = `coalesce((SELECT array_agg(mu.name) FROM users mu WHERE mu.id::text IN (
+    SELECT jsonb_array_elements_text(mc.mentions) FROM comments mc WHERE mc.id = n.comment_id
+    UNION ALL SELECT jsonb_array_elements_text(mm.mentions) FROM chat_messages mm WHERE mm.id = n.chat_message_id)), '{}') AS mention_names`;
 
 interface DueRow extends NotificationTarget {
   id: string;
@@ -27,6 +36,7 @@ interface DueRow extends NotificationTarget {
   urgent: boolean;
   read_at: Date | null;
   quiet_hours: QuietHours | null;
+  mention_names: string[];
 }
 
 interface DigestUser {
@@ -43,6 +53,7 @@ interface DigestItem extends NotificationTarget {
   title: string;
   body: string;
   read_at: Date | null;
+  mention_names: string[];
 }
 
 /**
@@ -72,7 +83,7 @@ export class NotificationDelivery {
          WHERE id IN (SELECT id FROM notification_deliveries WHERE status = 'pending' AND channel IN ('email','push') AND not_before <= $1
                       ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING id, channel, attempts, user_id, notification_id)
-       SELECT c.id, c.channel, c.attempts, c.user_id, u.email, c.notification_id, n.type, n.title, n.body, ${TARGET_COLUMNS}, n.urgent, n.read_at, p.quiet_hours
+       SELECT c.id, c.channel, c.attempts, c.user_id, u.email, c.notification_id, n.type, n.title, n.body, ${TARGET_COLUMNS}, n.urgent, n.read_at, p.quiet_hours, ${MENTION_NAMES}
        FROM claimed c JOIN notifications n ON n.id = c.notification_id JOIN users u ON u.id = c.user_id
        LEFT JOIN notification_preferences p ON p.user_id = c.user_id`,
       [now, new Date(now.getTime() + LEASE_MS)],
@@ -146,7 +157,7 @@ export class NotificationDelivery {
       );
       if (claimed.length === 0) return [];
       const rows = await tx.query<DigestItem>(
-        `SELECT d.id AS delivery_id, n.title, n.body, ${TARGET_COLUMNS}, n.read_at FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+        `SELECT d.id AS delivery_id, n.title, n.body, ${TARGET_COLUMNS}, n.read_at, ${MENTION_NAMES} FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
          WHERE d.user_id = $1 AND d.channel = 'email_digest' AND d.status = 'pending' ORDER BY n.position FOR UPDATE OF d SKIP LOCKED`,
         [user.user_id],
       );
@@ -160,13 +171,16 @@ export class NotificationDelivery {
       return rows.filter((r) => !r.read_at);
     });
     if (items.length === 0) return false;
-    const lines = items.map((i) => `• ${i.title}${i.body ? `\n  ${i.body.replace(/\n/g, '\n  ')}` : ''}\n  ${this.#link(i)}`);
     try {
-      await this.mailer.send({
-        to: user.email,
-        subject: `Tandem digest: ${items.length} unread notification${items.length === 1 ? '' : 's'}`,
-        text: `Hello ${user.name},\n\nwhile you were away:\n\n${lines.join('\n\n')}\n`,
-      });
+      const emailItems = items.map((i) => ({ title: i.title, body: i.body, link: this.#link(i) }));
+      await this.mailer.send(
+        digestEmail(
+          user.email,
+          user.name,
+          emailItems,
+          items.flatMap((i) => i.mention_names),
+        ),
+      );
       return true;
     } catch (err) {
       // Put the items back so the next run tries again.
@@ -180,7 +194,7 @@ export class NotificationDelivery {
   }
 
   async #email(item: DueRow): Promise<boolean> {
-    await this.mailer.send({ to: item.email, subject: item.title, text: `${item.body ? `${item.body}\n\n` : ''}${this.#link(item)}\n` });
+    await this.mailer.send(notificationEmail(item.email, { title: item.title, body: item.body, link: this.#link(item) }, item.mention_names));
     return true;
   }
 
