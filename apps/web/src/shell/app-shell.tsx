@@ -1,5 +1,6 @@
 import { roleAtLeast } from '@tandem/protocol';
 import { lazy, Suspense, useEffect } from 'react';
+import { ActivityPage } from '../activity/activity-page.tsx';
 import { AnalyticsNavLink } from '../analytics/analytics-nav-link.tsx';
 import { AppTracking } from '../analytics/app-tracking.tsx';
 import type { Me } from '../api/types.ts';
@@ -33,6 +34,7 @@ const CanvasPage = lazy(() => import('../canvas/canvas-page.tsx').then((m) => ({
 const WORKSPACE_ROUTES = [
   '/w/:workspaceId',
   '/w/:workspaceId/members',
+  '/w/:workspaceId/activity',
   '/w/:workspaceId/t/:tableId',
   '/w/:workspaceId/chat',
   '/w/:workspaceId/chat/:roomId',
@@ -93,6 +95,7 @@ export function AppShell({ me }: { me: Me }) {
   } else if (route && workspace && params) {
     if (route === '/w/:workspaceId') page = <WorkspaceHome workspace={workspace} />;
     else if (route === '/w/:workspaceId/members') page = <MembersPage workspace={workspace} me={me} />;
+    else if (route === '/w/:workspaceId/activity') page = <ActivityPage workspace={workspace} />;
     else if (route === '/w/:workspaceId/operations') page = <OperationsPage workspace={workspace} highlightAlert={search.get('alert')} />;
     else if (route === '/w/:workspaceId/analytics' || route === '/w/:workspaceId/analytics/:siteId')
       page = <AnalyticsPage workspace={workspace} siteId={params.siteId ?? null} />;
@@ -125,6 +128,9 @@ export function AppShell({ me }: { me: Me }) {
               </Link>
               <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
                 Members
+              </Link>
+              <Link href={`/w/${workspace.id}/activity`} aria-current={route === '/w/:workspaceId/activity' ? 'page' : undefined}>
+                Activity
               </Link>
               <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
               <Link href={`/w/${workspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
