@@ -426,6 +426,25 @@ describe('collaborative documents through the real server', () => {
     expect(changes.nodes.changed).toHaveLength(2);
   });
 
+  it('a session on a room the app already follows says offline when the link drops, and synced when it returns', async () => {
+    const record = await createRecord(owner, table.id, { [table.f.Title]: 'Shared room' });
+    const id = await notesDoc(record.id);
+    const proxy = await new TcpProxy(Number(new URL(server.url).port)).start();
+    cleanup.push(() => proxy.close());
+    const c = client(alice, proxy.url);
+    // Another part of the app follows the document's room first (a page listening for doc_info).
+    const room = c.room(`doc:${id}`);
+    cleanup.push(room.subscribe());
+    await waitFor('room subscribed', () => room.state === 'subscribed');
+    const session = await open(c, id);
+    expect(session.status).toBe('synced');
+
+    proxy.cut();
+    await waitFor('offline', () => session.status === 'offline', 20_000);
+    proxy.restore();
+    await waitFor('synced again', () => session.status === 'synced', 20_000);
+  }, 60_000);
+
   it('edits made during 30 s offline merge on reconnect with no lost or doubled text', async () => {
     const record = await createRecord(owner, table.id, { [table.f.Title]: 'Offline' });
     const id = await notesDoc(record.id);

@@ -104,7 +104,8 @@ export class DocumentSession {
     };
     this.doc.on('update', onUpdate);
     this.awareness.on('update', onAwareness);
-    let wasSubscribed = false;
+    // The room may already be subscribed by another part of the app (a page following `doc_info`).
+    let wasSubscribed = room.state === 'subscribed';
     this.#stops.push(
       () => this.doc.off('update', onUpdate),
       () => this.awareness.off('update', onAwareness),
