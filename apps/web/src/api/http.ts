@@ -23,14 +23,15 @@ const BASE = '/api/v1';
 /**
  * Calls the REST API with the session cookie (same origin). JSON in and out; a non-2xx answer
  * throws {@link ApiError}; a request that never reached the server throws code `network`.
+ * `headers` adds request headers (e.g. `If-Match`).
  */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(BASE + path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: { ...headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -48,6 +48,15 @@ function unwritable(field: Field): string | null {
 }
 
 /**
+ * How many rows and columns a pasted block of this size fills from the range's top-left cell:
+ * its own size, or the range's when the range is a whole multiple of it (the block repeats).
+ */
+export function pasteSize(blockRows: number, blockCols: number, range: CellRange): { readonly height: number; readonly width: number } {
+  const tiles = (size: number, span: number) => (span > size && span % size === 0 ? span : size);
+  return { height: tiles(blockRows, range.bottom - range.top + 1), width: tiles(blockCols, range.right - range.left + 1) };
+}
+
+/**
  * What pasting a block of clipboard cells into the grid writes. The block starts at the range's
  * top-left cell; when the range is a whole multiple of the block's size (e.g. one value and a
  * column selected) the block repeats to fill it. Columns past the last field are dropped; rows
@@ -69,9 +78,8 @@ export function planPaste(
   const newRows: Record<string, unknown>[] = [];
   const refused: CellRefusal[] = [];
   if (blockRows === 0 || blockCols === 0) return { label: 'paste', writes, newRows, refused };
-  const tiles = (size: number, span: number) => (span > size && span % size === 0 ? span : size);
-  const height = tiles(blockRows, range.bottom - range.top + 1);
-  const width = Math.min(tiles(blockCols, range.right - range.left + 1), fields.length - range.left);
+  const { height, width: blockWidth } = pasteSize(blockRows, blockCols, range);
+  const width = Math.min(blockWidth, fields.length - range.left);
   const locked = options.locked ?? NO_LOCKS;
   for (let i = 0; i < height; i++) {
     const rowIndex = range.top + i;

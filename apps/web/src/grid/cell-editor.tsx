@@ -3,7 +3,7 @@ import type { Field, Member } from '../api/types.ts';
 import { choicesOf, type DisplayContext, linkedTableOf } from './field-values.ts';
 
 /** How an edit ended: the grid moves the active cell accordingly. */
-export type EditExit = 'down' | 'right' | 'left' | 'stay';
+export type EditExit = 'down' | 'up' | 'right' | 'left' | 'stay';
 
 /** Props shared by every editor. */
 export interface CellEditorProps {
@@ -25,12 +25,12 @@ export function isEditableType(field: Field): boolean {
 }
 
 function exitOf(event: KeyboardEvent): EditExit | null {
-  if (event.key === 'Enter' && !event.shiftKey) return 'down';
+  if (event.key === 'Enter') return event.shiftKey ? 'up' : 'down';
   if (event.key === 'Tab') return event.shiftKey ? 'left' : 'right';
   return null;
 }
 
-/** The in-cell editor for one field type. Enter / Tab commit, Escape cancels. */
+/** The in-cell editor for one field type. Enter / Shift+Enter / Tab commit and move down / up / right, Escape cancels. */
 export function CellEditor(props: CellEditorProps) {
   const { field } = props;
   if (field.type === 'single_select' || field.type === 'user') return <SelectEditor {...props} />;
@@ -70,6 +70,8 @@ function TextEditor({ field, value, initialText, onCommit, onCancel }: CellEdito
   };
   const onKeyDown = (event: KeyboardEvent) => {
     event.stopPropagation();
+    // Shift+Enter in long text is a line break, not "save and move up".
+    if (field.type === 'long_text' && event.key === 'Enter' && event.shiftKey) return;
     if (event.key === 'Escape') {
       event.preventDefault();
       onCancel();

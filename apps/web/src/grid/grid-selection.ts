@@ -8,8 +8,8 @@ export interface CellRange {
   readonly right: number;
 }
 
-/** What a selection spans: the cells between its corners, whole rows, or whole columns. */
-export type SelectionMode = 'cells' | 'rows' | 'columns';
+/** What a selection spans: the cells between its corners, whole rows, whole columns, or every cell. */
+export type SelectionMode = 'cells' | 'rows' | 'columns' | 'all';
 
 /**
  * The selected range: from the anchor (the active cell, where the selection started) to the
@@ -24,6 +24,7 @@ export function selectionRange(anchor: GridPos, focus: GridPos | null, mode: Sel
     left: Math.min(anchor.col, end.col),
     right: Math.max(anchor.col, end.col),
   };
+  if (mode === 'all') return { top: 0, left: 0, bottom: Math.max(0, rowCount - 1), right: Math.max(0, colCount - 1) };
   if (mode === 'rows') return { ...range, left: 0, right: Math.max(0, colCount - 1) };
   if (mode === 'columns') return { ...range, top: 0, bottom: Math.max(0, rowCount - 1) };
   return range;

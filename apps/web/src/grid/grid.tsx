@@ -1,15 +1,21 @@
 // biome-ignore-all lint/a11y/useSemanticElements: virtualised rows cannot be a <table>; this is the ARIA grid pattern
 // biome-ignore-all lint/a11y/useFocusableInteractive: focus stays on the grid and moves with aria-activedescendant (ARIA grid pattern)
+// biome-ignore-all lint/a11y/useKeyWithMouseEvents: a mouse drag over cells selects a range; Shift+arrows on the grid do the same
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: every mouse action on a cell has a key on the grid (Space, Enter)
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, type MouseEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Field, Member, TableRecord } from '../api/types.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { ExpandIcon, LockIcon } from '../ui/icons.tsx';
+import { type CellBatch, type LockCheck, pasteSize, planClear, planFill, planPaste, sameCellValue } from './cell-batch.ts';
 import { CellEditor, type EditExit, isEditableType } from './cell-editor.tsx';
+import { type CellTextContext, cellText } from './cell-text.ts';
 import { CellView } from './cell-view.tsx';
 import type { DisplayContext } from './field-values.ts';
 import { type GridPos, gridKeyAction } from './grid-keyboard.ts';
+import { type CellRange, inRange, isSingleCell, type SelectionMode, selectionRange } from './grid-selection.ts';
+import { useGridClipboard } from './use-grid-clipboard.ts';
+import '../styles/grid-editing.css';
 
 /** Row height in pixels (matches `--row-height`). */
 export const ROW_HEIGHT = 34;
@@ -75,6 +81,14 @@ export interface GridProps {
   /** Called when an edit ends, committed or not. */
   readonly onEditEnd?: (cell: CellRef) => void;
   readonly onCommit: (record: TableRecord, field: Field, value: unknown) => void;
+  /** Writes many cells as one action (a paste, a fill, Delete on a range): one batch and one undo step. */
+  readonly onApplyBatch: (batch: CellBatch) => void;
+  /** Ctrl/Cmd+Z. */
+  readonly onUndo?: () => void;
+  /** Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y. */
+  readonly onRedo?: () => void;
+  /** Cells the last batch did not write, by {@link cellKey}, with the reason (marked until the next batch). */
+  readonly cellErrors?: ReadonlyMap<string, string>;
   readonly onDeleteRecord?: (record: TableRecord) => void;
   /** Opens the record's drawer (row button, or Shift+Enter on a cell). */
   readonly onOpenRecord?: (record: TableRecord) => void;
@@ -85,9 +99,12 @@ export interface GridProps {
 
 /**
  * The spreadsheet: virtualised rows (only what is on screen is in the DOM, so 10,000 records
- * scroll smoothly), one active cell moved with the keyboard, in-place editors per field type.
- * Keys: arrows, Tab / Shift+Tab, Home / End (Ctrl for first/last row), PageUp / PageDown,
- * Enter or F2 to edit, typing to replace, Escape to cancel, Delete to clear, Space to toggle a checkbox.
+ * scroll smoothly), an active cell moved with the keyboard and a selected range (mouse drag,
+ * Shift+click, Shift+arrows, a row number or column header for whole rows or columns), in-place
+ * editors per field type. Keys: arrows, Tab / Shift+Tab, Home / End (Ctrl for first/last row),
+ * PageUp / PageDown, Enter or F2 to edit, typing to replace, Escape to cancel, Delete to clear
+ * the selection, Space to toggle a checkbox, Ctrl/Cmd+Z to undo. Copy, cut and paste go through
+ * the system clipboard as tab-separated text; the handle at the range's corner fills down.
  */
 export function Grid(props: GridProps) {
   const { fields, rows, ctx, canEdit, decorations = NO_DECORATIONS } = props;
@@ -96,12 +113,42 @@ export function Grid(props: GridProps) {
   const [active, setActive] = useState<CellRef | null>(null);
   const [editing, setEditing] = useState<{ cell: CellRef; initialText?: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The selection's moving corner (null: just the active cell, or its whole rows or columns). */
+  const [focusCell, setFocusCell] = useState<CellRef | null>(null);
+  const [mode, setMode] = useState<SelectionMode>('cells');
+  /** The row a fill-handle drag has reached. */
+  const [fillTo, setFillTo] = useState<number | null>(null);
+  const drag = useRef<'select' | 'fill' | null>(null);
   const editingRef = useRef(editing);
   editingRef.current = editing;
 
   const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.id, i])), [rows]);
-  const pos: GridPos | null = active ? { row: rowIndex.get(active.recordId) ?? -1, col: fields.findIndex((f) => f.id === active.fieldId) } : null;
-  const validPos = pos && pos.row >= 0 && pos.col >= 0 ? pos : null;
+  const posOf = (cell: CellRef | null): GridPos | null => {
+    if (!cell) return null;
+    const p = { row: rowIndex.get(cell.recordId) ?? -1, col: fields.findIndex((f) => f.id === cell.fieldId) };
+    return p.row >= 0 && p.col >= 0 ? p : null;
+  };
+  const validPos = posOf(active);
+  const focusPos = posOf(focusCell);
+  const range: CellRange | null = validPos ? selectionRange(validPos, focusPos, mode, rows.length, fields.length) : null;
+  const multi = range !== null && (mode !== 'cells' || !isSingleCell(range));
+  const refAt = (row: number, col: number): CellRef | null => {
+    const record = rows[row];
+    const field = fields[col];
+    return record && field ? { recordId: record.id, fieldId: field.id } : null;
+  };
+  const textCtx: CellTextContext = useMemo(
+    () => ({
+      members: ctx.members,
+      ...(ctx.linkedTitles ? { linkedTitles: ctx.linkedTitles } : {}),
+      ...(props.linkOptions ? { linkOptions: props.linkOptions } : {}),
+    }),
+    [ctx.members, ctx.linkedTitles, props.linkOptions],
+  );
+  const lockCheck: LockCheck = (recordId, fieldId) => {
+    const lock = decorations.locks.get(cellKey(recordId, fieldId));
+    return lock ? `${lock.name} is editing this cell right now.` : null;
+  };
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -131,10 +178,150 @@ export function Grid(props: GridProps) {
       const field = fields[c];
       if (!record || !field) return;
       setActive({ recordId: record.id, fieldId: field.id });
+      setFocusCell(null);
+      setMode('cells');
       virtualizer.scrollToIndex(r, { align: 'auto' });
     },
     [rows, fields, virtualizer],
   );
+
+  /** Moves the selection's moving corner, keeping the active cell. */
+  const extendTo = (row: number, col: number) => {
+    const cell = refAt(row, col);
+    if (!cell) return;
+    setFocusCell(cell);
+    virtualizer.scrollToIndex(row, { align: 'auto' });
+  };
+
+  /** Sends a batch, or says why nothing of it can be written. */
+  const applyBatch = (batch: CellBatch) => {
+    if (!canEdit) {
+      setNotice('You can view this table but not edit it.');
+      return;
+    }
+    if (batch.writes.length === 0 && batch.newRows.length === 0) {
+      if (batch.refused[0]) setNotice(batch.refused[0].message);
+      return;
+    }
+    props.onApplyBatch(batch);
+  };
+
+  useGridClipboard(gridRef, {
+    copy: () => {
+      if (!range) return null;
+      const block: string[][] = [];
+      for (let r = range.top; r <= range.bottom; r++) {
+        const record = rows[r];
+        if (!record) continue;
+        const line: string[] = [];
+        for (let c = range.left; c <= range.right; c++) {
+          const field = fields[c];
+          if (field) line.push(cellText(field, record.values[field.id], textCtx));
+        }
+        block.push(line);
+      }
+      return block;
+    },
+    cut: () => {
+      if (range) applyBatch(planClear(range, rows, fields, lockCheck));
+    },
+    paste: (block) => {
+      if (!range || !validPos) return;
+      applyBatch(planPaste(block, range, rows, fields, textCtx, { canCreate: canEdit, locked: lockCheck }));
+      // The pasted cells become the selection (as far as rows exist yet).
+      const size = pasteSize(block.length, Math.max(0, ...block.map((b) => b.length)), range);
+      const corner = refAt(Math.min(rows.length - 1, range.top + size.height - 1), Math.min(fields.length - 1, range.left + size.width - 1));
+      const start = refAt(range.top, range.left);
+      if (start && corner) {
+        setActive(start);
+        setFocusCell(corner);
+        setMode('cells');
+      }
+    },
+  });
+
+  // A drag ends wherever the mouse is released; a fill writes when it does.
+  const onMouseUp = useRef<() => void>(() => {});
+  onMouseUp.current = () => {
+    const was = drag.current;
+    drag.current = null;
+    if (was !== 'fill') return;
+    const to = fillTo;
+    setFillTo(null);
+    if (!range || to === null || to <= range.bottom) return;
+    applyBatch(planFill(range, to, rows, fields, lockCheck));
+    const start = refAt(range.top, range.left);
+    const corner = refAt(to, range.right);
+    if (start && corner) {
+      setActive(start);
+      setFocusCell(corner);
+      setMode('cells');
+    }
+  };
+  useEffect(() => {
+    const up = () => onMouseUp.current();
+    window.addEventListener('mouseup', up);
+    return () => window.removeEventListener('mouseup', up);
+  }, []);
+
+  /** Mouse drags over cells move the selection's corner or the fill target. */
+  const onMouseOver = (event: MouseEvent<HTMLDivElement>) => {
+    if (!drag.current) return;
+    const el = (event.target as HTMLElement).closest<HTMLElement>('[role=gridcell]');
+    const m = el ? /^cell-(\d+)-(\d+)$/.exec(el.id) : null;
+    if (!m) return;
+    const row = Number(m[1]);
+    const col = Number(m[2]);
+    if (drag.current === 'select') {
+      const cell = refAt(row, col);
+      if (cell) setFocusCell(cell);
+    } else if (range) setFillTo(Math.max(range.bottom, row));
+  };
+
+  const grabFocus = (event: MouseEvent) => {
+    event.preventDefault();
+    gridRef.current?.focus({ preventScroll: true });
+  };
+
+  const onCellMouseDown = (event: MouseEvent, row: number, col: number) => {
+    if (event.button !== 0 || editingRef.current) return;
+    const cell = refAt(row, col);
+    if (!cell) return;
+    grabFocus(event);
+    if (event.shiftKey && validPos) {
+      setFocusCell(cell);
+      return;
+    }
+    setActive(cell);
+    setFocusCell(null);
+    setMode('cells');
+    drag.current = 'select';
+  };
+
+  const onRowHeadMouseDown = (event: MouseEvent, row: number) => {
+    if (event.button !== 0 || (event.target as HTMLElement).closest('button') || fields.length === 0) return;
+    grabFocus(event);
+    if (event.shiftKey && validPos && mode === 'rows') {
+      setFocusCell(refAt(row, validPos.col));
+      return;
+    }
+    setActive(refAt(row, validPos?.col ?? 0));
+    setFocusCell(null);
+    setMode('rows');
+  };
+
+  const onColHeadMouseDown = (event: MouseEvent, col: number) => {
+    if (event.button !== 0 || rows.length === 0) return;
+    if ((event.target as HTMLElement).closest('button, input, select, textarea, a, form, [role=dialog]')) return;
+    grabFocus(event);
+    if (event.shiftKey && validPos && mode === 'columns') {
+      setFocusCell(refAt(validPos.row, col));
+      return;
+    }
+    setActive(refAt(validPos?.row ?? 0, col));
+    setFocusCell(null);
+    setMode('columns');
+  };
 
   const startEdit = async (cell: CellRef, initialText?: string) => {
     const field = fields.find((f) => f.id === cell.fieldId);
@@ -180,11 +367,12 @@ export function Grid(props: GridProps) {
     setEditing(null);
     const field = fields.find((f) => f.id === current.cell.fieldId);
     const record = rows[rowIndex.get(current.cell.recordId) ?? -1];
-    if (exit !== null && field && record && !sameValue(record.values[field.id], value)) props.onCommit(record, field, value);
+    if (exit !== null && field && record && !sameCellValue(record.values[field.id], value)) props.onCommit(record, field, value);
     props.onEditEnd?.(current.cell);
     gridRef.current?.focus({ preventScroll: true });
     const p = validPos;
     if (p && exit === 'down') moveTo(p.row + 1, p.col);
+    if (p && exit === 'up') moveTo(p.row - 1, p.col);
     if (p && exit === 'right') moveTo(p.row, p.col + 1);
     if (p && exit === 'left') moveTo(p.row, p.col - 1);
   };
@@ -205,16 +393,39 @@ export function Grid(props: GridProps) {
       pageRows: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1),
       fieldType: field?.type,
       canOpen: Boolean(props.onOpenRecord),
+      focus: multi ? (focusPos ?? validPos) : null,
     });
     switch (action.kind) {
       case 'none':
         return;
       case 'deselect':
         setActive(null);
+        setFocusCell(null);
+        setMode('cells');
+        return;
+      case 'collapse':
+        setFocusCell(null);
+        setMode('cells');
         return;
       case 'move':
         event.preventDefault();
         moveTo(action.row, action.col);
+        return;
+      case 'extend':
+        event.preventDefault();
+        extendTo(action.row, action.col);
+        return;
+      case 'select-all':
+        event.preventDefault();
+        setMode('all');
+        return;
+      case 'undo':
+        event.preventDefault();
+        props.onUndo?.();
+        return;
+      case 'redo':
+        event.preventDefault();
+        props.onRedo?.();
         return;
       case 'open':
         event.preventDefault();
@@ -224,22 +435,11 @@ export function Grid(props: GridProps) {
         event.preventDefault();
         if (active) void startEdit(active, action.initialText);
         return;
-      case 'clear': {
+      case 'clear':
         event.preventDefault();
-        if (!record || !field || !canEdit || field.type === 'checkbox' || record.values[field.id] === undefined) return;
-        if (field.type === 'rich_text') {
-          // Its value is the text of its document; the server refuses to clear it here.
-          setNotice('Rich text is changed in the record: open it to edit the text.');
-          return;
-        }
-        const lock = decorations.locks.get(cellKey(record.id, field.id));
-        if (lock) {
-          setNotice(`${lock.name} is editing this cell right now.`);
-          return;
-        }
-        props.onCommit(record, field, null);
+        // Rich text belongs to its document and locked cells to their holder: the plan refuses those.
+        if (range) applyBatch(planClear(range, rows, fields, lockCheck));
         return;
-      }
     }
   };
 
@@ -258,6 +458,7 @@ export function Grid(props: GridProps) {
         aria-activedescendant={editing ? undefined : activeId}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onMouseOver={onMouseOver}
       >
         <div className="grid-scroll" ref={scrollRef}>
           <div className="grid-inner" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
@@ -266,7 +467,14 @@ export function Grid(props: GridProps) {
                 <span className="visually-hidden">Record</span>#
               </div>
               {fields.map((f, i) => (
-                <div key={f.id} className="grid-colhead" role="columnheader" aria-colindex={i + 2} style={{ width: widths[i] }}>
+                <div
+                  key={f.id}
+                  className={`grid-colhead${range && (mode === 'columns' || mode === 'all') && i >= range.left && i <= range.right ? ' selected' : ''}`}
+                  role="columnheader"
+                  aria-colindex={i + 2}
+                  style={{ width: widths[i] }}
+                  onMouseDown={(e) => onColHeadMouseDown(e, i)}
+                >
                   {props.renderFieldHeader(f)}
                 </div>
               ))}
@@ -277,16 +485,17 @@ export function Grid(props: GridProps) {
               if (!record) return null;
               const viewers = decorations.rowPresence.get(record.id) ?? [];
               const rowActive = validPos?.row === item.index;
+              const rowSelected = range !== null && (mode === 'rows' || mode === 'all') && item.index >= range.top && item.index <= range.bottom;
               return (
                 <div
                   key={record.id}
-                  className={`grid-row${rowActive ? ' active-row' : ''}`}
+                  className={`grid-row${rowActive ? ' active-row' : ''}${rowSelected ? ' selected-row' : ''}`}
                   role="row"
                   aria-rowindex={item.index + 2}
                   data-record-id={record.id}
                   style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 >
-                  <div className="grid-rowhead" role="rowheader" style={{ width: ROW_HEADER_WIDTH }}>
+                  <div className="grid-rowhead" role="rowheader" style={{ width: ROW_HEADER_WIDTH }} onMouseDown={(e) => onRowHeadMouseDown(e, item.index)}>
                     <span className="row-number">{item.index + 1}</span>
                     {viewers.length > 0 && (
                       <span className="row-presence avatar-stack">
@@ -326,8 +535,17 @@ export function Grid(props: GridProps) {
                     const lock = decorations.locks.get(key);
                     const change = decorations.changes.get(key);
                     const selections = decorations.selections.get(key);
+                    const refused = props.cellErrors?.get(key);
+                    const selected = multi && range !== null && inRange(range, item.index, col);
+                    const filling =
+                      fillTo !== null && range !== null && item.index > range.bottom && item.index <= fillTo && col >= range.left && col <= range.right;
+                    const corner =
+                      range !== null && canEdit && !editing && mode !== 'columns' && mode !== 'all' && item.index === range.bottom && col === range.right;
                     const classes = ['grid-cell', `type-${field.type}`];
                     if (isActive) classes.push('active');
+                    if (selected) classes.push('in-range');
+                    if (filling) classes.push('fill-preview');
+                    if (refused) classes.push('refused');
                     if (isEditing) classes.push('editing');
                     if (lock) classes.push('locked');
                     if (change) classes.push('flash');
@@ -339,12 +557,15 @@ export function Grid(props: GridProps) {
                         className={classes.join(' ')}
                         role="gridcell"
                         aria-colindex={col + 2}
-                        aria-selected={isActive}
+                        aria-selected={isActive || selected}
                         aria-readonly={!canEdit || field.type === 'attachment' || Boolean(lock)}
-                        aria-description={lock ? `Locked by ${lock.name}` : change ? `Changed by ${change.name}` : undefined}
+                        aria-description={
+                          refused ? `Not written: ${refused}` : lock ? `Locked by ${lock.name}` : change ? `Changed by ${change.name}` : undefined
+                        }
+                        title={refused}
                         data-field-id={field.id}
                         style={{ width: widths[col], ...(mark ? { ['--mark' as string]: mark.color } : {}) }}
-                        onMouseDown={() => setActive({ recordId: record.id, fieldId: field.id })}
+                        onMouseDown={(e) => onCellMouseDown(e, item.index, col)}
                         onDoubleClick={() => void startEdit({ recordId: record.id, fieldId: field.id })}
                         onClick={(e) => {
                           if (field.type === 'checkbox' && (e.target as HTMLElement).closest('.checkbox-view'))
@@ -380,6 +601,20 @@ export function Grid(props: GridProps) {
                             {selections.map((s) => s.name).join(', ')}
                           </span>
                         )}
+                        {corner && (
+                          <span
+                            className="fill-handle"
+                            aria-hidden="true"
+                            title="Drag down to fill"
+                            onMouseDown={(e) => {
+                              if (e.button !== 0) return;
+                              e.stopPropagation();
+                              grabFocus(e);
+                              drag.current = 'fill';
+                              setFillTo(range.bottom);
+                            }}
+                          />
+                        )}
                       </div>
                     );
                   })}
@@ -394,9 +629,4 @@ export function Grid(props: GridProps) {
       </div>
     </div>
   );
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -10,7 +10,7 @@ import { navigate, useLocation } from '../router/router.ts';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { applyView, EMPTY_VIEW, type ViewConfig } from './apply-view.ts';
-import { ConflictDialog } from './conflict-dialog.tsx';
+import { ConflictDialog, type ConflictWording } from './conflict-dialog.tsx';
 import { keepMineWrite } from './conflict-merge.ts';
 import { CsvImportDialog } from './csv-import-dialog.tsx';
 import { exportUrl } from './csv-transfer.ts';
@@ -19,6 +19,7 @@ import { Grid } from './grid.tsx';
 import { useLinkedRecords } from './linked-records.ts';
 import { nextOrder, sameOrder } from './row-order.ts';
 import { tableKeys, useTable, useTables, useViewActions, useViews } from './table-queries.ts';
+import { useGridEditing } from './use-grid-editing.ts';
 import { useLiveTable } from './use-live-table.ts';
 import { ViewPicker } from './view-picker.tsx';
 import { ViewToolbar } from './view-toolbar.tsx';
@@ -60,7 +61,9 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   const linked = useLinkedRecords(fields);
   const ctx = useMemo(() => ({ members: memberMap, linkedTitles: linked.titles, userId: me.user.id }), [memberMap, linked.titles, me.user.id]);
   const visibleFields = useMemo(() => fields.filter((f) => !draft.hidden_fields.includes(f.id)), [fields, draft.hidden_fields]);
-  const fresh = useMemo(() => applyView(records.records, fields, draft, ctx), [records.records, fields, draft, ctx]);
+  const edits = useGridEditing({ tableId, fields, records, onMessage: setError });
+  const { history } = edits;
+  const fresh = useMemo(() => applyView(edits.shown, fields, draft, ctx), [edits.shown, fields, draft, ctx]);
   const live = useLiveTable(tableId, me.user.id, memberMap);
   const queries = useQueryClient();
 
@@ -74,7 +77,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   }, [records.writeError]);
 
   const [order, setOrder] = useState<readonly string[] | null>(null);
-  const byId = useMemo(() => new Map(records.records.map((r) => [r.id, r])), [records.records]);
+  const { byId } = edits;
   const lastRecords = useRef(records.records);
   const { changedByOther } = records;
   useEffect(() => {
@@ -94,18 +97,14 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   };
 
   // A refused write (409) shows up as `records.conflict`; one the server cannot be reached for is queued.
-  const { write } = records;
-  const commit = useCallback(
-    async (record: TableRecord, field: Field, value: unknown) => {
-      setError(null);
-      try {
-        await write(record.id, { [field.id]: value });
-      } catch (err) {
-        setError(`Not saved: ${errorMessage(err)}`);
-      }
-    },
-    [write],
-  );
+  const { commitCell } = edits;
+  const commit = useCallback((record: TableRecord, field: Field, value: unknown) => commitCell(record, field, value), [commitCell]);
+  const rowLabel = (recordId: string) => `row ${rows.findIndex((r) => r.id === recordId) + 1}`;
+  const replayWording: ConflictWording | null = history.conflict
+    ? history.conflict.direction === 'undo'
+      ? { title: 'Undo would overwrite a newer change', mine: 'Undo restores', keepMine: 'Undo anyway' }
+      : { title: 'Redo would overwrite a newer change', mine: 'Redo restores', keepMine: 'Redo anyway' }
+    : null;
 
   if (table.isPending) return <LoadingState label="Loading table" />;
   if (table.isError) return <ErrorState error={table.error} onRetry={() => void table.refetch()} />;
@@ -143,6 +142,28 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             {fresh.length === records.records.length ? `${fresh.length} records` : `${fresh.length} of ${records.records.length} records`}
           </span>
           <PresenceAvatars users={live.presence} meId={me.user.id} />
+          {canEdit && (
+            <span className="history-buttons">
+              <button
+                type="button"
+                className="btn"
+                disabled={!history.nextUndo || history.busy}
+                title={history.nextUndo ? `Undo ${history.nextUndo.label} (Ctrl+Z)` : 'Nothing to undo'}
+                onClick={history.undo}
+              >
+                Undo
+              </button>
+              <button
+                type="button"
+                className="btn"
+                disabled={!history.nextRedo || history.busy}
+                title={history.nextRedo ? `Redo ${history.nextRedo.label} (Ctrl+Shift+Z)` : 'Nothing to redo'}
+                onClick={history.redo}
+              >
+                Redo
+              </button>
+            </span>
+          )}
           <a className="btn" href={exportUrl(tableId, draft)} download>
             Export CSV
           </a>
@@ -152,18 +173,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             </button>
           )}
           {canEdit && (
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={async () => {
-                setError(null);
-                try {
-                  await records.create();
-                } catch (err) {
-                  setError(`Could not add a record: ${errorMessage(err)}`);
-                }
-              }}
-            >
+            <button type="button" className="btn btn-primary" onClick={() => void edits.createRecord()}>
               + New record
             </button>
           )}
@@ -206,12 +216,16 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             }}
             onEditEnd={live.unlockCell}
             onCommit={(record, field, value) => void commit(record, field, value)}
+            onApplyBatch={(batch) => void edits.applyBatch(batch)}
+            onUndo={history.undo}
+            onRedo={history.redo}
+            cellErrors={edits.cellErrors}
             onOpenRecord={(record) => setOpenRecord(record.id)}
             onDeleteRecord={
               canEdit
                 ? (record) => {
                     if (!window.confirm('Delete this record?')) return;
-                    records.remove(record.id).catch((err) => setError(`Could not delete: ${errorMessage(err)}`));
+                    void edits.deleteRecord(record);
                   }
                 : undefined
             }
@@ -249,7 +263,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
       )}
       {records.conflict && (
         <ConflictDialog
-          conflict={records.conflict}
+          conflicts={[records.conflict]}
           fields={fields}
           ctx={ctx}
           onKeepTheirs={records.dismissConflict}
@@ -257,13 +271,20 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             const conflict = records.conflict;
             records.dismissConflict();
             const mine = conflict && keepMineWrite(conflict, byId.get(conflict.recordId));
-            if (!mine) return;
-            try {
-              await write(mine.recordId, mine.values);
-            } catch (err) {
-              setError(`Not saved: ${errorMessage(err)}`);
-            }
+            const record = mine && byId.get(mine.recordId);
+            if (mine && record) await edits.commitValues(record, mine.values);
           }}
+        />
+      )}
+      {history.conflict && replayWording && (
+        <ConflictDialog
+          conflicts={history.conflict.conflicts}
+          fields={fields}
+          ctx={ctx}
+          wording={replayWording}
+          recordLabel={rowLabel}
+          onKeepTheirs={history.keepTheirs}
+          onKeepMine={history.overwrite}
         />
       )}
     </section>
