@@ -36,6 +36,7 @@ import { installFiles } from './files/files-module.ts';
 import { FILE_MIGRATIONS } from './files/migrations.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { answerFrameworkError } from './http/framework-errors.ts';
 import { openApiDocumentTransform, openApiTransform } from './http/openapi.ts';
 import { setWebAssetHeaders } from './http/web-asset-headers.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -144,6 +145,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
     trustProxy: true,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -193,7 +195,11 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   const metricsApp =
     config.metricsPort === undefined
       ? null
-      : Fastify({ loggerInstance: log as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+      : Fastify({
+          loggerInstance: log as unknown as FastifyBaseLogger,
+          logController: new LogController({ disableRequestLogging: true }),
+          frameworkErrors: answerFrameworkError,
+        });
   if (metricsApp) {
     installErrorHandler(metricsApp);
     serveMetrics(metricsApp, ctx.metrics, config.metricsToken);
