@@ -68,4 +68,24 @@ describe('grid keyboard model', () => {
     expect(gridKeyAction({ key: 'Backspace' }, at(1, 1))).toEqual({ kind: 'clear' });
     expect(gridKeyAction({ key: 'Escape' }, at(1, 1))).toEqual({ kind: 'deselect' });
   });
+
+  it('extends the selection with Shift and the navigation keys, from its moving corner, to the edge with Ctrl', () => {
+    expect(gridKeyAction({ key: 'ArrowDown', shiftKey: true }, at(3, 1))).toEqual({ kind: 'extend', row: 4, col: 1 });
+    expect(gridKeyAction({ key: 'ArrowRight', shiftKey: true }, at(3, 1, { focus: { row: 6, col: 2 } }))).toEqual({ kind: 'extend', row: 6, col: 3 });
+    expect(gridKeyAction({ key: 'ArrowDown', shiftKey: true, ctrlKey: true }, at(3, 1))).toEqual({ kind: 'extend', row: 99, col: 1 });
+    expect(gridKeyAction({ key: 'PageDown', shiftKey: true }, at(3, 1))).toEqual({ kind: 'extend', row: 13, col: 1 });
+    expect(gridKeyAction({ key: 'End', shiftKey: true }, at(3, 1))).toEqual({ kind: 'extend', row: 3, col: 3 });
+    // Shift+Tab, Shift+Enter and capitals keep their own meaning.
+    expect(gridKeyAction({ key: 'Tab', shiftKey: true }, at(3, 1))).toEqual({ kind: 'move', row: 3, col: 0 });
+    expect(gridKeyAction({ key: 'Enter', shiftKey: true }, at(3, 1))).toEqual({ kind: 'open' });
+    expect(gridKeyAction({ key: 'X', shiftKey: true }, at(3, 1))).toEqual({ kind: 'edit', initialText: 'X' });
+  });
+
+  it('undoes with Ctrl or Cmd+Z, redoes with Shift+Z or Y, selects all with A, and Escape first shrinks a range', () => {
+    expect(gridKeyAction({ key: 'z', ctrlKey: true }, at(1, 1))).toEqual({ kind: 'undo' });
+    expect(gridKeyAction({ key: 'Z', metaKey: true, shiftKey: true }, at(1, 1))).toEqual({ kind: 'redo' });
+    expect(gridKeyAction({ key: 'y', ctrlKey: true }, at(1, 1, { pos: null }))).toEqual({ kind: 'redo' });
+    expect(gridKeyAction({ key: 'a', metaKey: true }, at(1, 1))).toEqual({ kind: 'select-all' });
+    expect(gridKeyAction({ key: 'Escape' }, at(1, 1, { focus: { row: 4, col: 2 } }))).toEqual({ kind: 'collapse' });
+  });
 });
