@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { isApiError } from './api/http.ts';
 import { App } from './app.tsx';
 import './styles/app.css';
+// After app.css: its small-screen rules override the same selectors there.
+import './styles/mobile.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

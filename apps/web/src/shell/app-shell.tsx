@@ -1,5 +1,5 @@
 import { roleAtLeast } from '@tandem/protocol';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { ActivityPage } from '../activity/activity-page.tsx';
 import { AnalyticsNavLink } from '../analytics/analytics-nav-link.tsx';
 import { AppTracking } from '../analytics/app-tracking.tsx';
@@ -66,6 +66,10 @@ export function AppShell({ me }: { me: Me }) {
   const workspaceId = params?.workspaceId ?? null;
   const workspace = me.workspaces.find((w) => w.id === workspaceId) ?? null;
   const first = me.workspaces[0];
+  // On a narrow screen the switcher and the navigation fold into a menu, closed again on every page change.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  useEffect(() => setMenuOpen(false), [path]);
 
   useEffect(() => {
     if (path === '/' && first) navigate(`/w/${first.id}`, { replace: true });
@@ -120,30 +124,50 @@ export function AppShell({ me }: { me: Me }) {
           <Link href="/" className="brand">
             <span className="brand-mark" aria-hidden="true" /> Tandem
           </Link>
-          <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
-          {workspace && (
-            <nav aria-label="Workspace pages" className="topnav">
-              <Link href={`/w/${workspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
-                Tables
-              </Link>
-              <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
-                Members
-              </Link>
-              <Link href={`/w/${workspace.id}/activity`} aria-current={route === '/w/:workspaceId/activity' ? 'page' : undefined}>
-                Activity
-              </Link>
-              <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
-              <Link href={`/w/${workspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
-                Canvases
-              </Link>
-              <AnalyticsNavLink workspace={workspace} current={route?.startsWith('/w/:workspaceId/analytics') ?? false} />
-              {roleAtLeast(workspace.role, 'admin') && (
-                <Link href={`/w/${workspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
-                  Operations
+          <button
+            type="button"
+            className="btn btn-ghost menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            aria-label="Menu"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span className="menu-toggle-bars" aria-hidden="true" />
+          </button>
+          {/* A tapped link closes the menu even when it leads to the page already shown. */}
+          <div
+            id={menuId}
+            className="topbar-menu"
+            data-open={menuOpen}
+            onClickCapture={(e) => {
+              if (e.target instanceof Element && e.target.closest('a')) setMenuOpen(false);
+            }}
+          >
+            <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
+            {workspace && (
+              <nav aria-label="Workspace pages" className="topnav">
+                <Link href={`/w/${workspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
+                  Tables
                 </Link>
-              )}
-            </nav>
-          )}
+                <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
+                  Members
+                </Link>
+                <Link href={`/w/${workspace.id}/activity`} aria-current={route === '/w/:workspaceId/activity' ? 'page' : undefined}>
+                  Activity
+                </Link>
+                <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
+                <Link href={`/w/${workspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
+                  Canvases
+                </Link>
+                <AnalyticsNavLink workspace={workspace} current={route?.startsWith('/w/:workspaceId/analytics') ?? false} />
+                {roleAtLeast(workspace.role, 'admin') && (
+                  <Link href={`/w/${workspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
+                    Operations
+                  </Link>
+                )}
+              </nav>
+            )}
+          </div>
           <div className="topbar-end">
             <ConnectionIndicator />
             <NotificationBell userId={me.user.id} />
