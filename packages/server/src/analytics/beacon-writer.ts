@@ -43,6 +43,8 @@ export class BeaconWriter {
   #events: PendingEvent[] = [];
   #flushing: Promise<FlushResult> | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** Whether a flush for a full batch is already set for the next turn of the event loop. */
+  #flushSoon = false;
   #dropped = 0;
 
   constructor(
@@ -81,7 +83,15 @@ export class BeaconWriter {
       this.#dropped += over;
       if (this.#dropped % 10_000 < over) this.log.warn({ dropped: this.#dropped }, 'analytics: the database is not keeping up; oldest beacons dropped');
     }
-    if (queued >= FLUSH_AT_ROWS && !this.#flushing) void this.flush().catch(() => undefined);
+    if (queued >= FLUSH_AT_ROWS && !this.#flushing && !this.#flushSoon) {
+      // Not inside the request that filled the batch: building the batch's arrays takes a few
+      // milliseconds, which its 202 need not wait for.
+      this.#flushSoon = true;
+      setImmediate(() => {
+        this.#flushSoon = false;
+        if (!this.#flushing && this.queued >= FLUSH_AT_ROWS) void this.flush().catch(() => undefined);
+      });
+    }
   }
 
   /** Writes everything waiting now (after the batch in progress, if any). */

@@ -38,6 +38,8 @@ function newSiteKey(): string {
  */
 export class SiteService {
   readonly #byKey = new TtlCache<string, AnalyticsSite | null>(SITE_KEY_CACHE_MS, 10_000);
+  /** Site keys being read now: the beacons that arrive meanwhile wait for the same read. */
+  readonly #loadingKeys = new Map<string, Promise<AnalyticsSite | null>>();
 
   constructor(
     private readonly db: Queryable,
@@ -113,7 +115,7 @@ export class SiteService {
       [siteId, valid.name ?? null, valid.domains ? [...new Set(valid.domains)] : null, valid.respect_dnt ?? null, valid.tracks_app ?? null],
     );
     if (!row) throw errors.notFound('Site');
-    this.#byKey.delete(site.site_key);
+    this.#forgetKey(site.site_key);
     return toSite(row);
   }
 
@@ -121,16 +123,38 @@ export class SiteService {
   async remove(auth: AuthInfo, siteId: string): Promise<void> {
     const site = await this.#requireAdmin(auth, siteId);
     await this.db.query('DELETE FROM analytics_sites WHERE id = $1', [siteId]);
-    this.#byKey.delete(site.site_key);
+    this.#forgetKey(site.site_key);
   }
 
   /** The site a beacon names by its public key; cached for a few seconds. */
   async bySiteKey(siteKey: string): Promise<AnalyticsSite | null> {
     const known = this.#byKey.get(siteKey);
     if (known !== undefined) return known;
+    // When the entry expires under a beacon load, hundreds of beacons miss at once; one read serves them.
+    let loading = this.#loadingKeys.get(siteKey);
+    if (!loading) {
+      loading = this.#readSiteKey(siteKey);
+      this.#loadingKeys.set(siteKey, loading);
+      const started = loading;
+      const done = () => {
+        if (this.#loadingKeys.get(siteKey) === started) this.#loadingKeys.delete(siteKey);
+      };
+      loading.then(done, done);
+    }
+    return loading;
+  }
+
+  /** A changed or deleted site: beacons from now on read it anew (a read in progress is not joined). */
+  #forgetKey(siteKey: string): void {
+    this.#byKey.delete(siteKey);
+    this.#loadingKeys.delete(siteKey);
+  }
+
+  async #readSiteKey(siteKey: string): Promise<AnalyticsSite | null> {
+    const stamp = this.#byKey.stamp();
     const [row] = await this.db.query<SiteRow>(`${SITE_SELECT} WHERE site_key = $1`, [siteKey]);
     const site = row ? toSite(row) : null;
-    this.#byKey.set(siteKey, site);
+    this.#byKey.set(siteKey, site, undefined, stamp);
     return site;
   }
 

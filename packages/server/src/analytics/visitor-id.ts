@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { utcDay } from './rollups.ts';
 
@@ -16,7 +16,9 @@ export class VisitorIds {
   /** The visitor id of a request; reads (or creates) the day's salt once per node per day. */
   async idOf(siteId: string, anonymisedIp: string, userAgent: string, at: Date): Promise<string> {
     const salt = await this.#saltOf(utcDay(at));
-    return createHash('sha256').update(salt).update(siteId).update('\0').update(anonymisedIp).update('\0').update(userAgent).digest('hex').slice(0, 32);
+    // One buffer hashed in one call (the same bytes as feeding the parts one by one, so ids are unchanged).
+    const input = Buffer.concat([salt, Buffer.from(`${siteId}\0${anonymisedIp}\0${userAgent}`)]);
+    return hash('sha256', input, 'hex').slice(0, 32);
   }
 
   #saltOf(day: string): Promise<Buffer> {
