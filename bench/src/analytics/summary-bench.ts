@@ -75,6 +75,12 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<Sum
     const [rollupCount] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM analytics_rollups WHERE site_id = $1', [siteId]);
     log(`  rolled up ${rolledDays} days in ${rollupSec} s (${rollupCount?.n} rollup rows)`);
 
+    // PGlite runs in this process and its statements do not yield to the event loop: seeding and
+    // rolling up held it for minutes, past the server's 72 s keep-alive timeout, so the timer that
+    // closes the connection the sign-up requests left open is overdue. Run without a pause, the
+    // first summary went out on that connection as the timer fired and ended in ECONNRESET
+    // ("fetch failed"); a turn of the loop lets the server close it first, and fetch opens a new one.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const client = new ApiClient(t.queryUrl, owner.owner.token, owner.owner.user);
     const year = { site: siteId, from: start.toISOString(), to: new Date(today + DAY_MS).toISOString() };
     const time = async (query: Record<string, string>, runs: number): Promise<{ ms: Percentiles; body: AnalyticsSummary }> => {
