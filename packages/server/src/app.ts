@@ -38,6 +38,7 @@ import { installAuthentication } from './http/authenticate.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { answerFrameworkError } from './http/framework-errors.ts';
 import { openApiDocumentTransform, openApiTransform } from './http/openapi.ts';
+import { installUnstorableTextGuard } from './http/unstorable-text.ts';
 import { setWebAssetHeaders } from './http/web-asset-headers.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { installLocks } from './locks/lock-module.ts';
@@ -150,6 +151,7 @@ export async function createTandem(config: Config, options: CreateOptions = {}):
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installUnstorableTextGuard(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
