@@ -35,9 +35,12 @@ describe.runIf(chromiumAvailable())('a rich text field written by two people at 
   const synced = (tab: UserTab) => tab.page.locator('.rich-text-status[data-status="synced"]').waitFor();
   const caretLabel = (tab: UserTab, name: string) => tab.page.locator('.collaboration-carets__label', { hasText: name });
   const notesValue = async () => (await api.get(`/records/${recordId}`)).body.values[notesFieldId] as string | undefined;
-  /** Yjs groups typing by pauses, so a slow machine splits one burst into several undo steps. */
+  /**
+   * Yjs groups typing by pauses, so a slow machine splits one burst into several undo steps. The
+   * editor's own buttons, not the grid's Undo and Redo behind the drawer.
+   */
   const pressUntilDisabled = async (tab: UserTab, name: 'Undo' | 'Redo') => {
-    const button = tab.page.getByRole('button', { name, exact: true });
+    const button = tab.page.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name, exact: true });
     for (let i = 0; i < 40 && (await button.isEnabled()); i++) await button.click();
     expect(await button.isEnabled()).toBe(false);
   };
