@@ -3,7 +3,7 @@
 // biome-ignore-all lint/a11y/useKeyWithMouseEvents: a mouse drag over cells selects a range; Shift+arrows on the grid do the same
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: every mouse action on a cell has a key on the grid (Space, Enter)
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Field, Member, TableRecord } from '../api/types.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { ExpandIcon, LockIcon } from '../ui/icons.tsx';
@@ -12,9 +12,10 @@ import { CellEditor, type EditExit, isEditableType } from './cell-editor.tsx';
 import { type CellTextContext, cellText } from './cell-text.ts';
 import { CellView } from './cell-view.tsx';
 import type { DisplayContext } from './field-values.ts';
-import { type GridPos, gridKeyAction } from './grid-keyboard.ts';
-import { type CellRange, inRange, isSingleCell, type SelectionMode, selectionRange } from './grid-selection.ts';
+import { gridKeyAction } from './grid-keyboard.ts';
+import { inRange } from './grid-selection.ts';
 import { useGridClipboard } from './use-grid-clipboard.ts';
+import { type CellRef, useRangeSelection } from './use-range-selection.ts';
 import '../styles/grid-editing.css';
 
 /** Row height in pixels (matches `--row-height`). */
@@ -35,11 +36,7 @@ const WIDTH_BY_TYPE: Readonly<Record<Field['type'], number>> = {
   attachment: 180,
 };
 
-/** A cell address that survives re-sorting: record id + field id. */
-export interface CellRef {
-  readonly recordId: string;
-  readonly fieldId: string;
-}
+export type { CellRef } from './use-range-selection.ts';
 
 /** Key of a cell in decoration maps. */
 export const cellKey = (recordId: string, fieldId: string) => `${recordId}:${fieldId}`;
@@ -110,33 +107,22 @@ export function Grid(props: GridProps) {
   const { fields, rows, ctx, canEdit, decorations = NO_DECORATIONS } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
-  const [active, setActive] = useState<CellRef | null>(null);
   const [editing, setEditing] = useState<{ cell: CellRef; initialText?: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  /** The selection's moving corner (null: just the active cell, or its whole rows or columns). */
-  const [focusCell, setFocusCell] = useState<CellRef | null>(null);
-  const [mode, setMode] = useState<SelectionMode>('cells');
-  /** The row a fill-handle drag has reached. */
-  const [fillTo, setFillTo] = useState<number | null>(null);
-  const drag = useRef<'select' | 'fill' | null>(null);
   const editingRef = useRef(editing);
   editingRef.current = editing;
 
   const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.id, i])), [rows]);
-  const posOf = (cell: CellRef | null): GridPos | null => {
-    if (!cell) return null;
-    const p = { row: rowIndex.get(cell.recordId) ?? -1, col: fields.findIndex((f) => f.id === cell.fieldId) };
-    return p.row >= 0 && p.col >= 0 ? p : null;
-  };
-  const validPos = posOf(active);
-  const focusPos = posOf(focusCell);
-  const range: CellRange | null = validPos ? selectionRange(validPos, focusPos, mode, rows.length, fields.length) : null;
-  const multi = range !== null && (mode !== 'cells' || !isSingleCell(range));
-  const refAt = (row: number, col: number): CellRef | null => {
-    const record = rows[row];
-    const field = fields[col];
-    return record && field ? { recordId: record.id, fieldId: field.id } : null;
-  };
+  const selection = useRangeSelection({
+    rows,
+    fields,
+    rowIndex,
+    gridRef,
+    isEditing: () => editingRef.current !== null,
+    onFill: (from, toRow) => applyBatch(planFill(from, toRow, rows, fields, lockCheck)),
+  });
+  const { active, range, multi, mode, fillTo } = selection;
+  const validPos = selection.activePos;
   const textCtx: CellTextContext = useMemo(
     () => ({
       members: ctx.members,
@@ -177,21 +163,11 @@ export function Grid(props: GridProps) {
       const record = rows[r];
       const field = fields[c];
       if (!record || !field) return;
-      setActive({ recordId: record.id, fieldId: field.id });
-      setFocusCell(null);
-      setMode('cells');
+      selection.select({ recordId: record.id, fieldId: field.id });
       virtualizer.scrollToIndex(r, { align: 'auto' });
     },
-    [rows, fields, virtualizer],
+    [rows, fields, virtualizer, selection.select],
   );
-
-  /** Moves the selection's moving corner, keeping the active cell. */
-  const extendTo = (row: number, col: number) => {
-    const cell = refAt(row, col);
-    if (!cell) return;
-    setFocusCell(cell);
-    virtualizer.scrollToIndex(row, { align: 'auto' });
-  };
 
   /** Sends a batch, or says why nothing of it can be written. */
   const applyBatch = (batch: CellBatch) => {
@@ -230,98 +206,12 @@ export function Grid(props: GridProps) {
       applyBatch(planPaste(block, range, rows, fields, textCtx, { canCreate: canEdit, locked: lockCheck }));
       // The pasted cells become the selection (as far as rows exist yet).
       const size = pasteSize(block.length, Math.max(0, ...block.map((b) => b.length)), range);
-      const corner = refAt(Math.min(rows.length - 1, range.top + size.height - 1), Math.min(fields.length - 1, range.left + size.width - 1));
-      const start = refAt(range.top, range.left);
-      if (start && corner) {
-        setActive(start);
-        setFocusCell(corner);
-        setMode('cells');
-      }
+      selection.selectBetween(
+        { row: range.top, col: range.left },
+        { row: Math.min(rows.length - 1, range.top + size.height - 1), col: Math.min(fields.length - 1, range.left + size.width - 1) },
+      );
     },
   });
-
-  // A drag ends wherever the mouse is released; a fill writes when it does.
-  const onMouseUp = useRef<() => void>(() => {});
-  onMouseUp.current = () => {
-    const was = drag.current;
-    drag.current = null;
-    if (was !== 'fill') return;
-    const to = fillTo;
-    setFillTo(null);
-    if (!range || to === null || to <= range.bottom) return;
-    applyBatch(planFill(range, to, rows, fields, lockCheck));
-    const start = refAt(range.top, range.left);
-    const corner = refAt(to, range.right);
-    if (start && corner) {
-      setActive(start);
-      setFocusCell(corner);
-      setMode('cells');
-    }
-  };
-  useEffect(() => {
-    const up = () => onMouseUp.current();
-    window.addEventListener('mouseup', up);
-    return () => window.removeEventListener('mouseup', up);
-  }, []);
-
-  /** Mouse drags over cells move the selection's corner or the fill target. */
-  const onMouseOver = (event: MouseEvent<HTMLDivElement>) => {
-    if (!drag.current) return;
-    const el = (event.target as HTMLElement).closest<HTMLElement>('[role=gridcell]');
-    const m = el ? /^cell-(\d+)-(\d+)$/.exec(el.id) : null;
-    if (!m) return;
-    const row = Number(m[1]);
-    const col = Number(m[2]);
-    if (drag.current === 'select') {
-      const cell = refAt(row, col);
-      if (cell) setFocusCell(cell);
-    } else if (range) setFillTo(Math.max(range.bottom, row));
-  };
-
-  const grabFocus = (event: MouseEvent) => {
-    event.preventDefault();
-    gridRef.current?.focus({ preventScroll: true });
-  };
-
-  const onCellMouseDown = (event: MouseEvent, row: number, col: number) => {
-    if (event.button !== 0 || editingRef.current) return;
-    const cell = refAt(row, col);
-    if (!cell) return;
-    grabFocus(event);
-    if (event.shiftKey && validPos) {
-      setFocusCell(cell);
-      return;
-    }
-    setActive(cell);
-    setFocusCell(null);
-    setMode('cells');
-    drag.current = 'select';
-  };
-
-  const onRowHeadMouseDown = (event: MouseEvent, row: number) => {
-    if (event.button !== 0 || (event.target as HTMLElement).closest('button') || fields.length === 0) return;
-    grabFocus(event);
-    if (event.shiftKey && validPos && mode === 'rows') {
-      setFocusCell(refAt(row, validPos.col));
-      return;
-    }
-    setActive(refAt(row, validPos?.col ?? 0));
-    setFocusCell(null);
-    setMode('rows');
-  };
-
-  const onColHeadMouseDown = (event: MouseEvent, col: number) => {
-    if (event.button !== 0 || rows.length === 0) return;
-    if ((event.target as HTMLElement).closest('button, input, select, textarea, a, form, [role=dialog]')) return;
-    grabFocus(event);
-    if (event.shiftKey && validPos && mode === 'columns') {
-      setFocusCell(refAt(validPos.row, col));
-      return;
-    }
-    setActive(refAt(validPos?.row ?? 0, col));
-    setFocusCell(null);
-    setMode('columns');
-  };
 
   const startEdit = async (cell: CellRef, initialText?: string) => {
     const field = fields.find((f) => f.id === cell.fieldId);
@@ -379,8 +269,8 @@ export function Grid(props: GridProps) {
 
   // Keep the active cell on screen when rows re-order or disappear under it.
   useLayoutEffect(() => {
-    if (active && !rowIndex.has(active.recordId)) setActive(null);
-  }, [active, rowIndex]);
+    if (active && !rowIndex.has(active.recordId)) selection.select(null);
+  }, [active, rowIndex, selection.select]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (editing || event.target !== gridRef.current) return;
@@ -393,19 +283,16 @@ export function Grid(props: GridProps) {
       pageRows: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1),
       fieldType: field?.type,
       canOpen: Boolean(props.onOpenRecord),
-      focus: multi ? (focusPos ?? validPos) : null,
+      focus: multi ? (selection.focusPos ?? validPos) : null,
     });
     switch (action.kind) {
       case 'none':
         return;
       case 'deselect':
-        setActive(null);
-        setFocusCell(null);
-        setMode('cells');
+        selection.select(null);
         return;
       case 'collapse':
-        setFocusCell(null);
-        setMode('cells');
+        selection.collapse();
         return;
       case 'move':
         event.preventDefault();
@@ -413,11 +300,12 @@ export function Grid(props: GridProps) {
         return;
       case 'extend':
         event.preventDefault();
-        extendTo(action.row, action.col);
+        selection.extendTo(action.row, action.col);
+        virtualizer.scrollToIndex(action.row, { align: 'auto' });
         return;
       case 'select-all':
         event.preventDefault();
-        setMode('all');
+        selection.selectAll();
         return;
       case 'undo':
         event.preventDefault();
@@ -458,7 +346,7 @@ export function Grid(props: GridProps) {
         aria-activedescendant={editing ? undefined : activeId}
         tabIndex={0}
         onKeyDown={onKeyDown}
-        onMouseOver={onMouseOver}
+        onMouseOver={selection.onMouseOver}
       >
         <div className="grid-scroll" ref={scrollRef}>
           <div className="grid-inner" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
@@ -473,7 +361,7 @@ export function Grid(props: GridProps) {
                   role="columnheader"
                   aria-colindex={i + 2}
                   style={{ width: widths[i] }}
-                  onMouseDown={(e) => onColHeadMouseDown(e, i)}
+                  onMouseDown={(e) => selection.onColHeadMouseDown(e, i)}
                 >
                   {props.renderFieldHeader(f)}
                 </div>
@@ -495,7 +383,12 @@ export function Grid(props: GridProps) {
                   data-record-id={record.id}
                   style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 >
-                  <div className="grid-rowhead" role="rowheader" style={{ width: ROW_HEADER_WIDTH }} onMouseDown={(e) => onRowHeadMouseDown(e, item.index)}>
+                  <div
+                    className="grid-rowhead"
+                    role="rowheader"
+                    style={{ width: ROW_HEADER_WIDTH }}
+                    onMouseDown={(e) => selection.onRowHeadMouseDown(e, item.index)}
+                  >
                     <span className="row-number">{item.index + 1}</span>
                     {viewers.length > 0 && (
                       <span className="row-presence avatar-stack">
@@ -565,7 +458,7 @@ export function Grid(props: GridProps) {
                         title={refused}
                         data-field-id={field.id}
                         style={{ width: widths[col], ...(mark ? { ['--mark' as string]: mark.color } : {}) }}
-                        onMouseDown={(e) => onCellMouseDown(e, item.index, col)}
+                        onMouseDown={(e) => selection.onCellMouseDown(e, item.index, col)}
                         onDoubleClick={() => void startEdit({ recordId: record.id, fieldId: field.id })}
                         onClick={(e) => {
                           if (field.type === 'checkbox' && (e.target as HTMLElement).closest('.checkbox-view'))
@@ -601,20 +494,7 @@ export function Grid(props: GridProps) {
                             {selections.map((s) => s.name).join(', ')}
                           </span>
                         )}
-                        {corner && (
-                          <span
-                            className="fill-handle"
-                            aria-hidden="true"
-                            title="Drag down to fill"
-                            onMouseDown={(e) => {
-                              if (e.button !== 0) return;
-                              e.stopPropagation();
-                              grabFocus(e);
-                              drag.current = 'fill';
-                              setFillTo(range.bottom);
-                            }}
-                          />
-                        )}
+                        {corner && <span className="fill-handle" aria-hidden="true" title="Drag down to fill" onMouseDown={selection.onFillHandleMouseDown} />}
                       </div>
                     );
                   })}
