@@ -108,6 +108,19 @@ describe.runIf(chromiumAvailable())('the workspace activity page', () => {
     const comments = (await t.api.get(`/activity/${id}/comments`)).body.comments as { body: string }[];
     expect(comments.map((c) => c.body)).toEqual(['Why C and not B?', 'The spec changed.']);
     await page.screenshot({ path: join(RESULTS_DIR, 'activity-discussion.png') });
+  });
+
+  it('the same discussion is in the record’s own timeline, and a comment there reaches the Activity page live', async () => {
+    const bob = t.bob.page;
+    await bob.goto(`/w/${t.workspaceId}/t/${valves.id}?view=all&record=${valves.record}`);
+    await bob.getByRole('tab', { name: 'Activity' }).click();
+    const entry = bob.locator('.drawer .timeline-entry', { hasText: 'Valves C' });
+    await entry.getByRole('button', { name: 'Discuss' }).click();
+    await entry.locator('.activity-comments .comment-body', { hasText: 'The spec changed.' }).waitFor();
+    await entry.getByRole('combobox', { name: 'Comment on this change' }).fill('See rev 3 of the drawing.');
+    await entry.getByRole('button', { name: 'Comment', exact: true }).click();
+    await t.alice.page.locator('.activity-list .activity-comments .comment-body', { hasText: 'See rev 3 of the drawing.' }).waitFor();
+    await bob.screenshot({ path: join(RESULTS_DIR, 'activity-record-discussion.png') });
     expect(t.alice.errors).toEqual([]);
     expect(t.bob.errors).toEqual([]);
   });

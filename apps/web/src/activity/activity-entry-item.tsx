@@ -1,8 +1,7 @@
 import type { ActivityEntry, Role } from '@tandem/protocol';
-import { useState } from 'react';
 import type { Member, Table } from '../api/types.ts';
 import { Link } from '../router/link.tsx';
-import { ActivityComments } from './activity-comments.tsx';
+import { ActivityDiscussion } from './activity-discussion.tsx';
 import { activityExcerpt, activitySentence, diffValue } from './activity-sentence.ts';
 
 function when(iso: string): string {
@@ -23,7 +22,6 @@ export function ActivityEntryItem({
   role: Role;
   members: readonly Member[];
 }) {
-  const [open, setOpen] = useState(false);
   const table = entry.table_id ? tables.get(entry.table_id) : undefined;
   const href = entry.table_id ? `/w/${workspaceId}/t/${entry.table_id}${entry.record_id ? `?record=${entry.record_id}` : ''}` : null;
   const excerpt = activityExcerpt(entry);
@@ -53,10 +51,7 @@ export function ActivityEntryItem({
         </ul>
       )}
       {excerpt && <p className="activity-excerpt">“{excerpt}”</p>}
-      <button type="button" className="btn btn-ghost btn-small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        {open ? 'Hide discussion' : 'Discuss'}
-      </button>
-      {open && <ActivityComments activityId={entry.id} role={role} members={members} />}
+      <ActivityDiscussion activityId={entry.id} role={role} members={members} />
     </li>
   );
 }

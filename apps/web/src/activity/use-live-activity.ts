@@ -21,7 +21,7 @@ export interface LiveActivity {
  * Follows the `workspace:{id}` room for the activity page. A new entry is not inserted at once
  * (the list would jump under the reader): the page asks the server what is newer than its newest
  * entry under the same filter, so only entries that match are counted, and offers them as
- * "N new — show". Comments on activity entries refresh their thread.
+ * "N new — show".
  */
 export function useLiveActivity(workspaceId: string, filter: ActivityFilter): LiveActivity {
   const queries = useQueryClient();
@@ -74,12 +74,9 @@ export function useLiveActivity(workspaceId: string, filter: ActivityFilter): Li
       });
   };
 
+  // Comments on entries are refreshed by the shell's workspace follower (use-workspace-live.ts).
   useRoom(roomName('workspace', workspaceId), (event) => {
     if (event.type === 'activity_created') schedule();
-    if (event.type === 'comment_created' || event.type === 'comment_updated' || event.type === 'comment_deleted') {
-      const activityId = (event.data as { activity_id?: string | null }).activity_id;
-      if (activityId) void queries.invalidateQueries({ queryKey: activityKeys.comments(activityId) });
-    }
   });
 
   const show = () => {

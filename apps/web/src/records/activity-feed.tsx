@@ -2,6 +2,7 @@ import type { ActivityEntry, Approval } from '@tandem/protocol';
 import { type Role, roleAtLeast } from '@tandem/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
+import { ActivityDiscussion } from '../activity/activity-discussion.tsx';
 import { api } from '../api/http.ts';
 import type { Field, Member, User } from '../api/types.ts';
 import { type DisplayContext, displayText } from '../grid/field-values.ts';
@@ -133,7 +134,8 @@ function describe(entry: ActivityEntry): string {
 
 /**
  * The record's timeline, newest first, with filters (all, comments, approvals, changes), field
- * diffs, approval cards that assignees answer in place, and a request-approval form.
+ * diffs, approval cards that assignees answer in place, a discussion on every entry, and a
+ * request-approval form.
  */
 export function ActivityFeed({
   recordId,
@@ -212,6 +214,7 @@ export function ActivityFeed({
                   <p className="muted">“{entry.meta.note}”</p>
                 )}
                 {approval && <ApprovalCard approval={approval} me={me} onChanged={refresh} />}
+                <ActivityDiscussion activityId={entry.id} role={role} members={members} />
               </li>
             );
           })}
