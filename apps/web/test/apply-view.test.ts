@@ -7,6 +7,7 @@ const field = (id: string, type: FieldType, options: Record<string, unknown> = {
   id,
   table_id: 't',
   name: id,
+  description: '',
   type,
   options,
   position: 0,

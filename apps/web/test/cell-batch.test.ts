@@ -3,7 +3,7 @@ import type { Field, TableRecord } from '../src/api/types.ts';
 import { planClear, planFill, planPaste } from '../src/grid/cell-batch.ts';
 import type { CellTextContext } from '../src/grid/cell-text.ts';
 
-const field = (id: string, type: Field['type']): Field => ({ id, table_id: 't', name: id, type, options: {}, position: 0, created_at: '' });
+const field = (id: string, type: Field['type']): Field => ({ id, table_id: 't', name: id, description: '', type, options: {}, position: 0, created_at: '' });
 const fields = [field('title', 'text'), field('qty', 'number'), field('doc', 'rich_text')];
 const record = (id: string, values: Record<string, unknown>): TableRecord => ({
   id,

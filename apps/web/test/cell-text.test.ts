@@ -6,6 +6,7 @@ const field = (type: Field['type'], options: Record<string, unknown> = {}): Fiel
   id: `f-${type}`,
   table_id: 't',
   name: type,
+  description: '',
   type,
   options,
   position: 0,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Field, TableRecord } from '../src/api/types.ts';
 import { conflictRows, keepMineWrite } from '../src/grid/conflict-merge.ts';
 
-const field = (id: string): Field => ({ id, table_id: 't', name: id.toUpperCase(), type: 'text', options: {}, position: 0, created_at: '' });
+const field = (id: string): Field => ({ id, table_id: 't', name: id.toUpperCase(), description: '', type: 'text', options: {}, position: 0, created_at: '' });
 const record = (values: Record<string, unknown>, version: number): TableRecord => ({
   id: 'r1',
   table_id: 't',

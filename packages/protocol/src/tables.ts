@@ -47,11 +47,38 @@ export const viewSortSchema = z.object({
 /** A sort key. */
 export type ViewSort = z.infer<typeof viewSortSchema>;
 
+/** Colours a select choice may have; a choice given without one gets the next in this order. */
+export const CHOICE_COLORS = ['blue', 'cyan', 'teal', 'green', 'yellow', 'orange', 'red', 'pink', 'purple', 'gray'] as const;
+/** A select choice's colour. */
+export type ChoiceColor = (typeof CHOICE_COLORS)[number];
+
 /** A choice of a single or multi select field; record values store the choice `id`. */
 export interface FieldChoice {
   readonly id: string;
   readonly name: string;
   readonly color: string;
+}
+
+/**
+ * How a number field shows its values (options `format`, default `plain`): `currency` in the
+ * currency of options `currency` (ISO 4217, e.g. `EUR`), `percent` with a `%` after the stored
+ * number (25 shows as 25%). Options `precision` (0–10) fixes the decimals in every format.
+ */
+export const NUMBER_FORMATS = ['plain', 'currency', 'percent'] as const;
+/** A number field's display format. */
+export type NumberFormat = (typeof NUMBER_FORMATS)[number];
+
+/**
+ * Server → client: what a field change would do to stored values, from
+ * `POST /fields/{id}/conversion-preview`, before anything is written.
+ */
+export interface FieldConversionPreview {
+  /** Records in the table. */
+  readonly records_total: number;
+  /** Records whose value of the field would change (converted or cleared). */
+  readonly records_changed: number;
+  /** Of those, values that have no form in the new type or options and would be cleared. */
+  readonly values_cleared: number;
 }
 
 /** Metadata of an attached file (the file itself lives elsewhere, at `url`). */
@@ -79,6 +106,8 @@ export interface FieldInfo {
   readonly id: string;
   readonly table_id: string;
   readonly name: string;
+  /** What the field is for, shown to people next to its name ('' when none). */
+  readonly description: string;
   readonly type: FieldType;
   readonly options: Readonly<Record<string, unknown>>;
   readonly position: number;

@@ -52,6 +52,7 @@ import { recordRoutes } from './records/record-routes.ts';
 import { RecordService } from './records/record-service.ts';
 import { RecordWriteHooks } from './records/record-write-hooks.ts';
 import { FieldService } from './tables/field-service.ts';
+import { TABLE_MIGRATIONS } from './tables/migrations.ts';
 import { tableRoutes } from './tables/table-routes.ts';
 import { TableService } from './tables/table-service.ts';
 import { ViewService } from './tables/view-service.ts';
@@ -92,7 +93,7 @@ export interface CreateOptions {
 
 /**
  * Every schema change of every domain. Each domain keeps its migrations beside its code and
- * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59, documents 60–69, analytics 70–79, workspace invitations 80–89);
+ * takes ids from its own range (foundation 1, records 2–9, events 10–19, collaboration 20–29, chat 30–39, files 40–49, operations 50–59, documents 60–69, analytics 70–79, workspace invitations 80–89, tables 90–99);
  * `migrate` applies them in id order and refuses an id used twice.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -107,6 +108,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ANALYTICS_MIGRATIONS,
   ...ANALYTICS_ROLLUP_MIGRATIONS,
   ...WORKSPACE_MIGRATIONS,
+  ...TABLE_MIGRATIONS,
 ];
 
 const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));

@@ -88,6 +88,13 @@ const CASES: readonly Case[] = [
     kind: 'field',
     capability: 'admin',
     min: 'admin',
+    label: 'POST /fields/{id}/conversion-preview',
+    act: (c, fx) => c.post(`/fields/${fx.field}/conversion-preview`, { type: 'long_text' }),
+  },
+  {
+    kind: 'field',
+    capability: 'admin',
+    min: 'admin',
     label: 'DELETE /fields/{id}',
     setup: async (owner, fx) => (await owner.post(`/tables/${fx.table}/fields`, { name: `Temp ${Math.random()}`, type: 'text' })).body.id,
     act: (c, _fx, fresh) => c.delete(`/fields/${fresh}`),

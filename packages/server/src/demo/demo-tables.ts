@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AttachmentValue, FieldChoice, FieldType, ViewFilter, ViewSort } from '@tandem/protocol';
+import { type AttachmentValue, CHOICE_COLORS, type FieldChoice, type FieldType, type ViewFilter, type ViewSort } from '@tandem/protocol';
 import type { Transaction } from '../db/database.ts';
-import { CHOICE_COLORS } from '../tables/field-options.ts';
 
 /** A demo value before ids exist: choices by name, users by index in `userIds`, links by record key. */
 type DemoValue = string | number | boolean | null | { user: number } | { links: readonly string[] } | readonly string[] | readonly AttachmentValue[];

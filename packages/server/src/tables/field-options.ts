@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FieldChoice, FieldType } from '@tandem/protocol';
+import { CHOICE_COLORS, type FieldChoice, type FieldType, NUMBER_FORMATS } from '@tandem/protocol';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
-
-/** Colours given to select choices that arrive without one, in order. */
-export const CHOICE_COLORS = ['blue', 'cyan', 'teal', 'green', 'yellow', 'orange', 'red', 'pink', 'purple', 'gray'] as const;
 
 const choiceName = z.string().trim().min(1).max(100);
 /** A choice as clients give it: `{name, id?, color?}`, or just its name (`"Ready"`). */
@@ -14,7 +11,7 @@ const choiceInput = z.union([
   z.object({
     id: z.string().trim().min(1).max(64).optional(),
     name: choiceName,
-    color: z.string().trim().min(1).max(32).optional(),
+    color: z.enum(CHOICE_COLORS).optional(),
   }),
 ]);
 
@@ -23,7 +20,18 @@ const OPTION_SCHEMAS: Record<FieldType, z.ZodType> = {
   text: z.object({}).strict(),
   long_text: z.object({}).strict(),
   rich_text: z.object({}).strict(),
-  number: z.object({ precision: z.number().int().min(0).max(10).optional() }).strict(),
+  number: z
+    .object({
+      precision: z.number().int().min(0).max(10).optional(),
+      format: z.enum(NUMBER_FORMATS).optional(),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'a currency is a three-letter ISO 4217 code such as EUR')
+        .refine((code) => supportedCurrency(code), 'unknown currency code')
+        .optional(),
+    })
+    .strict()
+    .refine((o) => o.format !== 'currency' || o.currency !== undefined, { message: 'a currency format needs a currency code', path: ['currency'] }),
   checkbox: z.object({}).strict(),
   date: z.object({ include_time: z.boolean().optional() }).strict(),
   single_select: z.object({ choices: z.array(choiceInput).max(500).default([]) }).strict(),
@@ -32,6 +40,13 @@ const OPTION_SCHEMAS: Record<FieldType, z.ZodType> = {
   link: z.object({ linked_table_id: z.uuid() }).strict(),
   attachment: z.object({}).strict(),
 };
+
+let currencies: ReadonlySet<string> | undefined;
+/** Whether `code` is an ISO 4217 currency the runtime (and so a browser) can format. */
+function supportedCurrency(code: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(code);
+}
 
 /** Options of a field after validation: plain JSON, choices always with id and colour. */
 export type FieldOptions = Readonly<Record<string, unknown>>;

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { FieldInfo, FieldType } from '@tandem/protocol';
+import type { FieldConversionPreview, FieldInfo, FieldType } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { AuthInfo } from '../auth/auth-service.ts';
 import type { AppContext } from '../context.ts';
-import type { Transaction } from '../db/database.ts';
+import type { Queryable, Transaction } from '../db/database.ts';
 import { errors } from '../errors/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import { choiceNames } from './field-conversion.ts';
 import { choicesOf, type FieldOptions, normaliseOptions } from './field-options.ts';
 import { sameValue } from './same-value.ts';
-import { convertFieldValues, pruneViews, removeField, type SchemaScope, schemaRooms } from './schema-changes.ts';
-import { type Field, fieldJson, loadField, lockTable } from './table-model.ts';
+import { convertFieldValues, planConversion, pruneViews, removeField, type SchemaScope, schemaRooms } from './schema-changes.ts';
+import { FIELD_COLUMNS, type Field, fieldJson, loadField, lockTable } from './table-model.ts';
 
 /** Most choices derived from existing values when a field becomes a select. */
 export const MAX_DERIVED_CHOICES = 200;
@@ -19,12 +19,13 @@ export const MAX_DERIVED_CHOICES = 200;
 /** A change to a field; omitted properties stay as they are. */
 export interface FieldPatch {
   readonly name?: string;
+  readonly description?: string;
   readonly type?: FieldType;
   readonly options?: Record<string, unknown>;
   readonly position?: number;
 }
 
-const FIELD_RETURNING = 'RETURNING id, table_id, name, type, options, position, created_at';
+const FIELD_RETURNING = `RETURNING ${FIELD_COLUMNS}`;
 const isSelect = (type: FieldType) => type === 'single_select' || type === 'multi_select';
 
 /**
@@ -42,7 +43,7 @@ export class FieldService {
   async create(
     auth: AuthInfo,
     tableId: string,
-    input: { name: string; type: FieldType; options?: Record<string, unknown>; position?: number },
+    input: { name: string; description?: string; type: FieldType; options?: Record<string, unknown>; position?: number },
   ): Promise<FieldInfo> {
     const scope = await this.access.require(auth, 'table', tableId, 'admin');
     const actor = actorOf(auth);
@@ -51,9 +52,9 @@ export class FieldService {
       await assertNameFree(tx, tableId, input.name, null);
       const options = await normaliseOptions(tx, scope.workspaceId, input.type, input.options, input.name);
       const [field] = await tx.query<Field>(
-        `INSERT INTO fields (id, table_id, name, type, options, position)
-         VALUES ($1, $2, $3, $4, $5::jsonb, coalesce($6, (SELECT coalesce(max(position), -1) + 1 FROM fields WHERE table_id = $2))) ${FIELD_RETURNING}`,
-        [randomUUID(), tableId, input.name, input.type, JSON.stringify(options), input.position ?? null],
+        `INSERT INTO fields (id, table_id, name, description, type, options, position)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, coalesce($7, (SELECT coalesce(max(position), -1) + 1 FROM fields WHERE table_id = $2))) ${FIELD_RETURNING}`,
+        [randomUUID(), tableId, input.name, input.description ?? '', input.type, JSON.stringify(options), input.position ?? null],
       );
       if (!field) throw errors.notFound('Table');
       await writeActivity(tx, this.ctx.events, {
@@ -71,7 +72,26 @@ export class FieldService {
     });
   }
 
-  /** Renames, moves, retypes or re-options a field, converting stored values when needed. */
+  /**
+   * What {@link update} with this type and options would do to stored values, without writing:
+   * how many records would change and how many values would be cleared. Same access as update.
+   */
+  async previewConversion(auth: AuthInfo, fieldId: string, patch: Pick<FieldPatch, 'type' | 'options'>): Promise<FieldConversionPreview> {
+    const scope = await this.access.require(auth, 'field', fieldId, 'admin');
+    const tableId = scope.tableId ?? '';
+    const db = this.ctx.db;
+    const before = await loadField(db, fieldId);
+    if (!before) throw errors.notFound('Field');
+    const type = patch.type ?? before.type;
+    const options = await normaliseOptions(db, scope.workspaceId, type, patch.options ?? (await this.#carriedOptions(db, before, type)), before.name);
+    const after: Field = { ...before, type, options };
+    const [total] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records WHERE table_id = $1', [tableId]);
+    const valuesMayChange = type !== before.type || !sameValue(options, before.options);
+    const plan = valuesMayChange ? await planConversion(db, tableId, before, after, false) : { updates: [], cleared: 0 };
+    return { records_total: total?.n ?? 0, records_changed: plan.updates.length, values_cleared: plan.cleared };
+  }
+
+  /** Renames, describes, moves, retypes or re-options a field, converting stored values when needed. */
   async update(auth: AuthInfo, fieldId: string, patch: FieldPatch): Promise<FieldInfo & { records_changed: number }> {
     const scope = await this.access.require(auth, 'field', fieldId, 'admin');
     const tableId = scope.tableId ?? '';
@@ -85,8 +105,9 @@ export class FieldService {
       const type = patch.type ?? before.type;
       const options = await normaliseOptions(tx, scope.workspaceId, type, patch.options ?? (await this.#carriedOptions(tx, before, type)), name);
       const [after] = await tx.query<Field>(
-        `UPDATE fields SET name = $2, type = $3, options = $4::jsonb, position = coalesce($5, position) WHERE id = $1 ${FIELD_RETURNING}`,
-        [fieldId, name, type, JSON.stringify(options), patch.position ?? null],
+        `UPDATE fields SET name = $2, type = $3, options = $4::jsonb, position = coalesce($5, position), description = coalesce($6, description)
+         WHERE id = $1 ${FIELD_RETURNING}`,
+        [fieldId, name, type, JSON.stringify(options), patch.position ?? null, patch.description ?? null],
       );
       if (!after) throw errors.notFound('Field');
       const valuesMayChange = type !== before.type || !sameValue(options, before.options);
@@ -126,7 +147,7 @@ export class FieldService {
    * Options for a new type when the client gave none: selects keep their choices, a field that
    * becomes a select gets one choice per distinct existing value, everything else starts empty.
    */
-  async #carriedOptions(tx: Transaction, before: Field, type: FieldType): Promise<FieldOptions> {
+  async #carriedOptions(tx: Queryable, before: Field, type: FieldType): Promise<FieldOptions> {
     if (type === before.type) return before.options;
     if (!isSelect(type)) return {};
     if (isSelect(before.type)) return { choices: choicesOf(before.options) };
@@ -155,5 +176,5 @@ async function assertNameFree(tx: Transaction, tableId: string, name: string, ex
 }
 
 function describe(field: Field) {
-  return { name: field.name, type: field.type, options: field.options };
+  return { name: field.name, description: field.description, type: field.type, options: field.options };
 }

@@ -1,6 +1,6 @@
 import { type Actor, roomName } from '@tandem/protocol';
 import { writeActivity } from '../activity/activity-writer.ts';
-import type { Transaction } from '../db/database.ts';
+import type { Queryable, Transaction } from '../db/database.ts';
 import type { EventLog } from '../events/event-log.ts';
 import { convertValue } from './field-conversion.ts';
 import { sameValue } from './same-value.ts';
@@ -75,24 +75,47 @@ export async function pruneViews(tx: Transaction, scope: SchemaScope, fieldId: s
   }
 }
 
+/** One record's new value of a field; a missing `value` clears it. */
+interface ValueUpdate {
+  readonly id: string;
+  readonly value?: unknown;
+}
+
+/** What converting a field's values does: the records to rewrite, and how many of them lose their value. */
+export interface ConversionPlan {
+  readonly updates: readonly ValueUpdate[];
+  readonly cleared: number;
+}
+
+/**
+ * Reads the stored values of `from` in its table and works out, by {@link convertValue}, which
+ * change when the field becomes `to`; `lock` takes the rows for update (the caller then writes).
+ */
+export async function planConversion(db: Queryable, tableId: string, from: Field, to: Field, lock: boolean): Promise<ConversionPlan> {
+  const rows = await db.query<{ id: string; value: unknown }>(
+    `SELECT id, "values" -> $2::text AS value FROM records WHERE table_id = $1 AND "values" ? $2::text ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
+    [tableId, from.id],
+  );
+  const updates: ValueUpdate[] = [];
+  let cleared = 0;
+  for (const row of rows) {
+    const next = convertValue(row.value, from, to);
+    if (sameValue(next, row.value)) continue;
+    if (next === null) cleared++;
+    updates.push(next === null ? { id: row.id } : { id: row.id, value: next });
+  }
+  return { updates, cleared };
+}
+
 /**
  * Rewrites the stored values of a field whose type or options changed, following
  * {@link convertValue}. Every record whose value changes moves to the next version with that
  * field marked as changed there. Returns how many records changed.
  */
 export async function convertFieldValues(tx: Transaction, tableId: string, from: Field, to: Field): Promise<number> {
-  const rows = await tx.query<{ id: string; value: unknown }>(
-    `SELECT id, "values" -> $2::text AS value FROM records WHERE table_id = $1 AND "values" ? $2::text ORDER BY id FOR UPDATE`,
-    [tableId, from.id],
-  );
-  const updates: { id: string; value?: unknown }[] = [];
-  for (const row of rows) {
-    const next = convertValue(row.value, from, to);
-    if (sameValue(next, row.value)) continue;
-    // A missing `value` becomes SQL NULL below, which clears the cell.
-    updates.push(next === null ? { id: row.id } : { id: row.id, value: next });
-  }
+  const { updates } = await planConversion(tx, tableId, from, to, true);
   if (updates.length === 0) return 0;
+  // A missing `value` becomes SQL NULL below, which clears the cell.
   await tx.query(
     `UPDATE records r SET
        "values" = CASE WHEN u.value IS NULL THEN r."values" - $2::text ELSE jsonb_set(r."values", ARRAY[$2::text], u.value) END,

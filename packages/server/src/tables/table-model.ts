@@ -7,6 +7,7 @@ export interface Field {
   readonly id: string;
   readonly table_id: string;
   readonly name: string;
+  readonly description: string;
   readonly type: FieldType;
   readonly options: FieldOptions;
   readonly position: number;
@@ -39,7 +40,8 @@ export interface ViewRow {
   readonly updated_at: Date;
 }
 
-const FIELD_COLUMNS = 'id, table_id, name, type, options, position, created_at';
+/** Columns of a field row, in the order {@link Field} lists them. */
+export const FIELD_COLUMNS = 'id, table_id, name, description, type, options, position, created_at';
 /** Columns of a view row, in the order {@link ViewRow} lists them. */
 export const VIEW_COLUMNS = 'id, table_id, name, filters, sorts, hidden_fields, position, created_by, created_at, updated_at';
 /** Columns of a table row. */

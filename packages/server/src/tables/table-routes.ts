@@ -5,7 +5,15 @@ import { z } from 'zod';
 import { requireAuth } from '../http/authenticate.ts';
 import { noContent, shape } from '../http/openapi.ts';
 import type { FieldService } from './field-service.ts';
-import { fieldInfoSchema, fieldUpdateSchema, recordsChanged, tableDetailSchema, tableInfoSchema, viewInfoSchema } from './table-schemas.ts';
+import {
+  conversionPreviewSchema,
+  fieldInfoSchema,
+  fieldUpdateSchema,
+  recordsChanged,
+  tableDetailSchema,
+  tableInfoSchema,
+  viewInfoSchema,
+} from './table-schemas.ts';
 import type { TableService } from './table-service.ts';
 import type { ViewService } from './view-service.ts';
 
@@ -13,7 +21,8 @@ const idParams = z.object({ id: z.uuid() });
 const name = z.string().trim().min(1).max(100);
 const position = z.number().int().min(0).max(1_000_000);
 const options = z.record(z.string(), z.unknown()).describe('Type-specific options; see docs/api.md');
-const newField = z.object({ name, type: fieldTypeSchema, options: options.optional() });
+const description = z.string().max(2000).describe("What the field is for, shown next to its name; '' removes it");
+const newField = z.object({ name, description: description.optional(), type: fieldTypeSchema, options: options.optional() });
 const viewBody = z.object({
   name,
   filters: z.array(viewFilterSchema).max(50).optional(),
@@ -115,10 +124,30 @@ export function tableRoutes(services: SchemaServices) {
           summary: 'Rename, move, retype or re-option a field (admin); stored values are converted or cleared',
           response: { 200: fieldUpdateSchema },
           params: idParams,
-          body: z.object({ name: name.optional(), type: fieldTypeSchema.optional(), options: options.optional(), position: position.optional() }),
+          body: z.object({
+            name: name.optional(),
+            description: description.optional(),
+            type: fieldTypeSchema.optional(),
+            options: options.optional(),
+            position: position.optional(),
+          }),
         },
       },
       async (request) => fields.update(requireAuth(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/fields/:id/conversion-preview',
+      {
+        schema: {
+          tags: ['fields'],
+          summary: 'How many records a type or options change would convert or clear, without changing anything (admin)',
+          response: { 200: conversionPreviewSchema },
+          params: idParams,
+          body: z.object({ type: fieldTypeSchema.optional(), options: options.optional() }),
+        },
+      },
+      async (request) => fields.previewConversion(requireAuth(request), request.params.id, request.body),
     );
 
     app.delete(

@@ -22,6 +22,7 @@ const fieldFields = {
   id,
   table_id: id,
   name: z.string(),
+  description: z.string().describe("What the field is for ('' when none)"),
   type: fieldTypeSchema,
   options: z.record(z.string(), z.unknown()),
   position: z.number(),
@@ -31,6 +32,7 @@ export const fieldInfoSchema = entity('FieldInfo', fieldFields, 'A field (column
   id: '3b9e0c1d-2a4f-4e6b-8c7d-5f1a2b3c4d5e',
   table_id: '6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d',
   name: 'Status',
+  description: 'Where the order stands',
   type: 'single_select',
   options: { choices: [{ id: 'sel_1a2b3c4d5e6f', name: 'Ready', color: 'green' }] },
   position: 1,
@@ -67,3 +69,14 @@ export const recordsChanged = z.number().int().describe('Records whose stored va
 
 /** `PATCH /fields/{id}`: the field and how many records changed. */
 export const fieldUpdateSchema = shape({ ...fieldFields, records_changed: recordsChanged });
+
+/** `POST /fields/{id}/conversion-preview`: what a type or options change would do (protocol `FieldConversionPreview`). */
+export const conversionPreviewSchema = entity(
+  'FieldConversionPreview',
+  {
+    records_total: z.number().int().describe('Records in the table'),
+    records_changed: z.number().int().describe('Records whose value of the field would be converted or cleared'),
+    values_cleared: z.number().int().describe('Values with no form in the new type or options, which would be cleared'),
+  },
+  'What changing a field to the given type and options would do to stored values; nothing is written.',
+);

@@ -8,11 +8,13 @@ import { errors } from '../errors/app-error.ts';
 import type { Access } from '../workspaces/access.ts';
 import { normaliseOptions } from './field-options.ts';
 import { removeField, schemaRooms } from './schema-changes.ts';
-import { type Field, fieldJson, loadFields, loadViews, lockTable, TABLE_COLUMNS, type TableRow, tableJson, viewJson } from './table-model.ts';
+import { FIELD_COLUMNS, type Field, fieldJson, loadFields, loadViews, lockTable, TABLE_COLUMNS, type TableRow, tableJson, viewJson } from './table-model.ts';
 
 /** A field to create, as clients send it. */
 export interface NewField {
   readonly name: string;
+  /** What the field is for (default ''). */
+  readonly description?: string;
   readonly type: FieldType;
   readonly options?: Record<string, unknown>;
 }
@@ -70,9 +72,9 @@ export class TableService {
         // Options are checked inside the transaction so a link may point at this very table.
         const options = await normaliseOptions(tx, workspaceId, spec.type, spec.options, spec.name);
         const [field] = await tx.query<Field>(
-          `INSERT INTO fields (id, table_id, name, type, options, position) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
-           RETURNING id, table_id, name, type, options, position, created_at`,
-          [randomUUID(), id, spec.name, spec.type, JSON.stringify(options), position],
+          `INSERT INTO fields (id, table_id, name, description, type, options, position) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+           RETURNING ${FIELD_COLUMNS}`,
+          [randomUUID(), id, spec.name, spec.description ?? '', spec.type, JSON.stringify(options), position],
         );
         if (field) fields.push(field);
       }
@@ -130,7 +132,7 @@ export class TableService {
       const table = await lockTable(tx, tableId, 'schema');
       if (!table) throw errors.notFound('Table');
       const incoming = await tx.query<Field>(
-        `SELECT f.id, f.table_id, f.name, f.type, f.options, f.position, f.created_at FROM fields f JOIN tables t ON t.id = f.table_id
+        `SELECT f.id, f.table_id, f.name, f.description, f.type, f.options, f.position, f.created_at FROM fields f JOIN tables t ON t.id = f.table_id
          WHERE t.workspace_id = $1 AND f.table_id <> $2 AND f.type = 'link' AND f.options ->> 'linked_table_id' = $2::text
          ORDER BY f.table_id, f.id`,
         [scope.workspaceId, tableId],
