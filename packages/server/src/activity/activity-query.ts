@@ -96,10 +96,18 @@ function entryOf(row: ActivityRow): ActivityEntry {
   };
 }
 
+/** An ISO-8601 time to the microsecond with a zone, as cursors carry it. */
+const CURSOR_TS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function decodeCursor(raw: string): { ts: string; id: string } {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { ts?: unknown; id?: unknown };
-    if (typeof c.ts === 'string' && !Number.isNaN(Date.parse(c.ts)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id)) return { ts: c.ts, id: c.id };
+    // Only what the server itself writes: Date.parse takes "1" or year 275760, which PostgreSQL's
+    // timestamptz and uuid casts then refused with a 500.
+    if (typeof c.ts === 'string' && CURSOR_TS.test(c.ts) && !Number.isNaN(Date.parse(c.ts)) && typeof c.id === 'string' && CURSOR_ID.test(c.id)) {
+      return { ts: c.ts, id: c.id };
+    }
   } catch {
     // Falls through to the error below.
   }

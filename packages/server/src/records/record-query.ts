@@ -195,7 +195,8 @@ function decodeCursor(raw: string, signature: string, keyCount: number): Cursor 
   } catch {
     throw errors.invalid('The cursor is not valid.', { field: 'cursor' });
   }
-  if (typeof cursor?.o !== 'number' || !Array.isArray(cursor.v) || cursor.v.length !== keyCount)
+  // The ordinal is a bigint column: a fraction or a number past 2^53 made PostgreSQL fail the query.
+  if (!Number.isSafeInteger(cursor?.o) || !Array.isArray(cursor.v) || cursor.v.length !== keyCount)
     throw errors.invalid('The cursor is not valid.', { field: 'cursor' });
   if (cursor.s !== signature) throw errors.invalid('The cursor belongs to another sort order; start again without it.', { field: 'cursor' });
   return cursor;
