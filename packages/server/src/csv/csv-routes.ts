@@ -11,9 +11,12 @@ import { parseFilters, parseSorts } from '../records/record-routes.ts';
 import type { Access } from '../workspaces/access.ts';
 import { exportCsv } from './csv-export.ts';
 import type { CsvImporter } from './csv-import.ts';
+import { csvImportReportSchema, csvPreviewSchema } from './csv-schemas.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const NDJSON = 'application/x-ndjson';
+/** A body sent as a stream (a CSV file, NDJSON lines): text in the document, never re-encoded. */
+const streamedText = z.custom<Readable | string>((v) => typeof v === 'string' || v instanceof Readable).meta({ type: 'string' });
 
 const exportQuery = z.object({
   view: z.uuid().optional().describe('A saved view whose filters, sorts and hidden fields apply'),
@@ -39,7 +42,13 @@ export function csvRoutes(ctx: AppContext, access: Access, importer: CsvImporter
     app.get(
       '/tables/:id/export',
       {
-        schema: { tags, summary: "The table's records as CSV, as a view shows them (anyone who reads the table)", params: idParams, querystring: exportQuery },
+        schema: {
+          tags,
+          summary: "The table's records as CSV, as a view shows them (anyone who reads the table)",
+          params: idParams,
+          querystring: exportQuery,
+          response: { 200: { description: 'The CSV file, first line the field names (an attachment)', content: { 'text/csv': { schema: streamedText } } } },
+        },
       },
       async (request, reply) => {
         const q = request.query;
@@ -65,6 +74,7 @@ export function csvRoutes(ctx: AppContext, access: Access, importer: CsvImporter
           summary: 'Columns of a CSV file (body text/csv: the file or its first part) with a guessed type each, and its first rows (editor)',
           params: idParams,
           querystring: z.object({ truncated: z.enum(['true', 'false']).default('false').describe('`true`: the body is the first part of a larger file') }),
+          response: { 200: csvPreviewSchema },
         },
       },
       async (request) => {
@@ -81,6 +91,12 @@ export function csvRoutes(ctx: AppContext, access: Access, importer: CsvImporter
           summary: `Import a CSV file (body text/csv, first line the column names) into the table (editor). With Accept: ${NDJSON} the answer streams progress lines, then the report`,
           params: idParams,
           querystring: importQuery,
+          response: {
+            200: {
+              description: `The report; with Accept: ${NDJSON}, one JSON line per progress step and a last line {type: 'done', report} or {type: 'error', error}`,
+              content: { 'application/json': { schema: csvImportReportSchema }, [NDJSON]: { schema: streamedText } },
+            },
+          },
         },
       },
       async (request, reply) => {
