@@ -1,6 +1,7 @@
 import { type AnalyticsSite, type CreateSiteInput, createSiteSchema } from '@tandem/protocol';
 import { type FormEvent, useId, useState } from 'react';
-import { errorMessage } from '../ui/states.tsx';
+import { SaveError, SaveStatus } from '../ui/save-status.tsx';
+import { useSaveStatus } from '../ui/use-save-status.ts';
 
 /** Domains as typed: separated by commas, spaces or lines. */
 function parseDomains(text: string): string[] {
@@ -29,15 +30,14 @@ export function SiteForm({
   const [domains, setDomains] = useState(site?.domains.join(', ') ?? '');
   const [respectDnt, setRespectDnt] = useState(site?.respect_dnt ?? true);
   const [tracksApp, setTracksApp] = useState(site?.tracks_app ?? false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const status = useSaveStatus();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const parsed = createSiteSchema.safeParse({ name, domains: parseDomains(domains), respect_dnt: respectDnt, tracks_app: tracksApp });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      setError(
+      status.fail(
         issue?.path[0] === 'domains'
           ? `Domains: ${issue.message}`
           : issue?.path[0] === 'name'
@@ -46,19 +46,11 @@ export function SiteForm({
       );
       return;
     }
-    setError(null);
-    setBusy(true);
-    try {
-      await onSave(parsed.data);
-      if (!site) {
-        setName('');
-        setDomains('');
-        setTracksApp(false);
-      }
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
+    const ok = await status.track(onSave(parsed.data), site ? 'Saved' : `Site “${parsed.data.name}” added`);
+    if (ok && !site) {
+      setName('');
+      setDomains('');
+      setTracksApp(false);
     }
   };
 
@@ -79,20 +71,17 @@ export function SiteForm({
         <input type="checkbox" checked={tracksApp} onChange={(e) => setTracksApp(e.target.checked)} />
         Track this Tandem web app into this site (one site per workspace)
       </label>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog-actions">
+      <SaveError state={status.state} />
+      <div className="form-actions form-actions-start">
+        <button type="submit" className="btn btn-primary" disabled={status.state.phase === 'saving'}>
+          {site ? 'Save site' : 'Add site'}
+        </button>
         {onCancel && (
           <button type="button" className="btn" onClick={onCancel}>
             Cancel
           </button>
         )}
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {site ? 'Save site' : 'Add site'}
-        </button>
+        <SaveStatus state={status.state} />
       </div>
     </form>
   );

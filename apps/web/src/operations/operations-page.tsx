@@ -1,10 +1,12 @@
 import { type AlertInfo, type MetricName, roleAtLeast } from '@tandem/protocol';
 import { useSystemAlerts, useSystemMetrics } from '@tandem/react';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { WorkspaceSummary } from '../api/types.ts';
 import { fetchTable, tableKeys } from '../grid/table-queries.ts';
-import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
+import { SettingsSection } from '../ui/settings-section.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../ui/states.tsx';
+import { useSaveStatus } from '../ui/use-save-status.ts';
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { AlertList } from './alert-list.tsx';
 import { LiveFigures } from './live-figures.tsx';
@@ -42,7 +44,8 @@ function Dashboard({ workspace, highlightAlert }: { workspace: WorkspaceSummary;
   const members = useMembers(workspace.id);
   const actions = useRuleActions(workspace.id);
   const queries = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
+  const alertStatus = useSaveStatus();
+  const ruleStatus = useSaveStatus();
 
   // An alert signal (fired, resolved, acknowledged) replaces or prepends its row in the cached list.
   useSystemAlerts((alert) => {
@@ -56,19 +59,13 @@ function Dashboard({ workspace, highlightAlert }: { workspace: WorkspaceSummary;
   const tableDetails = useQueries({ queries: ruleTables.map((id) => ({ queryKey: tableKeys.table(id), queryFn: () => fetchTable(id) })) });
   const fieldNames = new Map(tableDetails.flatMap((t) => t.data?.fields.map((f) => [f.id, f.name] as const) ?? []));
 
-  const run = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
   const acknowledge = (alert: AlertInfo) =>
-    void run(async () => {
-      const updated = await acknowledgeAlert(alert.id);
-      queries.setQueryData<AlertInfo[]>(operationsKeys.alerts(workspace.id), (list = []) => list.map((a) => (a.id === updated.id ? updated : a)));
-    });
+    void alertStatus.track(
+      acknowledgeAlert(alert.id).then((updated) =>
+        queries.setQueryData<AlertInfo[]>(operationsKeys.alerts(workspace.id), (list = []) => list.map((a) => (a.id === updated.id ? updated : a))),
+      ),
+      () => 'Acknowledged',
+    );
 
   const points = history.data?.points;
   const fallback = points && points.length > 0 ? (points[points.length - 1]?.total ?? null) : null;
@@ -80,11 +77,6 @@ function Dashboard({ workspace, highlightAlert }: { workspace: WorkspaceSummary;
         <p className="muted">Live figures of the Tandem server, alerts and alert rules.</p>
       </div>
       <LiveFigures fallback={fallback} />
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
       {history.isError && <ErrorState error={history.error} onRetry={() => void history.refetch()} />}
       <div className="ops-charts">
         {CHARTS.map((c) => (
@@ -92,34 +84,46 @@ function Dashboard({ workspace, highlightAlert }: { workspace: WorkspaceSummary;
         ))}
       </div>
 
-      <h2>Alerts</h2>
-      {alerts.isPending ? (
-        <LoadingState label="Loading alerts" />
-      ) : alerts.isError ? (
-        <ErrorState error={alerts.error} onRetry={() => void alerts.refetch()} />
-      ) : (
-        <AlertList alerts={alerts.data} highlight={highlightAlert} onAcknowledge={acknowledge} />
-      )}
+      <SettingsSection
+        title="Alerts"
+        description="Alerts fired by the rules below, newest first; acknowledging one tells the other admins you are on it."
+        status={alertStatus.state}
+      >
+        {alerts.isPending ? (
+          <LoadingState label="Loading alerts" />
+        ) : alerts.isError ? (
+          <ErrorState error={alerts.error} onRetry={() => void alerts.refetch()} />
+        ) : (
+          <AlertList alerts={alerts.data} highlight={highlightAlert} onAcknowledge={acknowledge} />
+        )}
+      </SettingsSection>
 
-      <h2>Alert rules</h2>
-      {rules.isPending ? (
-        <LoadingState label="Loading rules" />
-      ) : rules.isError ? (
-        <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
-      ) : (
-        <RuleList
-          rules={rules.data}
-          members={members.data ?? []}
-          fieldNames={fieldNames}
-          onToggle={(r, enabled) => void run(() => actions.update.mutateAsync({ id: r.id, changes: { enabled } }))}
-          onMute={(r, minutes) => void run(() => actions.mute.mutateAsync({ id: r.id, minutes }))}
-          onDelete={(r) => {
-            if (window.confirm(`Delete the rule “${r.name}”?`)) void run(() => actions.remove.mutateAsync(r.id));
-          }}
-        />
-      )}
-      <h3>New rule</h3>
-      <RuleForm workspaceId={workspace.id} onCreate={(rule) => actions.create.mutateAsync(rule)} />
+      <SettingsSection
+        title="Alert rules"
+        description="A rule notifies the chosen roles and members while its condition holds. Switch one off, or mute it for an hour."
+        status={ruleStatus.state}
+      >
+        {rules.isPending ? (
+          <LoadingState label="Loading rules" />
+        ) : rules.isError ? (
+          <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
+        ) : (
+          <RuleList
+            rules={rules.data}
+            members={members.data ?? []}
+            fieldNames={fieldNames}
+            onToggle={(r, enabled) => void ruleStatus.track(actions.update.mutateAsync({ id: r.id, changes: { enabled } }))}
+            onMute={(r, minutes) => void ruleStatus.track(actions.mute.mutateAsync({ id: r.id, minutes }))}
+            onDelete={(r) => {
+              if (window.confirm(`Delete the rule “${r.name}”?`)) void ruleStatus.track(actions.remove.mutateAsync(r.id), () => 'Rule deleted');
+            }}
+          />
+        )}
+      </SettingsSection>
+
+      <SettingsSection title="New rule" description="A threshold on a server metric, or a condition on the records of a table.">
+        <RuleForm workspaceId={workspace.id} onCreate={(rule) => actions.create.mutateAsync(rule)} />
+      </SettingsSection>
     </section>
   );
 }

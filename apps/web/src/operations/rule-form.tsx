@@ -13,7 +13,8 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import type { Field } from '../api/types.ts';
 import { fetchTable, tableKeys, useTables } from '../grid/table-queries.ts';
-import { errorMessage } from '../ui/states.tsx';
+import { SaveError, SaveStatus } from '../ui/save-status.tsx';
+import { useSaveStatus } from '../ui/use-save-status.ts';
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { COMPARISON_LABELS, METRIC_LABELS, SEVERITY_LABELS } from './metric-labels.ts';
 import type { NewAlertRule } from './operations-queries.ts';
@@ -47,8 +48,7 @@ export function RuleForm({ workspaceId, onCreate }: { workspaceId: string; onCre
   const [tableId, setTableId] = useState('');
   const [match, setMatch] = useState<'all' | 'any'>('all');
   const [conditions, setConditions] = useState<DraftCondition[]>([EMPTY_CONDITION]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const status = useSaveStatus();
   const members = useMembers(workspaceId);
   const tables = useTables(workspaceId);
   const table = useQuery({ queryKey: tableKeys.table(tableId), queryFn: () => fetchTable(tableId), enabled: tableId !== '' });
@@ -58,31 +58,22 @@ export function RuleForm({ workspaceId, onCreate }: { workspaceId: string; onCre
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
     const base = { workspace_id: workspaceId, name: name.trim(), severity, recipients: { roles, user_ids: userIds }, enabled: true };
     let rule: NewAlertRule;
     if (kind === 'threshold') {
       rule = { ...base, kind, condition: { metric, comparison, threshold: Number(threshold), for_seconds: Number(forSeconds) } };
     } else {
       if (!tableId || conditions.some((c) => !c.field_id || (c.against === 'field' && !c.other_field_id))) {
-        setError('Choose a table and a field for every condition.');
+        status.fail('Choose a table and a field for every condition.');
         return;
       }
       rule = { ...base, kind, table_id: tableId, match, conditions: conditions.map((c) => toCondition(c, fields)) };
     }
-    setBusy(true);
-    try {
-      await onCreate(rule);
-      setName('');
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await status.track(onCreate(rule), () => `Rule “${rule.name}” created`)) setName('');
   };
 
   return (
-    <form className="card rule-form" onSubmit={(e) => void submit(e)} aria-label="New alert rule">
+    <form className="rule-form" onSubmit={(e) => void submit(e)} aria-label="New alert rule">
       <div className="rule-form-grid">
         <label htmlFor={`${id}-kind`}>Kind</label>
         <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
@@ -198,14 +189,13 @@ export function RuleForm({ workspaceId, onCreate }: { workspaceId: string; onCre
         </select>
       </fieldset>
 
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="btn btn-primary" disabled={busy}>
-        Create rule
-      </button>
+      <SaveError state={status.state} />
+      <div className="form-actions form-actions-start">
+        <button type="submit" className="btn btn-primary" disabled={status.state.phase === 'saving'}>
+          Create rule
+        </button>
+        <SaveStatus state={status.state} />
+      </div>
     </form>
   );
 }
