@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Field, Member } from '../api/types.ts';
 import { choicesOf, type DisplayContext, linkedTableOf } from './field-values.ts';
 
@@ -17,6 +17,8 @@ export interface CellEditorProps {
   readonly linkOptions?: readonly { id: string; title: string }[];
   readonly onCommit: (value: unknown, exit: EditExit) => void;
   readonly onCancel: () => void;
+  /** The text being typed changed (shared with others as a live preview). */
+  readonly onDraft?: ((text: string) => void) | undefined;
 }
 
 /** Field types the grid can edit in place. */
@@ -38,35 +40,46 @@ export function CellEditor(props: CellEditorProps) {
   return <TextEditor {...props} />;
 }
 
-function TextEditor({ field, value, initialText, onCommit, onCancel }: CellEditorProps) {
+/** Why a draft cannot be saved in a field of this type, or null when it can. */
+function draftProblem(field: Field, text: string): string | null {
+  const t = text.trim();
+  if (field.type === 'number' && t !== '' && !Number.isFinite(Number(t.replace(',', '.')))) return `“${t.slice(0, 20)}” is not a number`;
+  return null;
+}
+
+function TextEditor({ field, value, initialText, onCommit, onCancel, onDraft }: CellEditorProps) {
   const start = initialText ?? (value === null || value === undefined ? '' : field.type === 'date' ? String(value).slice(0, 10) : String(value));
   const [text, setText] = useState(start);
-  const [invalid, setInvalid] = useState(false);
+  /** Why the last try to save was refused; the draft stays for the user to fix. */
+  const [problem, setProblem] = useState<string | null>(null);
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const errorId = useId();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.focus();
     if (initialText === undefined && field.type !== 'date') el.select();
   }, [initialText, field.type]);
+  // A character that started the edit is already a draft others can see.
+  const draftRef = useRef(onDraft);
+  draftRef.current = onDraft;
+  useEffect(() => {
+    if (initialText !== undefined) draftRef.current?.(initialText);
+  }, [initialText]);
 
-  const parse = (): { ok: boolean; value: unknown } => {
+  const parse = (): unknown => {
     const t = text.trim();
-    if (field.type === 'number') {
-      if (t === '') return { ok: true, value: null };
-      const n = Number(t.replace(',', '.'));
-      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, value: null };
-    }
-    if (field.type === 'date') return { ok: true, value: t === '' ? null : t };
-    return { ok: true, value: text === '' ? null : text };
+    if (field.type === 'number') return t === '' ? null : Number(t.replace(',', '.'));
+    if (field.type === 'date') return t === '' ? null : t;
+    return text === '' ? null : text;
   };
   const commit = (exit: EditExit) => {
-    const parsed = parse();
-    if (!parsed.ok) {
-      setInvalid(true);
+    const refused = draftProblem(field, text);
+    if (refused) {
+      setProblem(refused);
       return;
     }
-    onCommit(parsed.value, exit);
+    onCommit(parse(), exit);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     event.stopPropagation();
@@ -83,26 +96,44 @@ function TextEditor({ field, value, initialText, onCommit, onCancel }: CellEdito
       commit(exit);
     }
   };
+  const change = (next: string) => {
+    setProblem(null);
+    setText(next);
+    onDraft?.(next);
+  };
   const common = {
     'aria-label': `Edit ${field.name}`,
-    'aria-invalid': invalid || undefined,
+    'aria-invalid': problem !== null || undefined,
+    'aria-errormessage': problem ? errorId : undefined,
     className: 'cell-input',
     onKeyDown,
     onBlur: () => commit('stay'),
   };
-  if (field.type === 'long_text') return <textarea ref={ref} {...common} value={text} onChange={(e) => setText(e.target.value)} rows={4} />;
+  const error = problem && (
+    <span id={errorId} className="cell-input-error" role="alert">
+      {problem}
+    </span>
+  );
+  if (field.type === 'long_text') {
+    return (
+      <>
+        <textarea ref={ref} {...common} value={text} onChange={(e) => change(e.target.value)} rows={4} />
+        {error}
+      </>
+    );
+  }
   return (
-    <input
-      ref={ref}
-      {...common}
-      type={field.type === 'date' ? 'date' : 'text'}
-      inputMode={field.type === 'number' ? 'decimal' : undefined}
-      value={text}
-      onChange={(e) => {
-        setInvalid(false);
-        setText(e.target.value);
-      }}
-    />
+    <>
+      <input
+        ref={ref}
+        {...common}
+        type={field.type === 'date' ? 'date' : 'text'}
+        inputMode={field.type === 'number' ? 'decimal' : undefined}
+        value={text}
+        onChange={(e) => change(e.target.value)}
+      />
+      {error}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { RemoteCursor } from '@tandem/client';
 import type { LockInfo, PresenceEntry } from '@tandem/protocol';
 import { type CellRef, cellKey, type GridDecorations, type RemoteMark } from './grid.tsx';
+import type { LivePreview } from './use-live-cell-edits.ts';
 
 /** A user as a mark on the grid. */
 export function markOf(user: { readonly user_id: string; readonly name: string; readonly color: string }): RemoteMark {
@@ -20,6 +21,7 @@ export function gridDecorations(input: {
   readonly cursors: ReadonlyMap<string, RemoteCursor>;
   readonly presence: readonly PresenceEntry[];
   readonly changes: ReadonlyMap<string, RemoteMark>;
+  readonly previews?: ReadonlyMap<string, LivePreview>;
 }): GridDecorations {
   const { meId } = input;
   const locks = new Map<string, RemoteMark>();
@@ -39,5 +41,5 @@ export function gridDecorations(input: {
     if (entry.user_id === meId || !entry.record_id) continue;
     rowPresence.set(entry.record_id, [...(rowPresence.get(entry.record_id) ?? []), markOf(entry)]);
   }
-  return { locks, selections, changes: input.changes, rowPresence };
+  return { locks, selections, changes: input.changes, rowPresence, previews: input.previews ?? new Map() };
 }

@@ -17,6 +17,7 @@ import { inRange } from './grid-selection.ts';
 import { useGridClipboard } from './use-grid-clipboard.ts';
 import { type CellRef, useRangeSelection } from './use-range-selection.ts';
 import '../styles/grid-editing.css';
+import '../styles/cell-feedback.css';
 
 /** Row height in pixels (matches `--row-height`). */
 export const ROW_HEIGHT = 34;
@@ -58,6 +59,8 @@ export interface GridDecorations {
   readonly changes: ReadonlyMap<string, RemoteMark>;
   /** People viewing or editing each record, by record id. */
   readonly rowPresence: ReadonlyMap<string, readonly RemoteMark[]>;
+  /** What others are typing in cells right now (not saved yet), by {@link cellKey}. */
+  readonly previews?: ReadonlyMap<string, { readonly mark: RemoteMark; readonly text: string }>;
 }
 
 /** No decorations (offline or alone). */
@@ -77,6 +80,8 @@ export interface GridProps {
   readonly onEditStart?: (cell: CellRef) => Promise<string | null> | string | null;
   /** Called when an edit ends, committed or not. */
   readonly onEditEnd?: (cell: CellRef) => void;
+  /** The text in an open cell editor changed (others see it as a live preview). */
+  readonly onDraftChange?: (cell: CellRef, text: string) => void;
   readonly onCommit: (record: TableRecord, field: Field, value: unknown) => void;
   /** Writes many cells as one action (a paste, a fill, Delete on a range): one batch and one undo step. */
   readonly onApplyBatch: (batch: CellBatch) => void;
@@ -108,7 +113,13 @@ export function Grid(props: GridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [editing, setEditing] = useState<{ cell: CellRef; initialText?: string } | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNoticeText] = useState<string | null>(null);
+  /** The locked cell a notice is about ("… is editing this cell"): it closes when the lock goes. */
+  const [noticeLock, setNoticeLock] = useState<string | null>(null);
+  const setNotice = (text: string | null, lockKey: string | null = null) => {
+    setNoticeText(text);
+    setNoticeLock(lockKey);
+  };
   const editingRef = useRef(editing);
   editingRef.current = editing;
 
@@ -152,9 +163,15 @@ export function Grid(props: GridProps) {
 
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => setNotice(null), 4000);
+    const t = setTimeout(() => setNoticeText(null), 4000);
     return () => clearTimeout(t);
   }, [notice]);
+  useEffect(() => {
+    if (noticeLock && !decorations.locks.has(noticeLock)) {
+      setNoticeText(null);
+      setNoticeLock(null);
+    }
+  }, [noticeLock, decorations.locks]);
 
   const moveTo = useCallback(
     (row: number, col: number) => {
@@ -223,7 +240,7 @@ export function Grid(props: GridProps) {
     }
     const lock = decorations.locks.get(cellKey(cell.recordId, cell.fieldId));
     if (lock) {
-      setNotice(`${lock.name} is editing this cell right now.`);
+      setNotice(`${lock.name} is editing this cell right now.`, cellKey(cell.recordId, cell.fieldId));
       return;
     }
     if (field.type === 'attachment') {
@@ -246,7 +263,8 @@ export function Grid(props: GridProps) {
       editingRef.current = null;
       setEditing(null);
       gridRef.current?.focus({ preventScroll: true });
-      setNotice(refusal);
+      const key = cellKey(cell.recordId, cell.fieldId);
+      setNotice(refusal, decorations.locks.has(key) ? key : null);
     }
   };
 
@@ -428,6 +446,7 @@ export function Grid(props: GridProps) {
                     const lock = decorations.locks.get(key);
                     const change = decorations.changes.get(key);
                     const selections = decorations.selections.get(key);
+                    const preview = isEditing ? undefined : decorations.previews?.get(key);
                     const refused = props.cellErrors?.get(key);
                     const selected = multi && range !== null && inRange(range, item.index, col);
                     const filling =
@@ -475,7 +494,13 @@ export function Grid(props: GridProps) {
                             linkOptions={props.linkOptions?.get(field.id)}
                             onCommit={(value, exit) => finishEdit(exit, value)}
                             onCancel={() => finishEdit(null)}
+                            onDraft={props.onDraftChange ? (text) => props.onDraftChange?.({ recordId: record.id, fieldId: field.id }, text) : undefined}
                           />
+                        ) : preview ? (
+                          <span className="text cell-live-preview" title={`${preview.mark.name} is typing`}>
+                            {preview.text}
+                            <span className="cell-live-caret" style={{ background: preview.mark.color }} aria-hidden="true" />
+                          </span>
                         ) : (
                           <CellView field={field} value={record.values[field.id]} ctx={ctx} />
                         )}

@@ -215,6 +215,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
               return result.ok ? null : result.reason;
             }}
             onEditEnd={live.unlockCell}
+            onDraftChange={live.sendDraft}
             onCommit={(record, field, value) => void commit(record, field, value)}
             onApplyBatch={(batch) => void edits.applyBatch(batch)}
             onUndo={history.undo}

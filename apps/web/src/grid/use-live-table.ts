@@ -9,6 +9,7 @@ import { type CellRef, cellKey, type GridDecorations } from './grid.tsx';
 import { gridDecorations } from './grid-decorations.ts';
 import { tableKeys } from './table-queries.ts';
 import { useChangeHighlights } from './use-change-highlights.ts';
+import { useLiveCellEdits } from './use-live-cell-edits.ts';
 
 /** How long starting an edit waits for the cell lease before going ahead without it, in milliseconds. */
 export const LOCK_WAIT_MS = 1500;
@@ -31,11 +32,14 @@ export interface LiveTable {
   readonly lockCell: (cell: CellRef) => Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Release the cell lock after an edit. */
   readonly unlockCell: (cell: CellRef) => void;
+  /** Show others what this user is typing in a cell (a `cell_edit` preview, not saved). */
+  readonly sendDraft: (cell: CellRef, text: string) => void;
 }
 
 /**
  * The live side of a table page beyond its records (which `useRecords` keeps): who is here and
- * where (presence, cursors, locks from the SDK's hooks), highlights of others' changes, and the
+ * where (presence, cursors, locks from the SDK's hooks), what they are typing (live previews),
+ * highlights of others' changes, and the
  * table's fields and views refreshed when someone changes them.
  */
 export function useLiveTable(tableId: string, meId: string, members: ReadonlyMap<string, Member>): LiveTable {
@@ -46,7 +50,10 @@ export function useLiveTable(tableId: string, meId: string, members: ReadonlyMap
   const membersRef = useRef(members);
   membersRef.current = members;
 
+  const liveEdits = useLiveCellEdits(meId, members);
+
   useRoom(room, (event: RoomEvent) => {
+    liveEdits.onRoomEvent(event);
     if (FIELD_EVENTS.has(event.type)) {
       void queries.invalidateQueries({ queryKey: tableKeys.table(tableId), exact: true });
       return;
@@ -68,7 +75,11 @@ export function useLiveTable(tableId: string, meId: string, members: ReadonlyMap
   const presence = usePresence(room, { action: 'viewing', status: usePageVisibilityStatus() });
   const locks = useLocks(room);
   const cursors = useCursors(room);
-  const decorations = useMemo(() => gridDecorations({ meId, locks, cursors, presence, changes }), [meId, locks, cursors, presence, changes]);
+  const previews = liveEdits.previews;
+  const decorations = useMemo(
+    () => gridDecorations({ meId, locks, cursors, presence, changes, previews }),
+    [meId, locks, cursors, presence, changes, previews],
+  );
 
   const selectCell = useCallback(
     (cell: CellRef | null) => {
@@ -109,12 +120,13 @@ export function useLiveTable(tableId: string, meId: string, members: ReadonlyMap
 
   const unlockCell = useCallback(
     (cell: CellRef) => {
+      liveEdits.endDraft();
       if (editingCell.current?.recordId === cell.recordId && editingCell.current.fieldId === cell.fieldId) editingCell.current = null;
       if (client.holdsLock(cell.recordId, cell.fieldId)) client.unlockCell(cell.recordId, cell.fieldId).catch(() => undefined);
       client.setPresence(room, 'viewing', undefined, { record_id: cell.recordId, field_id: cell.fieldId });
     },
-    [client, room],
+    [client, room, liveEdits.endDraft],
   );
 
-  return { presence, decorations, selectCell, lockCell, unlockCell };
+  return { presence, decorations, selectCell, lockCell, unlockCell, sendDraft: liveEdits.sendDraft };
 }
