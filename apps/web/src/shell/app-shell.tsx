@@ -14,10 +14,12 @@ import { NotificationsPage } from '../notifications/notifications-page.tsx';
 import { PreferencesPage } from '../notifications/preferences-page.tsx';
 import { Link } from '../router/link.tsx';
 import { matchPath, navigate, useLocation } from '../router/router.ts';
+import { SettingsPage, SettingsSection } from '../ui/settings-section.tsx';
 import { EmptyState, LoadingState } from '../ui/states.tsx';
 import { MembersPage } from '../workspaces/members-page.tsx';
 import { NewWorkspaceForm } from '../workspaces/new-workspace-form.tsx';
 import { WorkspaceHome } from '../workspaces/workspace-home.tsx';
+import { lastWorkspaceId, rememberWorkspace } from './last-workspace.ts';
 import { UserMenu } from './user-menu.tsx';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
@@ -66,6 +68,12 @@ export function AppShell({ me }: { me: Me }) {
   const workspaceId = params?.workspaceId ?? null;
   const workspace = me.workspaces.find((w) => w.id === workspaceId) ?? null;
   const first = me.workspaces[0];
+  // Pages outside a workspace keep the header of the one last opened, so the switcher and the
+  // navigation stay where they are on every page.
+  const navWorkspace = workspace ?? me.workspaces.find((w) => w.id === lastWorkspaceId()) ?? first ?? null;
+  useEffect(() => {
+    if (workspace) rememberWorkspace(workspace.id);
+  }, [workspace]);
   // On a narrow screen the switcher and the navigation fold into a menu, closed again on every page change.
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
@@ -82,10 +90,15 @@ export function AppShell({ me }: { me: Me }) {
     page = <PreferencesPage />;
   } else if (path === '/new-workspace') {
     page = (
-      <section className="content">
-        <h1>New workspace</h1>
-        <NewWorkspaceForm />
-      </section>
+      <SettingsPage
+        title="New workspace"
+        titleId="new-workspace-title"
+        description="A workspace holds a team's tables, chat and canvases; you will be its owner."
+      >
+        <SettingsSection title="Name" description="Shown in the workspace switcher and in emails; you can invite people once it exists.">
+          <NewWorkspaceForm />
+        </SettingsSection>
+      </SettingsPage>
     );
   } else if (path === '/' && !first) {
     page = (
@@ -143,25 +156,25 @@ export function AppShell({ me }: { me: Me }) {
               if (e.target instanceof Element && e.target.closest('a')) setMenuOpen(false);
             }}
           >
-            <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
-            {workspace && (
+            <WorkspaceSwitcher workspaces={me.workspaces} current={navWorkspace} />
+            {navWorkspace && (
               <nav aria-label="Workspace pages" className="topnav">
-                <Link href={`/w/${workspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
+                <Link href={`/w/${navWorkspace.id}`} aria-current={route === '/w/:workspaceId' ? 'page' : undefined}>
                   Tables
                 </Link>
-                <Link href={`/w/${workspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
+                <Link href={`/w/${navWorkspace.id}/members`} aria-current={route === '/w/:workspaceId/members' ? 'page' : undefined}>
                   Members
                 </Link>
-                <Link href={`/w/${workspace.id}/activity`} aria-current={route === '/w/:workspaceId/activity' ? 'page' : undefined}>
+                <Link href={`/w/${navWorkspace.id}/activity`} aria-current={route === '/w/:workspaceId/activity' ? 'page' : undefined}>
                   Activity
                 </Link>
-                <ChatNavLink workspaceId={workspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
-                <Link href={`/w/${workspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
+                <ChatNavLink workspaceId={navWorkspace.id} current={route?.startsWith('/w/:workspaceId/chat') ?? false} />
+                <Link href={`/w/${navWorkspace.id}/canvases`} aria-current={route?.startsWith('/w/:workspaceId/canvas') ? 'page' : undefined}>
                   Canvases
                 </Link>
-                <AnalyticsNavLink workspace={workspace} current={route?.startsWith('/w/:workspaceId/analytics') ?? false} />
-                {roleAtLeast(workspace.role, 'admin') && (
-                  <Link href={`/w/${workspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
+                <AnalyticsNavLink workspace={navWorkspace} current={route?.startsWith('/w/:workspaceId/analytics') ?? false} />
+                {roleAtLeast(navWorkspace.role, 'admin') && (
+                  <Link href={`/w/${navWorkspace.id}/operations`} aria-current={route === '/w/:workspaceId/operations' ? 'page' : undefined}>
                     Operations
                   </Link>
                 )}
