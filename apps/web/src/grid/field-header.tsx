@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { Field, Table } from '../api/types.ts';
 import { Popover } from '../ui/popover.tsx';
 import { errorMessage } from '../ui/states.tsx';
+import { FieldEditor } from './field-editor.tsx';
 import { useFieldActions } from './table-queries.ts';
 
 /** Human names of field types. */
@@ -20,11 +21,17 @@ export const FIELD_TYPE_LABELS: Readonly<Record<FieldType, string>> = {
   attachment: 'Attachment',
 };
 
-/** A column header: the field's name and, for admins, a menu to rename or delete it. */
-export function FieldHeader({ field, tableId, canManage }: { field: Field; tableId: string; canManage: boolean }) {
+/**
+ * A column header: the field's name, its description behind an info mark, and for admins a menu
+ * to rename it, open the field editor (type, choices, format, description) or delete it.
+ */
+export function FieldHeader({ field, tableId, canManage, tables }: { field: Field; tableId: string; canManage: boolean; tables: readonly Table[] }) {
   const actions = useFieldActions(tableId);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const id = useId();
+  const tipId = useId();
+  const description = field.description ?? '';
   const rename = async (event: FormEvent<HTMLFormElement>, close: () => void) => {
     event.preventDefault();
     const name = String(new FormData(event.currentTarget).get('name') ?? '').trim();
@@ -38,9 +45,17 @@ export function FieldHeader({ field, tableId, canManage }: { field: Field; table
   };
   return (
     <span className="field-head">
-      <span className="field-name" title={`${field.name} (${FIELD_TYPE_LABELS[field.type]})`}>
+      <span className="field-name" title={`${field.name} (${FIELD_TYPE_LABELS[field.type]})${description ? `: ${description}` : ''}`}>
         {field.name}
       </span>
+      {description && (
+        <button type="button" className="field-info" aria-label={`About ${field.name}`} aria-describedby={tipId}>
+          i
+          <span className="field-info-tip" role="tooltip" id={tipId}>
+            {description}
+          </span>
+        </button>
+      )}
       {canManage && (
         <Popover label="▾" buttonClass="btn btn-ghost btn-icon" buttonLabel={`Field menu: ${field.name}`} align="right">
           {(close) => (
@@ -54,6 +69,16 @@ export function FieldHeader({ field, tableId, canManage }: { field: Field; table
                 </button>
               </form>
               <hr />
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => {
+                  close();
+                  setEditing(true);
+                }}
+              >
+                Edit field…
+              </button>
               <button
                 type="button"
                 className="btn btn-small btn-danger"
@@ -78,6 +103,7 @@ export function FieldHeader({ field, tableId, canManage }: { field: Field; table
           )}
         </Popover>
       )}
+      {editing && <FieldEditor field={field} tableId={tableId} tables={tables} onClose={() => setEditing(false)} />}
     </span>
   );
 }

@@ -1,4 +1,5 @@
 import type { Choice, Field, Member } from '../api/types.ts';
+import { formatNumber, numberDisplayOf } from './number-format.ts';
 
 /** The choices of a select field (empty for other types). */
 export function choicesOf(field: Field): readonly Choice[] {
@@ -31,7 +32,7 @@ export function displayText(field: Field, value: unknown, ctx: DisplayContext): 
     case 'checkbox':
       return value === true ? 'Yes' : 'No';
     case 'number':
-      return typeof value === 'number' ? formatNumber(value, field) : String(value);
+      return typeof value === 'number' ? formatNumber(value, numberDisplayOf(field)) : String(value);
     case 'date':
       return typeof value === 'string' ? formatDate(value) : String(value);
     case 'single_select':
@@ -49,11 +50,6 @@ export function displayText(field: Field, value: unknown, ctx: DisplayContext): 
     default:
       return typeof value === 'string' ? value : JSON.stringify(value);
   }
-}
-
-function formatNumber(value: number, field: Field): string {
-  const precision = typeof field.options.precision === 'number' ? field.options.precision : undefined;
-  return precision === undefined ? String(value) : value.toFixed(precision);
 }
 
 /** Dates show as stored for plain dates (no time-zone shift), instants in local time. */

@@ -230,7 +230,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
                   }
                 : undefined
             }
-            renderFieldHeader={(field) => <FieldHeader field={field} tableId={tableId} canManage={canManage} />}
+            renderFieldHeader={(field) => <FieldHeader field={field} tableId={tableId} canManage={canManage} tables={tables.data ?? []} />}
             headerEnd={canManage ? <AddFieldButton tableId={tableId} tables={tables.data ?? []} /> : undefined}
           />
           {rows.length === 0 && <p className="muted grid-empty">{records.records.length > 0 ? 'No records match the filters.' : 'No records yet.'}</p>}

@@ -1,7 +1,9 @@
 import { RECORD_PAGE_SIZE } from '@tandem/client';
+import type { FieldConversionPreview } from '@tandem/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/http.ts';
 import type { Field, RecordPage, Table, TableRecord, View } from '../api/types.ts';
+import type { FieldPatchBody } from './field-draft.ts';
 
 /** Query keys of the table domain. */
 export const tableKeys = {
@@ -91,7 +93,7 @@ export function useTableActions(workspaceId: string) {
   };
 }
 
-/** Field management: add, rename, delete. Each refreshes the table (fields) afterwards. */
+/** Field management: add, change (name, description, type, options), delete. Each refreshes the table (fields) afterwards. */
 export function useFieldActions(tableId: string) {
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: tableKeys.table(tableId) });
@@ -102,7 +104,7 @@ export function useFieldActions(tableId: string) {
       onSuccess: refresh,
     }),
     update: useMutation({
-      mutationFn: (input: { id: string; name?: string; options?: Record<string, unknown> }) => {
+      mutationFn: (input: { id: string } & FieldPatchBody) => {
         const { id, ...patch } = input;
         return api.patch(`/fields/${id}`, patch);
       },
@@ -110,6 +112,11 @@ export function useFieldActions(tableId: string) {
     }),
     remove: useMutation({ mutationFn: (id: string) => api.delete(`/fields/${id}`), onSuccess: refresh }),
   };
+}
+
+/** What saving a field change would do to stored values (`POST /fields/{id}/conversion-preview`); writes nothing. */
+export function previewFieldChange(fieldId: string, change: Pick<FieldPatchBody, 'type' | 'options'>): Promise<FieldConversionPreview> {
+  return api.post<FieldConversionPreview>(`/fields/${fieldId}/conversion-preview`, change);
 }
 
 /** View management: create, update (filters, sorts, hidden fields, name), delete. */
