@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCellText } from '../src/grid/cell-text.ts';
 import { formatNumber, numberDisplayOf } from '../src/grid/number-format.ts';
 
 describe('number formats', () => {
@@ -22,5 +23,23 @@ describe('number formats', () => {
   it('unreadable options fall back to a plain number', () => {
     expect(numberDisplayOf({ options: { format: 'roman', precision: '2' } })).toEqual({ precision: null, format: 'plain', currency: null });
     expect(formatNumber(3, numberDisplayOf({ options: { format: 'currency' } }))).toBe('3');
+  });
+});
+
+describe('pasting into a formatted number field', () => {
+  const field = (options: Record<string, unknown>) =>
+    ({ id: 'p', table_id: 't', name: 'Price', description: '', type: 'number', options, position: 0, created_at: '' }) as const;
+  const ctx = { members: new Map() };
+
+  it('reads a number back from its currency or percent form', () => {
+    const euro = field({ format: 'currency', currency: 'EUR', precision: 2 });
+    expect(parseCellText(euro, '€1,234.50', ctx)).toEqual({ ok: true, value: 1234.5 });
+    expect(parseCellText(euro, '-€7', ctx)).toEqual({ ok: true, value: -7 });
+    expect(parseCellText(euro, '12 EUR', ctx)).toEqual({ ok: true, value: 12 });
+    expect(parseCellText(field({ format: 'percent' }), '25%', ctx)).toEqual({ ok: true, value: 25 });
+  });
+
+  it('a plain number field still refuses a sign it does not show', () => {
+    expect(parseCellText(field({}), '25%', ctx).ok).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { Field, Member } from '../api/types.ts';
 import { choicesOf } from './field-values.ts';
+import { numberDisplayOf } from './number-format.ts';
 
 /** What turning cell values into clipboard text and back needs to know beyond the field. */
 export interface CellTextContext {
@@ -59,7 +60,8 @@ export function cellText(field: Field, value: unknown, ctx: CellTextContext): st
 
 /**
  * Reads pasted text into the value a record write takes for the field, by type: numbers also
- * with thousands separators (`1,234.5`) or a decimal comma (`3,5`); checkboxes from TRUE/FALSE,
+ * with thousands separators (`1,234.5`) or a decimal comma (`3,5`), and as a currency or percent
+ * field shows them (`€1,234.50`, `25%`); checkboxes from TRUE/FALSE,
  * yes/no, 1/0, x; dates as `YYYY-MM-DD` (or `/`) or an ISO-8601 time with a zone; choices by
  * name (case-insensitive, several separated by commas); users by e-mail address or a name only
  * one member has; linked records by title or id. Empty text clears the cell. Attachments and
@@ -76,7 +78,7 @@ export function parseCellText(field: Field, text: string, ctx: CellTextContext):
     case 'rich_text':
       return { ok: true, value: raw };
     case 'number': {
-      const n = readNumber(raw);
+      const n = readNumber(withoutNumberFormat(field, raw));
       return n === null ? refuse('a number') : { ok: true, value: n };
     }
     case 'checkbox': {
@@ -118,6 +120,15 @@ export function parseCellText(field: Field, text: string, ctx: CellTextContext):
     case 'attachment':
       return { ok: false, message: `${field.name} takes files: attachments cannot be pasted.` };
   }
+}
+
+/** Text as a formatted number shows it (`€1,234.50`, `25%`) without the currency or percent sign of its field's format. */
+function withoutNumberFormat(field: Field, raw: string): string {
+  const { format, currency } = numberDisplayOf(field);
+  if (format === 'percent') return raw.replace(/\s*%$/, '');
+  if (format !== 'currency') return raw;
+  const code = currency && /^[A-Z]{3}$/.test(currency) ? new RegExp(`^${currency}\\s*|\\s*${currency}$`, 'i') : null;
+  return (code ? raw.replace(code, '') : raw).replace(/^([-+]?)\p{Sc}\s*|\s*\p{Sc}$/u, '$1');
 }
 
 function readNumber(raw: string): number | null {
