@@ -4,6 +4,7 @@ import type { WorkspaceSummary } from '../api/types.ts';
 import { Link } from '../router/link.tsx';
 import { SettingsPage, SettingsSection } from '../ui/settings-section.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../ui/states.tsx';
+import { usePendingValues } from '../ui/use-pending-values.ts';
 import { useSaveStatus } from '../ui/use-save-status.ts';
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { useAnalyticsGrants, useGrantAction, useSiteActions, useSites } from './analytics-queries.ts';
@@ -117,7 +118,8 @@ function AnalyticsReaders({ workspace }: { workspace: WorkspaceSummary }) {
   const others = (members.data ?? []).filter((m) => !roleAtLeast(m.role, 'admin'));
   const granted = new Set(grants.data ?? []);
 
-  const toggle = (userId: string, on: boolean) => void status.track(grant.mutateAsync({ userId, granted: on }));
+  const shown = usePendingValues<boolean>();
+  const toggle = (userId: string, on: boolean) => void shown.during(userId, on, status.track(grant.mutateAsync({ userId, granted: on })));
 
   return (
     <SettingsSection title="Who can read analytics" description="Owners and admins always can. Choose the other members who may too." status={status.state}>
@@ -132,7 +134,7 @@ function AnalyticsReaders({ workspace }: { workspace: WorkspaceSummary }) {
           {others.map((m) => (
             <li key={m.user_id}>
               <label className="check-row">
-                <input type="checkbox" checked={granted.has(m.user_id)} onChange={(e) => toggle(m.user_id, e.target.checked)} />
+                <input type="checkbox" checked={shown.show(m.user_id, granted.has(m.user_id))} onChange={(e) => toggle(m.user_id, e.target.checked)} />
                 {m.name} <span className="muted">({m.role})</span>
               </label>
             </li>

@@ -6,6 +6,7 @@ import type { WorkspaceSummary } from '../api/types.ts';
 import { fetchTable, tableKeys } from '../grid/table-queries.ts';
 import { SettingsSection } from '../ui/settings-section.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../ui/states.tsx';
+import { usePendingValues } from '../ui/use-pending-values.ts';
 import { useSaveStatus } from '../ui/use-save-status.ts';
 import { useMembers } from '../workspaces/workspace-queries.ts';
 import { AlertList } from './alert-list.tsx';
@@ -46,6 +47,7 @@ function Dashboard({ workspace, highlightAlert }: { workspace: WorkspaceSummary;
   const queries = useQueryClient();
   const alertStatus = useSaveStatus();
   const ruleStatus = useSaveStatus();
+  const ruleEnabled = usePendingValues<boolean>();
 
   // An alert signal (fired, resolved, acknowledged) replaces or prepends its row in the cached list.
   useSystemAlerts((alert) => {
@@ -109,10 +111,10 @@ function Dashboard({ workspace, highlightAlert }: { workspace: WorkspaceSummary;
           <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
         ) : (
           <RuleList
-            rules={rules.data}
+            rules={rules.data.map((r) => ({ ...r, enabled: ruleEnabled.show(r.id, r.enabled) }))}
             members={members.data ?? []}
             fieldNames={fieldNames}
-            onToggle={(r, enabled) => void ruleStatus.track(actions.update.mutateAsync({ id: r.id, changes: { enabled } }))}
+            onToggle={(r, enabled) => void ruleEnabled.during(r.id, enabled, ruleStatus.track(actions.update.mutateAsync({ id: r.id, changes: { enabled } })))}
             onMute={(r, minutes) => void ruleStatus.track(actions.mute.mutateAsync({ id: r.id, minutes }))}
             onDelete={(r) => {
               if (window.confirm(`Delete the rule “${r.name}”?`)) void ruleStatus.track(actions.remove.mutateAsync(r.id), () => 'Rule deleted');

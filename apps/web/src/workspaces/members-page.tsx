@@ -4,10 +4,10 @@ import { navigate } from '../router/router.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { SettingsPage, SettingsSection } from '../ui/settings-section.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../ui/states.tsx';
+import { usePendingValues } from '../ui/use-pending-values.ts';
 import { useSaveStatus } from '../ui/use-save-status.ts';
 import { InviteForm } from './invite-form.tsx';
 import { useInvitations, useMemberActions, useMembers } from './workspace-queries.ts';
-import '../styles/invitations.css';
 
 /** Roles a user with `mine` may hand out: admins manage everyone but owners; owners manage all. */
 function assignableRoles(mine: Role): readonly Role[] {
@@ -29,6 +29,7 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
   const assignable = assignableRoles(myRole);
   const invitations = useInvitations(workspace.id, canManage);
   const status = { members: useSaveStatus(), invitations: useSaveStatus() };
+  const roles = usePendingValues<Role>();
 
   const canEdit = (m: Member) => canManage && (myRole === 'owner' || m.role !== 'owner');
 
@@ -80,8 +81,11 @@ export function MembersPage({ workspace, me }: { workspace: WorkspaceSummary; me
                     {canEdit(m) ? (
                       <select
                         aria-label={`Role of ${m.name}`}
-                        value={m.role}
-                        onChange={(e) => void status.members.track(actions.changeRole.mutateAsync({ userId: m.user_id, role: e.target.value as Role }))}
+                        value={roles.show(m.user_id, m.role)}
+                        onChange={(e) => {
+                          const role = e.target.value as Role;
+                          void roles.during(m.user_id, role, status.members.track(actions.changeRole.mutateAsync({ userId: m.user_id, role })));
+                        }}
                       >
                         {(assignable.includes(m.role) ? assignable : [m.role, ...assignable]).map((r) => (
                           <option key={r} value={r}>
