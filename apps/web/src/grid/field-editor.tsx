@@ -30,7 +30,10 @@ type PreviewState =
  * a date's time). Before a change that converts or clears values is saved, it shows how many
  * records change and how many values cannot be converted, from the server's preview.
  */
-export function FieldEditor({ field, tableId, tables, onClose }: { field: Field; tableId: string; tables: readonly Table[]; onClose: () => void }) {
+export function FieldEditor({ field: live, tableId, tables, onClose }: { field: Field; tableId: string; tables: readonly Table[]; onClose: () => void }) {
+  // Changes are worked out against the field as it was when the editor opened, so saving sends
+  // only this person's edits and leaves alone what someone else changed in the meantime.
+  const [field] = useState(live);
   const actions = useFieldActions(tableId);
   const [draft, setDraft] = useState<FieldDraft>(() => draftOf(field, tables[0]?.id ?? ''));
   const [preview, setPreview] = useState<PreviewState>({ kind: 'idle' });
