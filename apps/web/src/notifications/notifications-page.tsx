@@ -6,6 +6,7 @@ import { acknowledgeAlert } from '../operations/operations-queries.ts';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
 import { Segmented } from '../ui/segmented.tsx';
+import { SettingsPage } from '../ui/settings-section.tsx';
 import { EmptyState, ErrorState, errorMessage, LoadingState } from '../ui/states.tsx';
 import { type AppNotification, ago, notificationHref } from './notification-types.ts';
 
@@ -41,11 +42,12 @@ export function NotificationsPage() {
   };
 
   return (
-    <section className="content" aria-labelledby="notifications-title">
-      <div className="page-head panel-row">
-        <h1 id="notifications-title">Notifications</h1>
-        <Link href="/settings/notifications">Preferences</Link>
-      </div>
+    <SettingsPage
+      title="Notifications"
+      titleId="notifications-title"
+      description="Mentions, replies, approvals, assignments and alerts, newest first."
+      actions={<Link href="/settings/notifications">Preferences</Link>}
+    >
       <div className="panel-row">
         <Segmented label="Show" options={FILTERS} value={filter} onChange={setFilter} />
         <button type="button" className="btn btn-small" disabled={live.unreadCount === 0} onClick={() => void run(() => live.markAllRead())}>
@@ -100,6 +102,6 @@ export function NotificationsPage() {
           ))}
         </ul>
       )}
-    </section>
+    </SettingsPage>
   );
 }

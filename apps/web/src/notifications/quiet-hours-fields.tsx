@@ -1,9 +1,11 @@
 import { useId } from 'react';
 import type { PreferencesPatch, QuietHours } from './preference-types.ts';
 
-function timeZones(): string[] {
+/** The zones to choose from, with `current` among them: browsers leave "UTC" out of their list, so a select on it would show the first zone instead. */
+function timeZones(current: string): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? [Intl.DateTimeFormat().resolvedOptions().timeZone];
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return zones.includes(current) ? zones : [current, ...zones];
 }
 
 /** The quiet-hours switch and, when on, its start, end and time zone (times saved when left). */
@@ -28,7 +30,7 @@ export function QuietHoursFields({ quiet, onChange }: { quiet: QuietHours | null
           <input id={ids.end} type="time" defaultValue={quiet.end} onBlur={(e) => onChange({ quiet_hours: { ...quiet, end: e.target.value } })} />
           <label htmlFor={ids.tz}>Time zone</label>
           <select id={ids.tz} value={quiet.time_zone} onChange={(e) => onChange({ quiet_hours: { ...quiet, time_zone: e.target.value } })}>
-            {timeZones().map((tz) => (
+            {timeZones(quiet.time_zone).map((tz) => (
               <option key={tz} value={tz}>
                 {tz}
               </option>
