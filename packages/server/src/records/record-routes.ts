@@ -6,7 +6,8 @@ import { errors } from '../errors/app-error.ts';
 import { requireAuth } from '../http/authenticate.ts';
 import { documentedError, noContent } from '../http/openapi.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './record-query.ts';
-import { recordBatchSchema, recordInfoSchema, recordPageSchema } from './record-schemas.ts';
+import { recordBatchSchema, recordInfoSchema, recordPageSchema, searchResultSchema } from './record-schemas.ts';
+import { MAX_SEARCH_CHARS, MAX_SEARCH_MATCHES } from './record-search.ts';
 import { MAX_BATCH_RECORDS, type RecordService } from './record-service.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -23,7 +24,12 @@ const listQuery = z.object({
   has_unresolved_comments: z.enum(['true', 'false']).optional().describe('`true`: only records with an open comment thread'),
 });
 
-/** Records: `/tables/{id}/records` and `/records/{id}`. */
+const searchQuery = z.object({
+  q: z.string().trim().min(1).max(MAX_SEARCH_CHARS).describe('The text to find, case-insensitive, as plain text (no wildcards)'),
+  fields: z.string().max(20_000).optional().describe('Comma-separated field ids to search (default: every text, number, date, choice and user field)'),
+});
+
+/** Records: `/tables/{id}/records`, `/tables/{id}/search` and `/records/{id}`. */
 export function recordRoutes(records: RecordService) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -50,6 +56,25 @@ export function recordRoutes(records: RecordService) {
           sorts: q.sort === undefined ? undefined : parseSorts(q.sort),
           hasUnresolvedComments: q.has_unresolved_comments === 'true',
         });
+      },
+    );
+
+    app.get(
+      '/tables/:id/search',
+      {
+        schema: {
+          tags,
+          summary: `Records whose cells contain a text, with the fields it is in (at most ${MAX_SEARCH_MATCHES.toLocaleString('en')} records, in creation order)`,
+          response: { 200: searchResultSchema },
+          params: idParams,
+          querystring: searchQuery,
+        },
+      },
+      async (request) => {
+        const { q, fields } = request.query;
+        const fieldIds = fields === undefined ? undefined : fields.split(',').filter((id) => id !== '');
+        if (fieldIds?.some((id) => !z.uuid().safeParse(id).success)) throw errors.invalid('fields must be field ids separated by commas.', { field: 'fields' });
+        return records.search(requireAuth(request), request.params.id, q, fieldIds);
       },
     );
 

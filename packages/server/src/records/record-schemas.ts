@@ -32,3 +32,12 @@ export const recordPageSchema = shape({ records: z.array(recordInfoSchema), next
 
 /** The records a batch wrote, in the order given. */
 export const recordBatchSchema = shape({ records: z.array(recordInfoSchema) });
+
+/** `GET /tables/{id}/search`. */
+export const searchResultSchema = z
+  .object({
+    matches: z.array(z.object({ record_id: z.uuid(), field_ids: z.array(z.uuid()).describe('The fields of the record the text is in') })),
+    total: z.number().int().describe('Records that match, also those past the list'),
+    truncated: z.boolean().describe('More records match than are listed'),
+  })
+  .meta({ id: 'SearchResult' });

@@ -14,6 +14,7 @@ import { normaliseFilters, normaliseSorts } from '../tables/view-filters.ts';
 import type { Access } from '../workspaces/access.ts';
 import { loadRecord, loadRecordsForUpdate, RECORD_COLUMNS, type RecordRow, recordJson, UPDATE_RECORDS_SQL, updateRowsJson } from './record-model.ts';
 import { DEFAULT_PAGE_SIZE, queryRecords } from './record-query.ts';
+import { type SearchResult, searchRecords } from './record-search.ts';
 import type { RecordWriteChange } from './record-write-hooks.ts';
 import { WriteCombiner } from './write-combiner.ts';
 
@@ -131,6 +132,22 @@ export class RecordService {
       hasUnresolvedComments: options.hasUnresolvedComments,
     });
     return { records: page.rows.map(recordJson), next_cursor: page.nextCursor };
+  }
+
+  /** Finds the text in the table's cells (all searchable fields, or those named), for readers. */
+  async search(auth: AuthInfo, tableId: string, q: string, fieldIds?: readonly string[]): Promise<SearchResult> {
+    await this.access.require(auth, 'table', tableId, 'viewer');
+    const fields = await loadFields(this.ctx.db, tableId);
+    if (!fieldIds) return searchRecords(this.ctx.db, tableId, fields, q);
+    const byId = new Map(fields.map((f) => [f.id, f]));
+    const unknown = fieldIds.find((id) => !byId.has(id));
+    if (unknown) throw errors.invalid(`The table has no field ${unknown}.`, { field: 'fields' });
+    return searchRecords(
+      this.ctx.db,
+      tableId,
+      fieldIds.flatMap((id) => byId.get(id) ?? []),
+      q,
+    );
   }
 
   async get(auth: AuthInfo, recordId: string): Promise<RecordInfo> {

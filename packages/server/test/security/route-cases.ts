@@ -96,6 +96,7 @@ export const ROUTE_CASES: readonly RouteCase[] = [
   ),
   route('POST /api/v1/tables/{id}/fields', 'admin', (fx) => post(`/tables/${fx.table}/fields`, { name: `Added ${unique()}`, type: 'number' })),
   route('PATCH /api/v1/fields/{id}', 'admin', (fx) => patch(`/fields/${fx.field}`, { name: 'Title' })),
+  route('POST /api/v1/fields/{id}/conversion-preview', 'admin', (fx) => post(`/fields/${fx.field}/conversion-preview`, { type: 'number' })),
   route(
     'DELETE /api/v1/fields/{id}',
     'admin',
@@ -114,6 +115,7 @@ export const ROUTE_CASES: readonly RouteCase[] = [
 
   // records, CSV, activity
   route('GET /api/v1/tables/{id}/records', 'viewer', (fx) => get(`/tables/${fx.table}/records`)),
+  route('GET /api/v1/tables/{id}/search', 'viewer', (fx) => get(`/tables/${fx.table}/search?q=record`)),
   route('POST /api/v1/tables/{id}/records', 'editor', (fx) => post(`/tables/${fx.table}/records`, { values: {} })),
   route('PATCH /api/v1/tables/{id}/records', 'editor', (fx) =>
     patch(`/tables/${fx.table}/records`, [{ id: fx.record, values: { [fx.field]: `${SECRET} record` } }]),
