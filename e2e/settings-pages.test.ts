@@ -193,4 +193,38 @@ describe.runIf(chromiumAvailable())('settings and secondary pages', () => {
     // The one error is the owner's refused step down, provoked on the members page.
     expect(alice.errors.filter((e) => !e.includes('409 (Conflict)'))).toEqual([]);
   });
+
+  it('on a 390 px phone the sections fit the screen and a wide table scrolls inside its card', async () => {
+    const phone = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const tab = { context: phone, page: await phone.newPage(), errors: [] as string[] };
+    await logIn(tab, DEMO.alice, DEMO.password);
+    for (const [path, heading, name] of [
+      ['/settings/notifications', 'Notification preferences', 'phone-preferences'],
+      [`/w/${workspaceId}/members`, 'Members of Northwind Fabrication', 'phone-members'],
+    ] as const) {
+      await tab.page.goto(path);
+      await tab.page.getByRole('heading', { name: heading }).waitFor();
+      const sections = tab.page.locator('.settings-section');
+      await sections.first().waitFor();
+      for (const b of await sections.evaluateAll((els) =>
+        els.map((el) => (el as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect()),
+      )) {
+        expect(b.left).toBeGreaterThanOrEqual(0);
+        expect(b.right).toBeLessThanOrEqual(390);
+      }
+      // A phone widens its layout viewport to fit the content, so a page wider than the screen shows here.
+      expect(
+        await tab.page.evaluate(
+          () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(390);
+      await tab.page.screenshot({ path: join(RESULTS_DIR, `settings-${name}.png`), fullPage: true });
+    }
+    // Carol's Remove button is at the far end of the members table: reachable by scrolling the card.
+    const remove = tab.page.getByRole('row', { name: /Carol Lindqvist/ }).getByRole('button', { name: 'Remove' });
+    await remove.scrollIntoViewIfNeeded();
+    const box = await remove.boundingBox();
+    expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 390).toBe(true);
+    await phone.close();
+  });
 });
