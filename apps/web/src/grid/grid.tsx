@@ -80,6 +80,10 @@ export interface GridProps {
   readonly onEditStart?: (cell: CellRef) => Promise<string | null> | string | null;
   /** Called when an edit ends, committed or not. */
   readonly onEditEnd?: (cell: CellRef) => void;
+  /** Cells a search found, by {@link cellKey}. */
+  readonly searchHits?: ReadonlySet<string>;
+  /** The search hit being looked at: selected and scrolled to. */
+  readonly currentHit?: CellRef | null;
   /** The text in an open cell editor changed (others see it as a live preview). */
   readonly onDraftChange?: (cell: CellRef, text: string) => void;
   readonly onCommit: (record: TableRecord, field: Field, value: unknown) => void;
@@ -285,6 +289,15 @@ export function Grid(props: GridProps) {
     if (p && exit === 'left') moveTo(p.row, p.col - 1);
   };
 
+  // The current search hit is selected and brought into view.
+  const { currentHit } = props;
+  useEffect(() => {
+    if (!currentHit) return;
+    const row = rowIndex.get(currentHit.recordId);
+    const col = fields.findIndex((f) => f.id === currentHit.fieldId);
+    if (row !== undefined && col >= 0) moveTo(row, col);
+  }, [currentHit?.recordId, currentHit?.fieldId]);
+
   // Keep the active cell on screen when rows re-order or disappear under it.
   useLayoutEffect(() => {
     if (active && !rowIndex.has(active.recordId)) selection.select(null);
@@ -461,6 +474,8 @@ export function Grid(props: GridProps) {
                     if (isEditing) classes.push('editing');
                     if (lock) classes.push('locked');
                     if (change) classes.push('flash');
+                    if (props.searchHits?.has(key)) classes.push('search-hit');
+                    if (currentHit && currentHit.recordId === record.id && currentHit.fieldId === field.id) classes.push('search-current');
                     const mark = lock ?? selections?.[0];
                     return (
                       <div

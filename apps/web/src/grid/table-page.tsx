@@ -18,9 +18,11 @@ import { AddFieldButton, FieldHeader } from './field-header.tsx';
 import { Grid } from './grid.tsx';
 import { useLinkedRecords } from './linked-records.ts';
 import { nextOrder, sameOrder } from './row-order.ts';
+import { SearchBar } from './search-bar.tsx';
 import { tableKeys, useTable, useTables, useViewActions, useViews } from './table-queries.ts';
 import { useGridEditing } from './use-grid-editing.ts';
 import { useLiveTable } from './use-live-table.ts';
+import { useTableSearch } from './use-table-search.ts';
 import { ViewPicker } from './view-picker.tsx';
 import { ViewToolbar } from './view-toolbar.tsx';
 
@@ -91,6 +93,26 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
   const stale = order !== null && !sameOrder(order, freshIds);
   const rows = useMemo(() => (order ?? freshIds).flatMap((id) => byId.get(id) ?? []), [order, freshIds, byId]);
 
+  const tableSearch = useTableSearch(tableId, visibleFields, rows, records.records);
+  const [searchOpen, setSearchOpen] = useState(false);
+  /** Bumped by Ctrl/Cmd+F while the box is open, so it takes the focus again. */
+  const [searchFocus, setSearchFocus] = useState(0);
+  const closeSearch = () => {
+    setSearchOpen(false);
+    tableSearch.setQuery('');
+  };
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+        event.preventDefault();
+        setSearchOpen(true);
+        setSearchFocus((n) => n + 1);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const changeView = (next: ViewConfig) => {
     setDraft(next);
     if (view && canEdit) viewActions.update.mutate({ id: view.id, ...next }, { onError: (err) => setError(errorMessage(err)) });
@@ -142,6 +164,15 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             {fresh.length === records.records.length ? `${fresh.length} records` : `${fresh.length} of ${records.records.length} records`}
           </span>
           <PresenceAvatars users={live.presence} meId={me.user.id} />
+          <button
+            type="button"
+            className="btn"
+            aria-pressed={searchOpen}
+            title="Search this table (Ctrl+F)"
+            onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
+          >
+            Search
+          </button>
           {canEdit && (
             <span className="history-buttons">
               <button
@@ -179,6 +210,7 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
           )}
         </div>
       </div>
+      {searchOpen && <SearchBar key={searchFocus} search={tableSearch} onClose={closeSearch} />}
       {error && (
         <p className="form-error banner" role="alert">
           {error}
@@ -216,6 +248,8 @@ export function TablePage({ workspace, tableId, me }: { workspace: WorkspaceSumm
             }}
             onEditEnd={live.unlockCell}
             onDraftChange={live.sendDraft}
+            searchHits={searchOpen ? tableSearch.hitKeys : undefined}
+            currentHit={searchOpen ? (tableSearch.hits[tableSearch.current] ?? null) : null}
             onCommit={(record, field, value) => void commit(record, field, value)}
             onApplyBatch={(batch) => void edits.applyBatch(batch)}
             onUndo={history.undo}
