@@ -117,13 +117,9 @@ export function Grid(props: GridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [editing, setEditing] = useState<{ cell: CellRef; initialText?: string } | null>(null);
-  const [notice, setNoticeText] = useState<string | null>(null);
-  /** The locked cell a notice is about ("… is editing this cell"): it closes when the lock goes. */
-  const [noticeLock, setNoticeLock] = useState<string | null>(null);
-  const setNotice = (text: string | null, lockKey: string | null = null) => {
-    setNoticeText(text);
-    setNoticeLock(lockKey);
-  };
+  /** A short message under the grid; `lockKey` names the locked cell it is about ("… is editing this cell"), so it closes when that lock goes. */
+  const [notice, setNoticeState] = useState<{ readonly text: string; readonly lockKey: string | null } | null>(null);
+  const setNotice = (text: string, lockKey: string | null = null) => setNoticeState({ text, lockKey });
   const editingRef = useRef(editing);
   editingRef.current = editing;
 
@@ -167,15 +163,12 @@ export function Grid(props: GridProps) {
 
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => setNoticeText(null), 4000);
+    const t = setTimeout(() => setNoticeState(null), 4000);
     return () => clearTimeout(t);
   }, [notice]);
   useEffect(() => {
-    if (noticeLock && !decorations.locks.has(noticeLock)) {
-      setNoticeText(null);
-      setNoticeLock(null);
-    }
-  }, [noticeLock, decorations.locks]);
+    if (notice?.lockKey && !decorations.locks.has(notice.lockKey)) setNoticeState(null);
+  }, [notice, decorations.locks]);
 
   const moveTo = useCallback(
     (row: number, col: number) => {
@@ -545,7 +538,7 @@ export function Grid(props: GridProps) {
         </div>
       </div>
       <div className="grid-notice" role="status" aria-live="polite">
-        {notice}
+        {notice?.text}
       </div>
     </div>
   );
